@@ -1,0 +1,17 @@
+#pragma once
+// One setup function per subcommand; each registers its flags and returns how to run it.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace capflow::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // returns the process exit code
+};
+
+Command setup_waterfall(CLI::App& parent);
+Command setup_validate(CLI::App& parent);
+
+}  // namespace capflow::cli

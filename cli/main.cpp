@@ -1,0 +1,45 @@
+// The capflow binary: parses the command line, runs one subcommand, and is the only
+// place where exceptions become exit codes.
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace capflow::cli;
+  CLI::App app{"capflow: exact and Monte Carlo calculator for capped-profit structures"};
+  app.set_version_flag("--version", std::string("capflow ") + kVersion);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
+             "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
+  std::vector<Command> commands{setup_waterfall(app), setup_validate(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  }
+  try {
+    for (const auto& c : commands) {
+      if (c.app->parsed()) return c.run();
+    }
+  } catch (const std::bad_alloc&) {
+    std::cerr << "capflow: out of memory\n";
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "capflow: internal error: " << e.what()
+              << "\nThis is a bug in capflow; please report it with the command line.\n";
+    return kExitInternal;
+  }
+  return kExitInternal;
+}

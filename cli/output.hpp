@@ -1,0 +1,44 @@
+#pragma once
+// Output plumbing shared by the commands: formats, tables, and atomic file writes.
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace capflow::cli {
+
+enum class Format { table, json, csv, md };
+
+// Adds --format (default table) and -o/--output to a command.
+struct OutputOptions {
+  Format format = Format::table;
+  std::string output_path;  // empty: stdout
+};
+void add_output_options(CLI::App& app, OutputOptions& options);
+
+// Writes text to stdout, or to path atomically (a temporary file beside it, then
+// rename): a failed run never leaves a partial or truncated output file.
+// Returns an error message, or nullopt on success.
+std::optional<std::string> emit(const std::string& text, const std::string& path);
+
+// A table of text cells rendered as aligned plain text, Markdown or CSV.
+class TextTable {
+ public:
+  enum class Align { left, right };
+  void add_column(std::string header, Align align = Align::left);
+  void add_row(std::vector<std::string> cells);
+  std::string plain(const std::string& indent = "") const;
+  std::string markdown() const;
+  std::string csv() const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<Align> aligns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// RFC 4180 quoting where needed.
+std::string csv_field(const std::string& s);
+
+}  // namespace capflow::cli

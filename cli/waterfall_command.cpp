@@ -1,0 +1,281 @@
+// capflow waterfall FILE --profit AMOUNT... | --breakpoints
+// Exact allocation of cumulative profit among the holders, to the cent.
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "capflow/breakpoints.hpp"
+#include "capflow/rounding.hpp"
+#include "capflow/scenario.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "scenario_input.hpp"
+
+namespace capflow::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+struct Options {
+  std::string file;
+  std::vector<std::string> profits;
+  bool breakpoints = false;
+  std::vector<std::string> sets;
+  OutputOptions output;
+};
+
+struct Allocation {
+  Money profit;
+  std::vector<Money> received;
+  std::vector<bool> at_cap;
+  std::optional<std::size_t> last_tier;
+};
+
+std::string tier_label(const WaterfallSpec& spec, std::optional<std::size_t> tier) {
+  if (!tier) return "none (no profit)";
+  if (*tier == spec.tiers.size()) {
+    return "after the last tier (all to " + spec.holders[spec.residual].id + ")";
+  }
+  return std::to_string(*tier + 1) + " \"" + spec.tiers[*tier].name + "\"";
+}
+
+ojson tier_json(const WaterfallSpec& spec, std::optional<std::size_t> tier) {
+  if (!tier) return nullptr;
+  std::string name = *tier == spec.tiers.size()
+                         ? "after the last tier: all to " + spec.holders[spec.residual].id
+                         : spec.tiers[*tier].name;
+  return ojson{{"index", *tier}, {"name", name}};
+}
+
+std::string share_text(const Money& part, const Money& whole) {
+  return whole == 0 ? "" : format_decimal(part / whole, 12);
+}
+
+std::string percent_text(const Rational& share) { return format_percent(share, 4); }
+
+std::string render_json(const Scenario& s, const std::vector<Allocation>& allocations,
+                        const std::optional<BreakpointTable>& bps) {
+  const WaterfallSpec& spec = s.waterfall;
+  ojson out;
+  out["scenario"] = {{"file", s.file}, {"title", s.title}};
+  if (!allocations.empty()) {
+    ojson list = ojson::array();
+    for (const auto& a : allocations) {
+      std::vector<Integer> cents = allocate_cents(a.received);
+      ojson holders = ojson::object();
+      for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+        const Holder& hd = spec.holders[h];
+        ojson entry;
+        entry["received"] = format_cents(cents[h]);
+        entry["capped"] = static_cast<bool>(a.at_cap[h]);
+        entry["cap"] = hd.cap ? ojson(format_cents(round_to_cents(*hd.cap))) : ojson(nullptr);
+        entry["share_of_profit"] =
+            a.profit == 0 ? ojson(nullptr) : ojson(share_text(a.received[h], a.profit));
+        entry["name"] = hd.name;
+        holders[hd.id] = entry;
+      }
+      list.push_back({{"profit", format_cents(round_to_cents(a.profit))},
+                      {"last_tier", tier_json(spec, a.last_tier)},
+                      {"holders", holders}});
+    }
+    out["allocations"] = list;
+  }
+  if (bps) {
+    ojson initial = ojson::object();
+    for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+      initial[spec.holders[h].id] = {{"marginal_share", format_decimal(bps->initial_marginal[h])}};
+    }
+    out["initial"] = {{"profit", "0.00"},
+                      {"tier", tier_json(spec, bps->initial_tier)},
+                      {"holders", initial}};
+    ojson list = ojson::array();
+    for (const auto& b : bps->points) {
+      std::vector<Integer> cents = allocate_cents(b.received);
+      ojson holders = ojson::object();
+      for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+        holders[spec.holders[h].id] = {{"received", format_cents(cents[h])},
+                                       {"marginal_share", format_decimal(b.marginal[h])}};
+      }
+      list.push_back({{"profit", format_cents(round_to_cents(b.profit))},
+                      {"tier", tier_json(spec, b.tier)},
+                      {"holders", holders}});
+    }
+    out["breakpoints"] = list;
+  }
+  return out.dump(2) + "\n";
+}
+
+TextTable allocation_table(const WaterfallSpec& spec, const Allocation& a) {
+  TextTable t;
+  t.add_column("holder");
+  t.add_column("received", TextTable::Align::right);
+  t.add_column("share", TextTable::Align::right);
+  t.add_column("cap", TextTable::Align::right);
+  t.add_column("status");
+  std::vector<Integer> cents = allocate_cents(a.received);
+  for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+    const Holder& hd = spec.holders[h];
+    std::string status = hd.residual ? "residual" : a.at_cap[h] ? "AT CAP" : "";
+    t.add_row({hd.name, format_cents_grouped(cents[h]),
+               a.profit == 0 ? "" : percent_text(a.received[h] / a.profit),
+               hd.cap ? format_cents_grouped(round_to_cents(*hd.cap)) : "uncapped", status});
+  }
+  t.add_row({"total", format_cents_grouped(round_to_cents(a.profit)), a.profit == 0 ? "" : "100%",
+             "", ""});
+  return t;
+}
+
+TextTable breakpoint_table(const WaterfallSpec& spec, const BreakpointTable& bps) {
+  TextTable t;
+  t.add_column("profit", TextTable::Align::right);
+  t.add_column("next dollar enters");
+  for (const auto& h : spec.holders) t.add_column(h.id, TextTable::Align::right);
+  auto cell = [](const Money& received, const Share& marginal) {
+    return format_money_short(received) + " @ " + percent_text(marginal);
+  };
+  std::vector<std::string> first{"$0", tier_label(spec, bps.initial_tier)};
+  for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+    first.push_back(cell(0, bps.initial_marginal[h]));
+  }
+  t.add_row(first);
+  for (const auto& b : bps.points) {
+    std::vector<std::string> row{format_money_short(b.profit), tier_label(spec, b.tier)};
+    for (std::size_t h = 0; h < spec.holders.size(); ++h) row.push_back(cell(b.received[h], b.marginal[h]));
+    t.add_row(row);
+  }
+  return t;
+}
+
+std::string render_text(const Scenario& s, const std::vector<Allocation>& allocations,
+                        const std::optional<BreakpointTable>& bps, bool markdown) {
+  const WaterfallSpec& spec = s.waterfall;
+  std::string out;
+  std::string title = s.title.empty() ? s.file : s.title;
+  out += markdown ? "# " + title + "\n\n" : title + "\n";
+  out += markdown ? "Scenario file: `" + s.file + "`\n" : "scenario: " + s.file + "\n";
+  for (const auto& a : allocations) {
+    std::string head = "Profit " + format_money_short(a.profit) + " = $" +
+                       format_cents_grouped(round_to_cents(a.profit)) + "; last dollar in tier " +
+                       tier_label(spec, a.last_tier);
+    TextTable t = allocation_table(spec, a);
+    out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+  }
+  if (bps) {
+    std::string head =
+        "Breakpoints: profit levels where a holder's share of the next dollar changes "
+        "(cells: cumulative received @ marginal share)";
+    TextTable t = breakpoint_table(spec, *bps);
+    out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+  }
+  return out;
+}
+
+std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocations,
+                       const std::optional<BreakpointTable>& bps) {
+  const WaterfallSpec& spec = s.waterfall;
+  TextTable t;
+  if (bps) {
+    for (const char* c : {"profit", "tier", "holder", "received", "marginal_share"}) t.add_column(c);
+    for (const auto& b : bps->points) {
+      std::vector<Integer> cents = allocate_cents(b.received);
+      for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+        t.add_row({format_cents(round_to_cents(b.profit)), std::to_string(b.tier),
+                   spec.holders[h].id, format_cents(cents[h]), format_decimal(b.marginal[h])});
+      }
+    }
+    return t.csv();
+  }
+  for (const char* c : {"profit", "holder", "name", "received", "share_of_profit", "cap", "capped"}) {
+    t.add_column(c);
+  }
+  for (const auto& a : allocations) {
+    std::vector<Integer> cents = allocate_cents(a.received);
+    for (std::size_t h = 0; h < spec.holders.size(); ++h) {
+      const Holder& hd = spec.holders[h];
+      t.add_row({format_cents(round_to_cents(a.profit)), hd.id, hd.name, format_cents(cents[h]),
+                 share_text(a.received[h], a.profit),
+                 hd.cap ? format_cents(round_to_cents(*hd.cap)) : "",
+                 a.at_cap[h] ? "true" : "false"});
+    }
+  }
+  return t.csv();
+}
+
+int run(const Options& o) {
+  if (o.profits.empty() && !o.breakpoints) {
+    std::cerr << "capflow waterfall: give --profit AMOUNT (repeatable) or --breakpoints\n";
+    return kExitBadInput;
+  }
+  if (o.output.format == Format::csv && !o.profits.empty() && o.breakpoints) {
+    std::cerr << "capflow waterfall: --format csv takes either --profit or --breakpoints, not both\n";
+    return kExitBadInput;
+  }
+  std::vector<Money> profits;
+  bool bad = false;
+  for (const auto& text : o.profits) {
+    auto p = parse_money(text);
+    if (!p) {
+      std::cerr << "capflow waterfall: --profit " << p.error() << "\n";
+      bad = true;
+    } else if (p.value() < 0) {
+      std::cerr << "capflow waterfall: --profit \"" << text
+                << "\": profit must be >= 0 (the waterfall distributes profit, not losses)\n";
+      bad = true;
+    } else {
+      profits.push_back(p.value());
+    }
+  }
+  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  if (bad || !scenario) return kExitBadInput;
+
+  const auto terms = WaterfallTerms<Rational>::from(scenario->waterfall);
+  std::vector<Allocation> allocations;
+  for (const Money& p : profits) {
+    Waterfall<Rational> w(terms);
+    w.distribute(p);
+    Allocation a{p, w.received(), {}, w.last_tier()};
+    for (std::size_t h = 0; h < terms.holder_count; ++h) a.at_cap.push_back(w.at_cap(h));
+    allocations.push_back(std::move(a));
+  }
+  std::optional<BreakpointTable> bps;
+  if (o.breakpoints) bps = breakpoints(terms);
+
+  std::string text;
+  switch (o.output.format) {
+    case Format::json: text = render_json(*scenario, allocations, bps); break;
+    case Format::csv: text = render_csv(*scenario, allocations, bps); break;
+    case Format::md: text = render_text(*scenario, allocations, bps, true); break;
+    case Format::table: text = render_text(*scenario, allocations, bps, false); break;
+  }
+  if (auto err = emit(text, o.output.output_path)) {
+    std::cerr << "capflow waterfall: " << *err << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command setup_waterfall(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "waterfall",
+      "Exact allocation of a cumulative profit among the holders, to the cent.\n"
+      "Examples:\n"
+      "  capflow waterfall scenarios/openai-wsj-2023.json --profit 500B\n"
+      "  capflow waterfall scenarios/openai-wsj-2023.json --profit 50B --profit 1T --format json\n"
+      "  capflow waterfall scenarios/openai-fortune-2023.json --breakpoints");
+  app->add_option("file", opts->file, "Scenario file (JSON)")->required();
+  app->add_option("--profit", opts->profits,
+                  "Cumulative profit to allocate, e.g. 500B, 17.3e9, 1,000,000 (repeatable)")
+      ->type_name("AMOUNT");
+  app->add_flag("--breakpoints", opts->breakpoints,
+                "List the profit levels where any holder's marginal share changes");
+  add_set_option(*app, opts->sets);
+  add_output_options(*app, opts->output);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli

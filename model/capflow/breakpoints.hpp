@@ -1,0 +1,31 @@
+#pragma once
+// The profit levels where some holder's marginal share changes: the corners of the
+// piecewise-linear allocation function, computed exactly.
+
+#include <vector>
+
+#include "capflow/waterfall.hpp"
+
+namespace capflow {
+
+struct Breakpoint {
+  Money profit;                   // cumulative profit at the corner
+  std::vector<Money> received;    // each holder's cumulative receipts there
+  std::vector<Share> marginal;    // each holder's share of the next dollar
+  std::size_t tier = 0;           // tier the next dollar enters (tier count = past the last)
+};
+
+struct BreakpointTable {
+  std::vector<Share> initial_marginal;  // shares of the first dollar
+  std::size_t initial_tier = 0;
+  std::vector<Breakpoint> points;       // increasing profit; only real changes of shares
+};
+
+// Walks the waterfall segment by segment from zero profit under the caps of the terms.
+BreakpointTable breakpoints(const WaterfallTerms<Rational>& terms);
+
+// Exact allocation at `profit` from a breakpoint table (linear between corners): the
+// inverse check used by tests and by --solve.
+std::vector<Money> allocation_from_breakpoints(const BreakpointTable& table, const Money& profit);
+
+}  // namespace capflow

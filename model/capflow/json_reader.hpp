@@ -1,0 +1,54 @@
+#pragma once
+// Typed reading of a located JSON document, collecting every problem instead of
+// stopping at the first. Each section of a scenario is read with one of these.
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "capflow/diagnostic.hpp"
+#include "capflow/json_document.hpp"
+#include "capflow/number.hpp"
+
+namespace capflow {
+
+class JsonReader {
+ public:
+  explicit JsonReader(Diagnostics& out) : out_(out) {}
+
+  // Records a problem with the value `at`, found at JSON pointer `pointer`.
+  void error(const JsonNode& at, const std::string& pointer, std::string message);
+  // Records a problem about a key (located at the key rather than its value).
+  void key_error(const JsonNode& value, const std::string& pointer, std::string message);
+
+  // True if n has the given kind; otherwise records "expected <what>, found <kind>".
+  bool expect(const JsonNode& n, const std::string& pointer, JsonNode::Kind kind,
+              std::string_view what);
+  // Records every member of obj whose key is not in allowed, with a suggestion when a
+  // known key is a likely typo. REQUIRES: obj.is_object().
+  void check_keys(const JsonNode& obj, const std::string& pointer,
+                  std::initializer_list<std::string_view> allowed);
+
+  // Money: a JSON number or a money string (number.hpp). nullopt after recording a problem.
+  std::optional<Money> money(const JsonNode& n, const std::string& pointer);
+  // Money that must be >= 0 (or > 0 with positive = true).
+  std::optional<Money> amount(const JsonNode& n, const std::string& pointer, bool positive = false);
+  // A share/rate: number, decimal string or percentage string. Not range-checked.
+  std::optional<Rational> rate(const JsonNode& n, const std::string& pointer);
+  // A share in [0, 1].
+  std::optional<Share> share(const JsonNode& n, const std::string& pointer);
+  std::optional<std::string> string(const JsonNode& n, const std::string& pointer);
+  std::optional<bool> boolean(const JsonNode& n, const std::string& pointer);
+
+  std::size_t error_count() const { return out_.size(); }
+
+ private:
+  Diagnostics& out_;
+};
+
+// pointer + "/" + escaped key.
+std::string child(const std::string& pointer, std::string_view key);
+std::string child(const std::string& pointer, std::size_t index);
+
+}  // namespace capflow

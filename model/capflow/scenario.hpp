@@ -1,0 +1,43 @@
+#pragma once
+// A scenario file, loaded and validated: the one entry point from files to the engines.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capflow/diagnostic.hpp"
+#include "capflow/json_document.hpp"
+#include "capflow/waterfall_spec.hpp"
+
+namespace capflow {
+
+inline constexpr const char* kScenarioSchema = "capflow/scenario/v1";
+
+// One --set PATH=VALUE. PATH is a JSON pointer ("/holders/microsoft/cap") or a dotted
+// path ("holders.microsoft.cap"); VALUE is JSON if it parses as JSON, else a string.
+struct Override {
+  std::string path;
+  std::string value;
+};
+
+struct Scenario {
+  std::string file;  // as the user named it
+  std::string title;
+  std::string description;
+  JsonNode document;  // after extends and overrides: what the engines read
+  WaterfallSpec waterfall;
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;  // set iff diagnostics is empty
+  Diagnostics diagnostics;           // every problem found, in file order
+};
+
+// Reads a scenario file, resolves "extends" (RFC 7396 merge patch, paths relative to
+// the extending file, cycles rejected), applies overrides, and validates everything.
+LoadResult load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+
+// Parses "PATH=VALUE" into an Override; nullopt if there is no '=' or PATH is empty.
+std::optional<Override> parse_override(const std::string& text);
+
+}  // namespace capflow
