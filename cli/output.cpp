@@ -26,10 +26,14 @@ std::size_t display_width(const std::string& s) {
 void add_output_options(CLI::App& app, OutputOptions& options) {
   const std::map<std::string, Format> formats{
       {"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}, {"md", Format::md}};
-  app.add_option("--format", options.format, "Output format: table (default), json, csv, md")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  app.add_option_function<std::string>(
+         "--format", [&options, formats](const std::string& f) { options.format = formats.at(f); },
+         "Output format: table (default), json, csv, md")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"table", "json", "csv", "md"}));
   app.add_option("-o,--output", options.output_path,
-                 "Write to FILE (atomically: complete or not at all) instead of stdout");
+                 "Write to FILE (atomically: complete or not at all) instead of stdout")
+      ->type_name("FILE");
 }
 
 std::optional<std::string> emit(const std::string& text, const std::string& path) {

@@ -270,7 +270,8 @@ Command setup_waterfall(CLI::App& parent) {
   app->add_option("file", opts->file, "Scenario file (JSON)")->required();
   app->add_option("--profit", opts->profits,
                   "Cumulative profit to allocate, e.g. 500B, 17.3e9, 1,000,000 (repeatable)")
-      ->type_name("AMOUNT");
+      ->type_name("AMOUNT")
+      ->allow_extra_args(false);
   app->add_flag("--breakpoints", opts->breakpoints,
                 "List the profit levels where any holder's marginal share changes");
   add_set_option(*app, opts->sets);
