@@ -231,7 +231,7 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
 
   JsonReader reader(diags);
   reader.check_keys(doc, "", {"schema", "title", "description", "notes", "sources", "holders",
-                              "waterfall"});
+                              "waterfall", "projection", "rounds", "conversion"});
   Scenario s;
   s.file = path;
   if (const JsonNode* n = doc.find("schema")) {
@@ -257,7 +257,11 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
     reader.error(doc, "", "missing \"waterfall\": expected an object with \"tiers\"");
   }
   if (holders != nullptr && waterfall != nullptr) {
-    if (auto spec = read_waterfall_spec(*holders, *waterfall, reader)) s.waterfall = std::move(*spec);
+    if (auto spec = read_waterfall_spec(*holders, *waterfall, reader)) {
+      s.waterfall = std::move(*spec);
+      s.projection = read_projection_spec(doc.find("projection"), doc.find("rounds"),
+                                          doc.find("conversion"), s.waterfall, reader);
+    }
   }
   if (!diags.empty()) return result;
   s.document = std::move(doc);

@@ -7,6 +7,7 @@
 
 #include "capflow/diagnostic.hpp"
 #include "capflow/json_document.hpp"
+#include "capflow/projection_spec.hpp"
 #include "capflow/waterfall_spec.hpp"
 
 namespace capflow {
@@ -26,6 +27,7 @@ struct Scenario {
   std::string description;
   JsonNode document;  // after extends and overrides: what the engines read
   WaterfallSpec waterfall;
+  std::optional<ProjectionSpec> projection;  // with its rounds and conversion, when given
 };
 
 struct LoadResult {
