@@ -13,5 +13,6 @@ struct Command {
 
 Command setup_waterfall(CLI::App& parent);
 Command setup_validate(CLI::App& parent);
+Command setup_project(CLI::App& parent);
 
 }  // namespace capflow::cli

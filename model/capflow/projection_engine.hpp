@@ -302,7 +302,8 @@ class ProjectionEngine {
     rec_.debt_balance = debt;
     for (std::size_t h = 0; h < n; ++h) {
       rec_.caps[h] = caps_[h];
-      bool capped = !converted && waterfall_.at_cap(h);
+      // A holder capped at a multiple of nothing invested yet has not "reached" a cap.
+      bool capped = !converted && waterfall_.at_cap(h) && caps_[h] > Num{};
       rec_.at_cap[h] = capped ? 1 : 0;
       if (capped && summary_.cap_year_index[h] < 0) summary_.cap_year_index[h] = i;
       summary_.total_received[h] += rec_.received[h];

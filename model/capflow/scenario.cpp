@@ -261,6 +261,14 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
       s.waterfall = std::move(*spec);
       s.projection = read_projection_spec(doc.find("projection"), doc.find("rounds"),
                                           doc.find("conversion"), s.waterfall, reader);
+      for (const auto& [h, problem] : s.waterfall.multiple_of_nothing) {
+        bool funded = false;
+        if (s.projection) {
+          for (const auto& r : s.projection->rounds) funded = funded || r.joins == h;
+          funded = funded || s.projection->funding.holder == h;
+        }
+        if (!funded) diags.push_back(problem);
+      }
     }
   }
   if (!diags.empty()) return result;

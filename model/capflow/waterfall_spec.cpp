@@ -21,7 +21,7 @@ std::string holder_list(const std::vector<Holder>& holders) {
 // Reads one holder; nullopt-free: problems are recorded and defaults kept so that the
 // other holders and tiers can still be checked against it.
 Holder read_holder(const std::string& id, const JsonNode& node, const std::string& ptr,
-                   JsonReader& reader) {
+                   JsonReader& reader, std::optional<Diagnostic>& multiple_of_nothing) {
   Holder h;
   h.id = id;
   h.name = id;
@@ -52,9 +52,12 @@ Holder read_holder(const std::string& id, const JsonNode& node, const std::strin
           reader.error(*m, child(cap_ptr, "multiple"),
                        "cap multiple must be positive, found " + format_decimal(*mult));
         } else if (h.invested <= 0) {
-          reader.error(*m, child(cap_ptr, "multiple"),
-                       "a cap given as a multiple needs \"invested\" > 0 on holder \"" + id +
-                           "\"; give \"invested\" or an absolute cap");
+          multiple_of_nothing = Diagnostic{
+              m->file, m->pos, child(cap_ptr, "multiple"),
+              "a cap given as a multiple needs \"invested\" > 0 on holder \"" + id +
+                  "\" (or a funding round that joins it); give \"invested\" or an absolute cap"};
+          h.cap_multiple = *mult;
+          h.cap = Money(0);
         } else {
           h.cap_multiple = *mult;
           h.cap = *mult * h.invested;
@@ -170,7 +173,9 @@ std::optional<WaterfallSpec> read_waterfall_spec(const JsonNode& holders, const 
   WaterfallSpec spec;
   if (reader.expect(holders, "/holders", JsonNode::Kind::object, "an object of holders")) {
     for (const auto& [id, node] : holders.members) {
-      spec.holders.push_back(read_holder(id, node, child("/holders", id), reader));
+      std::optional<Diagnostic> pending;
+      spec.holders.push_back(read_holder(id, node, child("/holders", id), reader, pending));
+      if (pending) spec.multiple_of_nothing.emplace_back(spec.holders.size() - 1, *pending);
     }
     std::vector<HolderIndex> residuals;
     for (std::size_t i = 0; i < spec.holders.size(); ++i) {

@@ -47,6 +47,9 @@ struct WaterfallSpec {
   std::vector<Tier> tiers;
   CapOverflow overflow = CapOverflow::residual;
   HolderIndex residual = 0;
+  // Holders capped at a multiple of nothing invested yet: valid only if a funding round
+  // adds money to them, which load_scenario checks once the rounds are read.
+  std::vector<std::pair<HolderIndex, Diagnostic>> multiple_of_nothing;
 
   std::optional<HolderIndex> find(const std::string& id) const;
 };
