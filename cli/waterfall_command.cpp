@@ -119,10 +119,10 @@ TextTable allocation_table(const WaterfallSpec& spec, const Allocation& a) {
     const Holder& hd = spec.holders[h];
     std::string status = hd.residual ? "residual" : a.at_cap[h] ? "AT CAP" : "";
     t.add_row({hd.name, format_cents_grouped(cents[h]),
-               a.profit == 0 ? "" : percent_text(a.received[h] / a.profit),
+               a.profit == 0 ? "" : format_fixed(a.received[h] / a.profit * 100, 2) + "%",
                hd.cap ? format_cents_grouped(round_to_cents(*hd.cap)) : "uncapped", status});
   }
-  t.add_row({"total", format_cents_grouped(round_to_cents(a.profit)), a.profit == 0 ? "" : "100%",
+  t.add_row({"total", format_cents_grouped(round_to_cents(a.profit)), a.profit == 0 ? "" : "100.00%",
              "", ""});
   return t;
 }

@@ -192,6 +192,15 @@ std::string format_decimal(const Rational& v, int max_places) {
   return out;
 }
 
+std::string format_fixed(const Rational& v, int places) {
+  std::string s = format_decimal(v, places);
+  std::size_t dot = s.find('.');
+  int have = dot == std::string::npos ? 0 : static_cast<int>(s.size() - dot - 1);
+  if (have == places) return s;
+  if (dot == std::string::npos && places > 0) s += '.';
+  return s + std::string(static_cast<std::size_t>(places - have), '0');
+}
+
 std::string format_percent(const Rational& v, int max_places) {
   return format_decimal(v * 100, max_places - 2) + "%";
 }

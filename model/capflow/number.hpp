@@ -47,6 +47,9 @@ std::string format_cents_grouped(const Integer& cents);
 // otherwise v rounded half away from zero to max_places decimals, trailing zeros dropped.
 std::string format_decimal(const Rational& v, int max_places = 12);
 
+// v rounded half away from zero to exactly `places` decimals: "18.40", "0.05".
+std::string format_fixed(const Rational& v, int places);
+
 // "49%" / "12.5%" / "33.333333%": v × 100 via format_decimal with max_places - 2.
 std::string format_percent(const Rational& v, int max_places = 8);
 
