@@ -200,6 +200,9 @@ void Waterfall<Num>::distribute(Num amount) {
       }
     }
   }
+  // A tier whose end was reached exactly has ended now, under the caps in force now:
+  // raising a cap before the next call must not reopen it (until target = cap).
+  skip_finished_tiers();
 }
 
 template struct WaterfallTerms<Rational>;

@@ -48,6 +48,8 @@ class Waterfall {
  public:
   // REQUIRES: terms came from a validated WaterfallSpec (WaterfallTerms::from).
   explicit Waterfall(const WaterfallTerms<Num>& terms);
+  // The engine keeps a reference to the terms: a temporary would dangle.
+  explicit Waterfall(WaterfallTerms<Num>&&) = delete;
 
   // Back to nothing distributed, with the caps of the terms. Allocates nothing.
   void reset();
