@@ -267,7 +267,7 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   const auto terms = ProjectionTerms<Rational>::from(*scenario->projection, scenario->waterfall);
-  const auto result = project(terms, terms.base_inputs(*scenario->projection));
+  const auto result = project(terms, terms.base_inputs(*scenario->projection, scenario->waterfall));
   const auto outs = outcomes(*scenario, result);
   std::string text = o.output.format == Format::json ? render_json(*scenario, result, outs)
                                                      : render_text(*scenario, result, outs, o.output.format);

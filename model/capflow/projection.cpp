@@ -39,20 +39,11 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
   const auto years = static_cast<std::size_t>(t.years);
   for (const Holder& h : w.holders) {
     t.cap_is_multiple.push_back(h.cap_multiple ? 1 : 0);
-    t.cap_multiple.push_back(h.cap_multiple ? convert<Num>(*h.cap_multiple) : Num{});
     t.initial_invested.push_back(convert<Num>(h.invested));
   }
   for (int i = 0; i < t.years; ++i) {
     const Year y = p.first_year + i;
-    Rational growth = 1;
-    if (p.cap_growth && y >= p.cap_growth->from_year) {
-      growth = power(1 + p.cap_growth->rate, y - p.cap_growth->from_year + 1);
-    }
-    t.cap_growth.push_back(convert<Num>(growth));
     t.discount.push_back(convert<Num>(1 / power(1 + p.discount_rate, y - p.valuation_year)));
-    auto fixed = p.revenue.amounts.find(y);
-    t.revenue_has_fixed.push_back(fixed != p.revenue.amounts.end() ? 1 : 0);
-    t.revenue_fixed.push_back(fixed != p.revenue.amounts.end() ? convert<Num>(fixed->second) : Num{});
   }
   if (auto base = p.revenue.amounts.find(p.first_year - 1); base != p.revenue.amounts.end()) {
     t.revenue_base = convert<Num>(base->second);
@@ -101,7 +92,6 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
     t.new_round_holder = *p.funding.holder;
   }
   t.terminal = p.terminal_value.method;
-  t.terminal_multiple = convert<Num>(p.terminal_value.multiple);
   t.terminal_growth = convert<Num>(p.terminal_value.growth);
   t.discount_rate = convert<Num>(p.discount_rate);
   t.round_events.resize(years);
@@ -144,8 +134,25 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
 }
 
 template <class Num>
-PathInputs<Num> ProjectionTerms<Num>::base_inputs(const ProjectionSpec& p) const {
+PathInputs<Num> ProjectionTerms<Num>::base_inputs(const ProjectionSpec& p,
+                                                  const WaterfallSpec& w) const {
   PathInputs<Num> in;
+  for (int i = 0; i < years; ++i) {
+    const Year y = p.first_year + i;
+    auto fixed = p.revenue.amounts.find(y);
+    in.revenue_has_fixed.push_back(fixed != p.revenue.amounts.end() ? 1 : 0);
+    in.revenue_fixed.push_back(fixed != p.revenue.amounts.end() ? convert<Num>(fixed->second) : Num{});
+    Rational growth = 1;
+    if (p.cap_growth && y >= p.cap_growth->from_year) {
+      growth = power(1 + p.cap_growth->rate, y - p.cap_growth->from_year + 1);
+    }
+    in.cap_growth.push_back(convert<Num>(growth));
+  }
+  for (const Holder& h : w.holders) {
+    in.cap_multiple.push_back(h.cap_multiple ? convert<Num>(*h.cap_multiple) : Num{});
+    in.cap_amount.push_back(h.cap && !h.cap_multiple ? convert<Num>(*h.cap) : Num{});
+  }
+  in.terminal_multiple = convert<Num>(p.terminal_value.multiple);
   for (int i = 0; i < years; ++i) {
     const Rational* g = step_value(p.revenue.growth, p.first_year + i);
     in.revenue_growth_factor.push_back(convert<Num>(g ? Rational(1 + *g) : Rational(1)));

@@ -17,15 +17,26 @@
 
 namespace capflow {
 
-// The per-year numbers of one path that random inputs may change.
+// The numbers of one path that random inputs, processes and events may change; the
+// rest of the terms are shared by all paths.
 template <class Num>
 struct PathInputs {
-  // Revenue in year i: fixed[i] if has_fixed[i], else previous × growth_factor[i].
+  // Revenue in year i: revenue_fixed[i] if revenue_has_fixed[i], else the previous
+  // year's × revenue_growth_factor[i].
+  std::vector<char> revenue_has_fixed;
+  std::vector<Num> revenue_fixed;
   std::vector<Num> revenue_growth_factor;
-  // Cost line k in year i: ratio of revenue, or amount (fixed / grown); see CostYear.
+  // Cost line k in year i: a ratio of revenue, an amount, or a growth factor on the
+  // previous year's cost (ProjectionTerms::cost_kind says which).
   std::vector<std::vector<Num>> cost_value;
+  std::vector<Num> cap_amount;    // per holder: absolute cap (where not a multiple)
+  std::vector<Num> cap_multiple;  // per holder: multiple of invested (where a multiple)
+  std::vector<Num> cap_growth;    // per year: multiplier on caps
+  Num terminal_multiple{};
   // When the for-profit conversion takes effect on this path; nullopt = never.
   std::optional<Date> conversion;
+  // Year index from which no new rounds can be raised (a crash dries financing up).
+  int new_rounds_until = 1 << 30;
 };
 
 template <class Num>
@@ -51,11 +62,7 @@ struct ProjectionTerms {
   std::size_t holders = 0;
   WaterfallTerms<Num> waterfall;
   std::vector<char> cap_is_multiple;  // per holder
-  std::vector<Num> cap_multiple;      // per holder
-  std::vector<Num> cap_growth;        // per year: multiplier on caps
   std::vector<Num> discount;          // per year: 1 / (1 + r)^(t − valuation_year)
-  std::vector<char> revenue_has_fixed;
-  std::vector<Num> revenue_fixed;
   Num revenue_base{};  // the year before the first, when growth starts at once
   std::vector<std::vector<CostKind>> cost_kind;  // per line, per year
   std::vector<Num> base_cost;                    // per line: the year before the first
@@ -78,7 +85,6 @@ struct ProjectionTerms {
   Num new_round_multiple{};
   HolderIndex new_round_holder = 0;
   TerminalValueSpec::Method terminal = TerminalValueSpec::Method::none;
-  Num terminal_multiple{};
   Num terminal_growth{};
   Num discount_rate{};
   std::vector<std::vector<RoundEvent>> round_events;       // per year
@@ -90,7 +96,8 @@ struct ProjectionTerms {
   std::vector<HolderIndex> round_holder;  // per round: the holder its money joins
 
   static ProjectionTerms from(const ProjectionSpec& p, const WaterfallSpec& w);
-  PathInputs<Num> base_inputs(const ProjectionSpec& p) const;
+  // The scenario's own values: what `capflow project` runs and each path starts from.
+  PathInputs<Num> base_inputs(const ProjectionSpec& p, const WaterfallSpec& w) const;
 };
 
 // What happened in one year.

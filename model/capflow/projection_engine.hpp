@@ -151,7 +151,7 @@ class ProjectionEngine {
     rec_.distributed = rec_.terminal_value = Num{};
 
     // Revenue, costs, partner share, interest, net income.
-    const Num revenue = t_.revenue_has_fixed[iu] ? t_.revenue_fixed[iu]
+    const Num revenue = in.revenue_has_fixed[iu] ? in.revenue_fixed[iu]
                                                  : prev_revenue_ * in.revenue_growth_factor[iu];
     prev_revenue_ = revenue;
     rec_.revenue = revenue;
@@ -209,7 +209,6 @@ class ProjectionEngine {
 
     // Conversion and the deadlines that hinge on it.
     const bool converted = conversion_index_ >= 0 && i >= conversion_index_;
-    if (converted && i == conversion_index_) set_equity_at_conversion();
     rec_.converted = converted;
     for (const auto& d : t_.deadline_events[iu]) {
       if (deadline_met(d.deadline, in)) continue;
@@ -231,10 +230,13 @@ class ProjectionEngine {
 
     // Caps in force this year: a multiple follows what the holder has invested by now.
     for (std::size_t h = 0; h < n; ++h) {
-      Num base = t_.cap_is_multiple[h] ? t_.cap_multiple[h] * invested_[h] : t_.waterfall.cap[h];
-      caps_[h] = base * t_.cap_growth[iu];
+      Num base = t_.cap_is_multiple[h] ? in.cap_multiple[h] * invested_[h] : in.cap_amount[h];
+      caps_[h] = base * in.cap_growth[iu];
     }
     waterfall_.set_caps(caps_);
+    // Equity from claims is measured against the caps of the conversion year: grown, and
+    // following this year's rounds and remedies.
+    if (converted && i == conversion_index_) set_equity_at_conversion();
 
     // Distribution: losses are recovered first (the high-water mark of the cumulative
     // result), then the payout ratio of the new profit, debts first.
@@ -259,7 +261,7 @@ class ProjectionEngine {
         need -= draw;
         rec_.credit_drawn = draw;
       }
-      if (need > Num{} && t_.has_new_rounds) {
+      if (need > Num{} && t_.has_new_rounds && i < in.new_rounds_until) {
         cash_ += need;
         rec_.raised_new_rounds = need;
         invested_[t_.new_round_holder] += need;
@@ -282,7 +284,7 @@ class ProjectionEngine {
     if (i == t_.years - 1) {
       Num tv{};
       if (t_.terminal == TerminalValueSpec::Method::multiple) {
-        tv = t_.terminal_multiple * max0(ni);
+        tv = in.terminal_multiple * max0(ni);
       } else if (t_.terminal == TerminalValueSpec::Method::perpetuity) {
         tv = max0(ni) * (Num{1} + t_.terminal_growth) / (t_.discount_rate - t_.terminal_growth);
       }

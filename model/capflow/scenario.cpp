@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "capflow/json_reader.hpp"
+#include "capflow/sha256.hpp"
 
 namespace capflow {
 namespace {
@@ -231,7 +232,7 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
 
   JsonReader reader(diags);
   reader.check_keys(doc, "", {"schema", "title", "description", "notes", "sources", "holders",
-                              "waterfall", "projection", "rounds", "conversion"});
+                              "waterfall", "projection", "rounds", "conversion", "uncertainty"});
   Scenario s;
   s.file = path;
   if (const JsonNode* n = doc.find("schema")) {
@@ -261,6 +262,12 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
       s.waterfall = std::move(*spec);
       s.projection = read_projection_spec(doc.find("projection"), doc.find("rounds"),
                                           doc.find("conversion"), s.waterfall, reader);
+      if (s.projection) {
+        s.uncertainty = read_uncertainty_spec(doc.find("uncertainty"), *s.projection, s.waterfall,
+                                              doc, reader);
+      } else if (const JsonNode* u = doc.find("uncertainty")) {
+        reader.error(*u, "/uncertainty", "\"uncertainty\" needs a \"projection\" (the model each path runs)");
+      }
       for (const auto& [h, problem] : s.waterfall.multiple_of_nothing) {
         bool funded = false;
         if (s.projection) {
@@ -272,6 +279,7 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
     }
   }
   if (!diags.empty()) return result;
+  s.content_sha256 = sha256_hex(dump(doc));
   s.document = std::move(doc);
   result.scenario = std::move(s);
   return result;

@@ -8,6 +8,7 @@
 #include "capflow/diagnostic.hpp"
 #include "capflow/json_document.hpp"
 #include "capflow/projection_spec.hpp"
+#include "capflow/uncertainty_spec.hpp"
 #include "capflow/waterfall_spec.hpp"
 
 namespace capflow {
@@ -28,6 +29,8 @@ struct Scenario {
   JsonNode document;  // after extends and overrides: what the engines read
   WaterfallSpec waterfall;
   std::optional<ProjectionSpec> projection;  // with its rounds and conversion, when given
+  std::optional<UncertaintySpec> uncertainty;  // needs a projection
+  std::string content_sha256;  // of the resolved document (after extends and --set)
 };
 
 struct LoadResult {

@@ -1,0 +1,186 @@
+#include "capflow/statistics.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace capflow {
+namespace {
+
+using Big = boost::multiprecision::cpp_int;
+
+Big from_int128(Int128 v) {
+  bool neg = v < 0;
+  UInt128 mag = neg ? static_cast<UInt128>(-(v + 1)) + 1 : static_cast<UInt128>(v);
+  Big b = static_cast<std::uint64_t>(mag >> 64);
+  b <<= 64;
+  b += static_cast<std::uint64_t>(mag);
+  return neg ? Big(-b) : b;
+}
+
+double big_ratio(const Big& num, const Big& den) {
+  // Exact quotient rounded once: scale so the integer part carries 64 significant bits.
+  boost::multiprecision::cpp_rational r(num, den);
+  return r.convert_to<double>();
+}
+
+}  // namespace
+
+void Moments::flush() const {
+  sum_ += from_int128(small_sum_);
+  sq_ += from_int128(small_sq_);
+  small_sum_ = small_sq_ = 0;
+  pending_ = 0;
+}
+
+void Moments::add_big(double q) {
+  if (!std::isfinite(q)) throw std::domain_error("Moments::add: non-finite value");
+  flush();
+  Big v(std::nearbyint(q));
+  sum_ += v;
+  sq_ += v * v;
+}
+
+void Moments::merge(const Moments& other) {
+  if (other.scale_ != scale_) throw std::logic_error("Moments::merge: different scales");
+  flush();
+  other.flush();
+  sum_ += other.sum_;
+  sq_ += other.sq_;
+  count_ += other.count_;
+}
+
+double Moments::mean() const {
+  if (count_ == 0) return 0;
+  flush();
+  return big_ratio(sum_, Big(count_)) / scale_;
+}
+
+double Moments::sd() const {
+  if (count_ < 2) return 0;
+  flush();
+  // (n Σx² − (Σx)²) / (n (n − 1)), exact in integers, rounded once.
+  Big n(count_);
+  Big num = n * sq_ - sum_ * sum_;
+  Big den = n * (n - 1);
+  double var = big_ratio(num, den);
+  return std::sqrt(var < 0 ? 0 : var) / scale_;
+}
+
+nlohmann::json Moments::to_json() const {
+  flush();
+  return {{"scale", scale_}, {"n", count_}, {"sum", sum_.str()}, {"sum_sq", sq_.str()}};
+}
+
+Moments Moments::from_json(const nlohmann::json& j) {
+  Moments m(j.at("scale").get<double>());
+  m.count_ = j.at("n").get<std::uint64_t>();
+  m.sum_ = Big(j.at("sum").get<std::string>());
+  m.sq_ = Big(j.at("sum_sq").get<std::string>());
+  return m;
+}
+
+int Sketch::key(double magnitude) {
+  int e;
+  double f = std::frexp(magnitude, &e);  // magnitude = f × 2^e, f in [0.5, 1)
+  int exponent = e - 1;                  // magnitude = (2f) × 2^exponent, 2f in [1, 2)
+  if (exponent < kMinExponent) return 0;
+  if (exponent > kMaxExponent) return kBuckets - 1;
+  int mantissa = static_cast<int>((2 * f - 1) * (1 << kMantissaBits));
+  return ((exponent - kMinExponent) << kMantissaBits) + mantissa;
+}
+
+double Sketch::midpoint(int key) {
+  int exponent = (key >> kMantissaBits) + kMinExponent;
+  int mantissa = key & ((1 << kMantissaBits) - 1);
+  double lo = 1.0 + static_cast<double>(mantissa) / (1 << kMantissaBits);
+  double hi = 1.0 + static_cast<double>(mantissa + 1) / (1 << kMantissaBits);
+  return std::ldexp((lo + hi) / 2, exponent);
+}
+
+void Sketch::merge(const Sketch& other) {
+  auto add = [](std::vector<std::uint64_t>& to, const std::vector<std::uint64_t>& from) {
+    if (from.empty()) return;
+    if (to.empty()) to.assign(kBuckets, 0);
+    for (std::size_t i = 0; i < from.size(); ++i) to[i] += from[i];
+  };
+  add(positive_, other.positive_);
+  add(negative_, other.negative_);
+  zero_ += other.zero_;
+}
+
+std::uint64_t Sketch::count() const {
+  std::uint64_t n = zero_;
+  for (auto c : positive_) n += c;
+  for (auto c : negative_) n += c;
+  return n;
+}
+
+double Sketch::fraction_positive() const {
+  std::uint64_t pos = 0;
+  for (auto c : positive_) pos += c;
+  std::uint64_t n = count();
+  return n == 0 ? 0 : static_cast<double>(pos) / static_cast<double>(n);
+}
+
+double Sketch::quantile(double q) const {
+  const std::uint64_t n = count();
+  if (n == 0) return 0;
+  const auto rank = static_cast<std::uint64_t>(std::floor(q * static_cast<double>(n - 1)));
+  std::uint64_t seen = 0;
+  // Ascending order: most negative first, then zero, then positive.
+  if (!negative_.empty()) {
+    for (int k = kBuckets - 1; k >= 0; --k) {
+      seen += negative_[static_cast<std::size_t>(k)];
+      if (seen > rank) return -midpoint(k);
+    }
+  }
+  seen += zero_;
+  if (seen > rank) return 0;
+  for (int k = 0; k < kBuckets && !positive_.empty(); ++k) {
+    seen += positive_[static_cast<std::size_t>(k)];
+    if (seen > rank) return midpoint(k);
+  }
+  return 0;
+}
+
+nlohmann::json Sketch::to_json() const {
+  auto side = [](const std::vector<std::uint64_t>& v) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (v[i] != 0) out.push_back({i, v[i]});
+    }
+    return out;
+  };
+  return {{"zero", zero_}, {"positive", side(positive_)}, {"negative", side(negative_)}};
+}
+
+Sketch Sketch::from_json(const nlohmann::json& j) {
+  Sketch s;
+  s.zero_ = j.at("zero").get<std::uint64_t>();
+  auto side = [](const nlohmann::json& a, std::vector<std::uint64_t>& v) {
+    for (const auto& e : a) {
+      auto i = e.at(0).get<std::size_t>();
+      if (i >= static_cast<std::size_t>(kBuckets)) throw std::out_of_range("sketch bucket");
+      if (v.empty()) v.assign(kBuckets, 0);
+      v[i] += e.at(1).get<std::uint64_t>();
+    }
+  };
+  side(j.at("positive"), s.positive_);
+  side(j.at("negative"), s.negative_);
+  return s;
+}
+
+nlohmann::json Counts::to_json() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [k, v] : counts_) out.push_back({k, v});
+  return out;
+}
+
+Counts Counts::from_json(const nlohmann::json& j) {
+  Counts c;
+  for (const auto& e : j) c.counts_[e.at(0).get<long long>()] += e.at(1).get<std::uint64_t>();
+  return c;
+}
+
+}  // namespace capflow
