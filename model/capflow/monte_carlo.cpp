@@ -1,0 +1,530 @@
+#include "capflow/monte_carlo.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "capflow/projection_engine.hpp"
+#include "capflow/random.hpp"
+
+namespace capflow {
+namespace {
+
+// Paths are handed to threads in chunks; results do not depend on which thread ran which.
+constexpr std::uint64_t kChunk = 2048;
+
+std::vector<double> cholesky(const std::vector<double>& m, std::size_t n) {
+  if (n == 0) return {};
+  Eigen::MatrixXd a(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = m[i * n + j];
+    }
+  }
+  // LDLT with pivoting copes with semi-definite matrices (perfect correlations); the
+  // factor L·sqrt(D) is rebuilt without the permutation via the eigen-decomposition
+  // when needed, which keeps the copula exact for PSD input.
+  Eigen::LLT<Eigen::MatrixXd> llt(a);
+  Eigen::MatrixXd l;
+  if (llt.info() == Eigen::Success) {
+    l = llt.matrixL();
+  } else {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(a);
+    Eigen::VectorXd d = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+    l = eig.eigenvectors() * d.asDiagonal();
+  }
+  std::vector<double> out(n * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) out[i * n + j] = l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+  }
+  return out;
+}
+
+bool is_identity(const std::vector<double>& m, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (m[i * n + j] != (i == j ? 1.0 : 0.0)) return false;
+    }
+  }
+  return true;
+}
+
+// IRR of yearly flows cf[0..n) (cf[k] at year origin + k): the root x = 1/(1+r) of
+// Σ cf_k x^k, by Newton steps kept inside a bisection bracket. nullopt when the flows
+// do not change sign; -1 for money in and nothing back.
+std::optional<double> path_irr(const double* cf, int n) {
+  bool in = false, out = false;
+  for (int k = 0; k < n; ++k) {
+    in = in || cf[k] < 0;
+    out = out || cf[k] > 0;
+  }
+  if (!in) return std::nullopt;
+  if (!out) return -1.0;
+  auto f = [&](double x, double& df) {
+    double v = 0, d = 0;
+    for (int k = n - 1; k >= 0; --k) {
+      d = d * x + v;
+      v = v * x + cf[k];
+    }
+    df = d;
+    return v;
+  };
+  // Bracket in x: f(0) = cf[0] (first flow); grow hi until the sign differs.
+  double df;
+  double lo = 1e-9, hi = 1.0;
+  double f_lo = f(lo, df), f_hi = f(hi, df);
+  int guard = 0;
+  while ((f_lo < 0) == (f_hi < 0) && guard++ < 60) {
+    hi *= 2;
+    f_hi = f(hi, df);
+  }
+  if ((f_lo < 0) == (f_hi < 0)) return std::nullopt;
+  double x = (lo + hi) / 2;
+  for (int it = 0; it < 100; ++it) {
+    double fx = f(x, df);
+    if ((fx < 0) == (f_lo < 0)) {
+      lo = x;
+      f_lo = fx;
+    } else {
+      hi = x;
+    }
+    double next = df != 0 ? x - fx / df : (lo + hi) / 2;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (std::fabs(next - x) <= 1e-14 * x) {
+      x = next;
+      break;
+    }
+    x = next;
+  }
+  return 1 / x - 1;
+}
+
+}  // namespace
+
+// What one random input changes on a path.
+struct MonteCarlo::Effect {
+  InputTarget::Kind kind = InputTarget::Kind::none;
+  std::vector<std::size_t> years;  // year indices affected
+  std::size_t line = 0;
+  HolderIndex holder = 0;
+  Year cap_growth_from = 0;
+};
+
+struct MonteCarlo::Worker {
+  explicit Worker(const MonteCarlo& mc)
+      : engine(mc.terms_), inputs(mc.base_), stats(), z(), y(), shock(mc.processes_.size(), 0.0) {
+    stats.holders.resize(mc.terms_.holders);
+    flows.assign(mc.terms_.holders * static_cast<std::size_t>(mc.irr_span_), 0.0);
+  }
+  ProjectionEngine<double> engine;
+  PathInputs<double> inputs;
+  RunStats stats;
+  std::vector<double> z, y;  // scratch for correlated normals
+  std::vector<double> shock;  // per process: last year's shock (mean reversion)
+  std::vector<double> flows;  // per holder × year offset: net cash flows for IRR
+};
+
+MonteCarlo::MonteCarlo(const Scenario& s)
+    : terms_(ProjectionTerms<double>::from(*s.projection, s.waterfall)),
+      base_(terms_.base_inputs(*s.projection, s.waterfall)) {
+  const ProjectionSpec& p = *s.projection;
+  base_conversion_ = base_.conversion;
+  // IRR origin: the earliest dated investment, or the valuation year for undated ones.
+  irr_origin_ = std::min(p.first_year, p.valuation_year);
+  for (const auto& dated : p.investments) {
+    for (const auto& [y, a] : dated) irr_origin_ = std::min(irr_origin_, y);
+  }
+  irr_span_ = p.last_year - irr_origin_ + 1;
+  prior_investments_.resize(terms_.holders);
+  holder_invests_.assign(terms_.holders, 0);
+  for (std::size_t h = 0; h < terms_.holders; ++h) {
+    Money dated = 0;
+    for (const auto& [y, a] : p.investments[h]) {
+      prior_investments_[h].emplace_back(y - irr_origin_, to_double(a));
+      dated += a;
+    }
+    Money undated = s.waterfall.holders[h].invested - dated;
+    if (undated > 0) prior_investments_[h].emplace_back(p.valuation_year - irr_origin_, to_double(undated));
+    holder_invests_[h] = s.waterfall.holders[h].invested > 0 ? 1 : 0;
+  }
+  for (const auto& r : p.rounds) holder_invests_[r.joins] = 1;
+  if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
+
+  if (!s.uncertainty) return;
+  const UncertaintySpec& u = *s.uncertainty;
+  auto step_end = [&](const auto& series, Year y) {
+    auto it = series.upper_bound(y);
+    return it == series.end() ? p.last_year + 1 : it->first;
+  };
+  for (const auto& in : u.inputs) {
+    samplers_.emplace_back(in.distribution);
+    input_streams_.push_back(stream_id("input:" + in.name));
+    Effect e;
+    e.kind = in.target.kind;
+    e.line = in.target.line;
+    e.holder = in.target.holder;
+    using K = InputTarget::Kind;
+    const Year y = in.target.year;
+    auto index = [&](Year t) { return static_cast<std::size_t>(t - p.first_year); };
+    switch (e.kind) {
+      case K::revenue_growth:
+        for (Year t = y; t < step_end(p.revenue.growth, y); ++t) {
+          if (!base_.revenue_has_fixed[index(t)]) e.years.push_back(index(t));
+        }
+        break;
+      case K::revenue_amount: e.years.push_back(index(y)); break;
+      case K::cost_ratio:
+        for (Year t = y; t < step_end(p.costs[e.line].ratio, y); ++t) {
+          if (terms_.cost_kind[e.line][index(t)] == ProjectionTerms<double>::CostKind::ratio) e.years.push_back(index(t));
+        }
+        break;
+      case K::cost_amount:
+      case K::cost_growth: {
+        auto want = e.kind == K::cost_amount ? ProjectionTerms<double>::CostKind::amount
+                                             : ProjectionTerms<double>::CostKind::growth;
+        if (e.kind == K::cost_amount) {
+          if (terms_.cost_kind[e.line][index(y)] == want) e.years.push_back(index(y));
+        } else {
+          for (Year t = y; t < step_end(p.costs[e.line].growth, y); ++t) {
+            if (terms_.cost_kind[e.line][index(t)] == want) e.years.push_back(index(t));
+          }
+        }
+        if (e.years.empty()) {
+          throw MonteCarloInputError("/uncertainty/inputs/" + in.name + "/target: " + in.target.pointer +
+                                     ": that year of the line is not given as " +
+                                     (e.kind == K::cost_amount ? "an amount" : "growth"));
+        }
+        break;
+      }
+      case K::cap_growth_rate: e.cap_growth_from = p.cap_growth->from_year; break;
+      default: break;
+    }
+    effects_.push_back(std::move(e));
+  }
+  const std::size_t ni = u.inputs.size();
+  if (!is_identity(u.input_correlation, ni)) input_chol_ = cholesky(u.input_correlation, ni);
+  processes_ = u.processes;
+  for (const auto& pr : processes_) process_streams_.push_back(stream_id("process:" + pr.name));
+  const std::size_t np = processes_.size();
+  if (!is_identity(u.process_correlation, np)) process_chol_ = cholesky(u.process_correlation, np);
+  conversion_event_ = u.conversion;
+  crash_event_ = u.crash;
+}
+
+void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const {
+  PathInputs<double>& in = w.inputs;
+  // Start from the scenario's own values (copies into buffers already sized).
+  std::copy(base_.revenue_has_fixed.begin(), base_.revenue_has_fixed.end(), in.revenue_has_fixed.begin());
+  std::copy(base_.revenue_fixed.begin(), base_.revenue_fixed.end(), in.revenue_fixed.begin());
+  std::copy(base_.revenue_growth_factor.begin(), base_.revenue_growth_factor.end(), in.revenue_growth_factor.begin());
+  for (std::size_t k = 0; k < base_.cost_value.size(); ++k) {
+    std::copy(base_.cost_value[k].begin(), base_.cost_value[k].end(), in.cost_value[k].begin());
+  }
+  std::copy(base_.cap_amount.begin(), base_.cap_amount.end(), in.cap_amount.begin());
+  std::copy(base_.cap_multiple.begin(), base_.cap_multiple.end(), in.cap_multiple.begin());
+  std::copy(base_.cap_growth.begin(), base_.cap_growth.end(), in.cap_growth.begin());
+  in.terminal_multiple = base_.terminal_multiple;
+  in.conversion = base_conversion_;
+  in.new_rounds_until = base_.new_rounds_until;
+  if (samplers_.empty() && processes_.empty() && !conversion_event_ && !crash_event_) return;
+
+  const PathRandom rng(seed, path);
+  const int years = terms_.years;
+
+  // Named inputs: one uniform each, through the Gaussian copula when correlated.
+  const std::size_t ni = samplers_.size();
+  if (ni > 0) {
+    w.z.resize(ni);
+    w.y.resize(ni);
+    for (std::size_t k = 0; k < ni; ++k) w.z[k] = rng.uniform(input_streams_[k], 0);
+    if (!input_chol_.empty()) {
+      for (std::size_t k = 0; k < ni; ++k) w.z[k] = normal_quantile(w.z[k]);
+      for (std::size_t r = 0; r < ni; ++r) {
+        double acc = 0;
+        for (std::size_t c = 0; c <= r; ++c) acc += input_chol_[r * ni + c] * w.z[c];
+        w.y[r] = std::clamp(normal_cdf(acc), 1e-300, std::nextafter(1.0, 0.0));
+      }
+      std::swap(w.z, w.y);
+    }
+    for (std::size_t k = 0; k < ni; ++k) {
+      const double v = samplers_[k].quantile(w.z[k]);
+      const Effect& e = effects_[k];
+      using K = InputTarget::Kind;
+      switch (e.kind) {
+        case K::none: break;
+        case K::revenue_growth:
+          for (auto i : e.years) in.revenue_growth_factor[i] = 1 + v;
+          break;
+        case K::revenue_amount:
+          for (auto i : e.years) {
+            in.revenue_has_fixed[i] = 1;
+            in.revenue_fixed[i] = v;
+          }
+          break;
+        case K::cost_ratio:
+        case K::cost_amount:
+          for (auto i : e.years) in.cost_value[e.line][i] = v;
+          break;
+        case K::cost_growth:
+          for (auto i : e.years) in.cost_value[e.line][i] = 1 + v;
+          break;
+        case K::terminal_multiple: in.terminal_multiple = v; break;
+        case K::cap_amount: in.cap_amount[e.holder] = v; break;
+        case K::cap_multiple: in.cap_multiple[e.holder] = v; break;
+        case K::cap_growth_rate:
+          for (int i = 0; i < years; ++i) {
+            const Year t = terms_.first_year + i;
+            in.cap_growth[static_cast<std::size_t>(i)] =
+                t >= e.cap_growth_from ? std::pow(1 + v, t - e.cap_growth_from + 1) : 1.0;
+          }
+          break;
+        case K::conversion_year: {
+          const long year = std::lround(v);
+          Date d = base_conversion_ ? *base_conversion_ : Date{};
+          d.year = static_cast<Year>(year);
+          in.conversion = d;
+          break;
+        }
+      }
+    }
+  }
+
+  // Yearly processes: correlated normal shocks, optionally mean-reverting.
+  const std::size_t np = processes_.size();
+  if (np > 0) {
+    w.z.resize(np);
+    w.y.resize(np);
+    std::fill(w.shock.begin(), w.shock.end(), 0.0);
+    for (int i = 0; i < years; ++i) {
+      const auto iu = static_cast<std::size_t>(i);
+      const Year t = terms_.first_year + i;
+      for (std::size_t k = 0; k < np; ++k) {
+        w.z[k] = normal_quantile(rng.uniform(process_streams_[k], static_cast<std::uint32_t>(i)));
+      }
+      const double* z = w.z.data();
+      if (!process_chol_.empty()) {
+        for (std::size_t r = 0; r < np; ++r) {
+          double acc = 0;
+          for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * w.z[c];
+          w.y[r] = acc;
+        }
+        z = w.y.data();
+      }
+      for (std::size_t k = 0; k < np; ++k) {
+        const ProcessSpec& pr = processes_[k];
+        if (t < pr.from_year) continue;
+        w.shock[k] = (1 - pr.mean_reversion) * w.shock[k] + pr.volatility * z[k];
+        if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
+          in.revenue_growth_factor[iu] *= std::exp(w.shock[k]);
+        } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
+          in.cost_value[pr.line][iu] = std::clamp(in.cost_value[pr.line][iu] + w.shock[k], pr.min, pr.max);
+        }
+      }
+    }
+  }
+
+  // Events with a probability per year.
+  if (conversion_event_) {
+    const auto& ev = *conversion_event_;
+    in.conversion.reset();
+    for (Year t = ev.from_year; t <= ev.until_year; ++t) {
+      if (rng.uniform(stream_id("event:conversion"), static_cast<std::uint32_t>(t - ev.from_year)) <
+          ev.probability_per_year) {
+        in.conversion = Date{t, ev.month, ev.day};
+        break;
+      }
+    }
+  }
+  if (crash_event_) {
+    const auto& ev = *crash_event_;
+    for (Year t = ev.from_year; t <= ev.until_year; ++t) {
+      if (rng.uniform(stream_id("event:crash"), static_cast<std::uint32_t>(t - ev.from_year)) >=
+          ev.probability_per_year) {
+        continue;
+      }
+      for (int j = 0; j < ev.years; ++j) {
+        const int i = t - terms_.first_year + j;
+        if (i >= 0 && i < years) in.revenue_growth_factor[static_cast<std::size_t>(i)] *= 1 + ev.growth_cut;
+      }
+      if (ev.stops_new_rounds) in.new_rounds_until = std::min(in.new_rounds_until, t - terms_.first_year);
+      t += ev.years - 1;
+    }
+  }
+}
+
+void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const {
+  draw_inputs(seed, path, w);
+  const std::size_t n = terms_.holders;
+  const auto span = static_cast<std::size_t>(irr_span_);
+  std::fill(w.flows.begin(), w.flows.end(), 0.0);
+  for (std::size_t h = 0; h < n; ++h) {
+    for (const auto& [offset, amount] : prior_investments_[h]) w.flows[h * span + static_cast<std::size_t>(offset)] -= amount;
+  }
+  const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
+  std::size_t year = 0;
+  w.engine.run(w.inputs, [&](const YearRecord<double>& r) {
+    for (std::size_t h = 0; h < n; ++h) {
+      w.flows[h * span + first_offset + year] += r.received[h] + r.other[h] - r.invested[h];
+    }
+    ++year;
+  });
+}
+
+void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const {
+  const std::size_t n = terms_.holders;
+  const auto span = static_cast<int>(irr_span_);
+  RunStats& st = w.stats;
+  for (std::uint64_t path = begin; path < end; ++path) {
+    simulate(seed, path, w);
+    const PathSummary<double>& s = w.engine.summary();
+    for (std::size_t h = 0; h < n; ++h) {
+      HolderStats& hs = st.holders[h];
+      const double total = s.total_received[h] + s.total_other[h];
+      hs.nominal.add(total);
+      hs.pv.add(s.pv[h]);
+      if (total > 0) ++hs.received_any;
+      if (s.ended_at_cap[h]) ++hs.ended_at_cap;
+      if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
+      if (holder_invests_[h] && s.invested_total[h] > 0) {
+        hs.moic.add(total / s.invested_total[h]);
+        if (auto r = path_irr(&w.flows[h * static_cast<std::size_t>(span)], span)) {
+          hs.irr.add(*r);
+        } else {
+          ++hs.irr_undefined;
+        }
+      }
+    }
+    CompanyStats& c = st.company;
+    c.cumulative_loss.add(-std::min(0.0, s.worst_cumulative_result));
+    c.peak_funding_need.add(s.peak_funding_need);
+    c.refund_owed.add(s.refund_owed);
+    c.first_profit_year.add(s.first_profit_index >= 0 ? terms_.first_year + s.first_profit_index : -1);
+    c.conversion_year.add(w.inputs.conversion && w.inputs.conversion->year <= terms_.first_year + terms_.years - 1
+                              ? std::max(w.inputs.conversion->year, terms_.first_year)
+                              : -1);
+    if (s.deadline_missed) ++c.deadline_missed;
+    ++st.paths;
+  }
+}
+
+RunStats MonteCarlo::run(const RunRequest& req) const {
+  const unsigned threads = std::max(1u, req.threads);
+  std::atomic<std::uint64_t> next{0};
+  const std::uint64_t chunks = (req.paths + kChunk - 1) / kChunk;
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(*this));
+  auto work = [&](Worker& w) {
+    for (std::uint64_t c = next++; c < chunks; c = next++) {
+      const std::uint64_t begin = req.first_path + c * kChunk;
+      const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
+      run_range(req.seed, begin, end, w);
+      if (req.progress) *req.progress += end - begin;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(*workers[t]));
+  work(*workers[0]);
+  for (auto& th : pool) th.join();
+  RunStats total;
+  total.holders.resize(terms_.holders);
+  for (const auto& w : workers) total.merge(w->stats);
+  return total;
+}
+
+PathSummary<double> MonteCarlo::simulate_one(std::uint64_t seed, std::uint64_t path) const {
+  Worker w(*this);
+  simulate(seed, path, w);
+  return w.engine.summary();
+}
+
+void HolderStats::merge(const HolderStats& o) {
+  nominal.merge(o.nominal);
+  pv.merge(o.pv);
+  moic.merge(o.moic);
+  irr.merge(o.irr);
+  cap_year.merge(o.cap_year);
+  ended_at_cap += o.ended_at_cap;
+  received_any += o.received_any;
+  irr_undefined += o.irr_undefined;
+}
+
+void CompanyStats::merge(const CompanyStats& o) {
+  cumulative_loss.merge(o.cumulative_loss);
+  peak_funding_need.merge(o.peak_funding_need);
+  refund_owed.merge(o.refund_owed);
+  first_profit_year.merge(o.first_profit_year);
+  conversion_year.merge(o.conversion_year);
+  deadline_missed += o.deadline_missed;
+}
+
+void RunStats::merge(const RunStats& o) {
+  paths += o.paths;
+  if (holders.size() < o.holders.size()) holders.resize(o.holders.size());
+  for (std::size_t h = 0; h < o.holders.size(); ++h) holders[h].merge(o.holders[h]);
+  company.merge(o.company);
+}
+
+namespace {
+nlohmann::json metric_json(const Metric& m) {
+  return {{"moments", m.moments.to_json()}, {"sketch", m.sketch.to_json()}};
+}
+Metric metric_from(const nlohmann::json& j) {
+  Metric m;
+  m.moments = Moments::from_json(j.at("moments"));
+  m.sketch = Sketch::from_json(j.at("sketch"));
+  return m;
+}
+}  // namespace
+
+nlohmann::json RunStats::to_json() const {
+  nlohmann::json hs = nlohmann::json::array();
+  for (const auto& h : holders) {
+    hs.push_back({{"nominal", metric_json(h.nominal)},
+                  {"pv", metric_json(h.pv)},
+                  {"moic", metric_json(h.moic)},
+                  {"irr", metric_json(h.irr)},
+                  {"cap_year", h.cap_year.to_json()},
+                  {"ended_at_cap", h.ended_at_cap},
+                  {"received_any", h.received_any},
+                  {"irr_undefined", h.irr_undefined}});
+  }
+  return {{"paths", paths},
+          {"holders", hs},
+          {"company",
+           {{"cumulative_loss", metric_json(company.cumulative_loss)},
+            {"peak_funding_need", metric_json(company.peak_funding_need)},
+            {"refund_owed", metric_json(company.refund_owed)},
+            {"first_profit_year", company.first_profit_year.to_json()},
+            {"conversion_year", company.conversion_year.to_json()},
+            {"deadline_missed", company.deadline_missed}}}};
+}
+
+RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) {
+  RunStats s;
+  s.paths = j.at("paths").get<std::uint64_t>();
+  const auto& hs = j.at("holders");
+  if (hs.size() != holder_count) throw std::invalid_argument("holder count differs from the scenario's");
+  for (const auto& h : hs) {
+    HolderStats x;
+    x.nominal = metric_from(h.at("nominal"));
+    x.pv = metric_from(h.at("pv"));
+    x.moic = metric_from(h.at("moic"));
+    x.irr = metric_from(h.at("irr"));
+    x.cap_year = Counts::from_json(h.at("cap_year"));
+    x.ended_at_cap = h.at("ended_at_cap").get<std::uint64_t>();
+    x.received_any = h.at("received_any").get<std::uint64_t>();
+    x.irr_undefined = h.at("irr_undefined").get<std::uint64_t>();
+    s.holders.push_back(std::move(x));
+  }
+  const auto& c = j.at("company");
+  s.company.cumulative_loss = metric_from(c.at("cumulative_loss"));
+  s.company.peak_funding_need = metric_from(c.at("peak_funding_need"));
+  s.company.refund_owed = metric_from(c.at("refund_owed"));
+  s.company.first_profit_year = Counts::from_json(c.at("first_profit_year"));
+  s.company.conversion_year = Counts::from_json(c.at("conversion_year"));
+  s.company.deadline_missed = c.at("deadline_missed").get<std::uint64_t>();
+  return s;
+}
+
+}  // namespace capflow

@@ -1,0 +1,106 @@
+#pragma once
+// The Monte Carlo engine (docs/monte-carlo.md): each path runs the year-by-year model
+// (ProjectionEngine<double>) on inputs drawn from the scenario's uncertainty, and the
+// results are accumulated into statistics that merge exactly. A run is a pure function
+// of (scenario, seed, path range): path i draws from Philox keyed by (seed, i), so the
+// thread count and any sharding change nothing in the result.
+
+#include <atomic>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
+
+#include "capflow/distributions.hpp"
+#include "capflow/projection.hpp"
+#include "capflow/scenario.hpp"
+#include "capflow/statistics.hpp"
+
+namespace capflow {
+
+// Thrown by MonteCarlo's constructor for scenarios it cannot run (a bad-input error).
+class MonteCarloInputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct HolderStats {
+  Metric nominal{1};  // everything received, in dollars (waterfall/equity, terminal, other)
+  Metric pv{1};       // its present value
+  Metric moic{1e6};   // received / invested, on paths where the holder invested
+  Metric irr{1e6};    // on paths where the IRR is defined
+  Counts cap_year;    // year the holder first stood at its cap (paths that reached it)
+  std::uint64_t ended_at_cap = 0;
+  std::uint64_t received_any = 0;
+  std::uint64_t irr_undefined = 0;
+  void merge(const HolderStats& o);
+};
+
+struct CompanyStats {
+  Metric cumulative_loss{1};    // deepest cumulative loss over the years (>= 0)
+  Metric peak_funding_need{1};  // outside money needed at most (shadow cash below the floor)
+  Metric refund_owed{1};
+  Counts first_profit_year;     // -1: no profitable year in the horizon
+  Counts conversion_year;       // -1: no conversion in the horizon
+  std::uint64_t deadline_missed = 0;
+  void merge(const CompanyStats& o);
+};
+
+struct RunStats {
+  std::uint64_t paths = 0;
+  std::vector<HolderStats> holders;
+  CompanyStats company;
+  void merge(const RunStats& o);
+  // Exact accumulators, for shards and `capflow merge`.
+  nlohmann::json to_json() const;
+  static RunStats from_json(const nlohmann::json& j, std::size_t holders);
+};
+
+struct RunRequest {
+  std::uint64_t seed = 42;
+  std::uint64_t first_path = 0;  // paths [first_path, first_path + paths)
+  std::uint64_t paths = 10000;
+  unsigned threads = 1;
+  std::atomic<std::uint64_t>* progress = nullptr;  // paths done, updated by the workers
+};
+
+class MonteCarlo {
+ public:
+  // REQUIRES: scenario.projection. Throws MonteCarloInputError for a random input whose
+  // target the scenario cannot take (e.g. an amount for a year given as a ratio).
+  explicit MonteCarlo(const Scenario& scenario);
+  RunStats run(const RunRequest& request) const;
+  std::size_t holders() const { return terms_.holders; }
+  Year first_year() const { return terms_.first_year; }
+
+  // One path, for tests: the summary of path `path` under `seed`.
+  PathSummary<double> simulate_one(std::uint64_t seed, std::uint64_t path) const;
+
+ private:
+  struct Effect;
+  struct Worker;
+  void draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const;
+  void simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const;
+  void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const;
+
+  ProjectionTerms<double> terms_;
+  PathInputs<double> base_;
+  std::vector<Sampler> samplers_;
+  std::vector<std::uint32_t> input_streams_;
+  std::vector<Effect> effects_;
+  std::vector<double> input_chol_;    // lower-triangular Cholesky factor, row-major
+  std::vector<double> process_chol_;
+  std::vector<ProcessSpec> processes_;
+  std::vector<std::uint32_t> process_streams_;
+  std::optional<ConversionEventSpec> conversion_event_;
+  std::optional<CrashEventSpec> crash_event_;
+  std::optional<Date> base_conversion_;
+  // IRR: per holder, money invested before the projection, as (year offset, amount)
+  // with offsets from irr_origin_.
+  Year irr_origin_ = 0;
+  int irr_span_ = 0;
+  std::vector<std::vector<std::pair<int, double>>> prior_investments_;
+  std::vector<char> holder_invests_;
+};
+
+}  // namespace capflow
