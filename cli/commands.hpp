@@ -14,5 +14,7 @@ struct Command {
 Command setup_waterfall(CLI::App& parent);
 Command setup_validate(CLI::App& parent);
 Command setup_project(CLI::App& parent);
+Command setup_run(CLI::App& parent);
+Command setup_merge(CLI::App& parent);
 
 }  // namespace capflow::cli

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
              "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
-  std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_validate(app)};
+  std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_run(app),
+                                setup_merge(app), setup_validate(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,223 @@
+// capflow run FILE
+// Monte Carlo payout distributions (docs/monte-carlo.md).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "capflow/monte_carlo.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "run_result.hpp"
+#include "scenario_input.hpp"
+
+namespace capflow::cli {
+namespace {
+
+// A run longer than this many paths is a typo, not an analysis (about a day of CPU).
+constexpr std::uint64_t kMaxPaths = 10'000'000'000ull;
+
+struct Options {
+  std::string file;
+  std::uint64_t paths = 10000;
+  std::uint64_t seed = 42;
+  unsigned threads = 0;
+  std::string shard;
+  double precision = 0;
+  bool quiet = false;
+  bool accumulators = false;
+  std::vector<std::string> sets;
+  OutputOptions output;
+};
+
+// Prints paths done, rate and ETA on stderr while a run goes on (only on a terminal).
+class Progress {
+ public:
+  Progress(std::atomic<std::uint64_t>& done, std::uint64_t total, bool enabled)
+      : done_(done), total_(total), enabled_(enabled) {
+    if (enabled_) thread_ = std::thread([this] { loop(); });
+  }
+  ~Progress() {
+    if (!enabled_) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  void loop() {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const auto d = static_cast<double>(done_.load());
+      const double rate = secs > 0 ? d / secs : 0;
+      const double eta = rate > 0 ? (static_cast<double>(total_) - d) / rate : 0;
+      std::fprintf(stderr, "\r\033[Kcapflow run: %.0f / %llu paths (%.0f%%), %.0f paths/s, ETA %.0fs", d,
+                   static_cast<unsigned long long>(total_), 100 * d / static_cast<double>(total_), rate, eta);
+    }
+  }
+  std::atomic<std::uint64_t>& done_;
+  std::uint64_t total_;
+  bool enabled_;
+  bool stop_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
+
+bool parse_shard(const std::string& s, std::uint64_t& k, std::uint64_t& n) {
+  auto slash = s.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    std::size_t a = 0, b = 0;
+    k = std::stoull(s.substr(0, slash), &a);
+    n = std::stoull(s.substr(slash + 1), &b);
+    return a == slash && b == s.size() - slash - 1 && n >= 1 && k < n;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// True when every holder's mean nominal payout is known to within `rel` (its standard
+// error below rel × |mean|); holders whose payout is always zero do not count.
+bool precise_enough(const RunStats& st, double rel) {
+  for (const auto& h : st.holders) {
+    const double mean = h.nominal.moments.mean();
+    if (mean == 0) continue;
+    if (h.nominal.moments.se() > rel * std::fabs(mean)) return false;
+  }
+  return true;
+}
+
+int run(const Options& o) {
+  if (o.paths == 0 || o.paths > kMaxPaths) {
+    std::cerr << "capflow run: --paths " << o.paths << " is out of range; expected 1 to " << kMaxPaths << "\n";
+    return kExitBadInput;
+  }
+  std::uint64_t shard_k = 0, shard_n = 1;
+  if (!o.shard.empty() && !parse_shard(o.shard, shard_k, shard_n)) {
+    std::cerr << "capflow run: --shard \"" << o.shard << "\": expected K/N with 0 <= K < N (e.g. 0/4)\n";
+    return kExitBadInput;
+  }
+  if (shard_n > o.paths) {
+    std::cerr << "capflow run: --shard " << o.shard << ": more shards than paths\n";
+    return kExitBadInput;
+  }
+  if (!o.shard.empty() && o.precision > 0) {
+    std::cerr << "capflow run: --precision and --shard cannot be combined (each shard would stop on its own)\n";
+    return kExitBadInput;
+  }
+  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  if (!scenario) return kExitBadInput;
+  if (!scenario->projection) {
+    std::cerr << o.file << ": no \"projection\" section: `capflow run` simulates the year-by-year model "
+                           "(see docs/scenario-format.md)\n";
+    return kExitBadInput;
+  }
+  std::unique_ptr<MonteCarlo> mc;
+  try {
+    mc = std::make_unique<MonteCarlo>(*scenario);
+  } catch (const MonteCarloInputError& e) {
+    std::cerr << o.file << ": " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  const unsigned threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  RunMeta meta;
+  meta.scenario_file = o.file;
+  meta.scenario_sha256 = scenario->content_sha256;
+  meta.seed = o.seed;
+  meta.threads = threads;
+  meta.include_accumulators = o.accumulators || !o.shard.empty();
+  const bool show = !o.quiet && isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  RunStats stats;
+  std::atomic<std::uint64_t> done{0};
+  if (o.precision > 0) {
+    // Batches of doubling size until every mean is known to the requested precision.
+    Progress progress(done, o.paths, show);
+    std::uint64_t next = std::min<std::uint64_t>(o.paths, 10000);
+    std::uint64_t ran = 0;
+    while (true) {
+      RunRequest req{o.seed, ran, next - ran, threads, &done};
+      RunStats batch = mc->run(req);
+      if (ran == 0) {
+        stats = std::move(batch);
+      } else {
+        stats.merge(batch);
+      }
+      ran = next;
+      if (precise_enough(stats, o.precision) || ran >= o.paths) break;
+      next = std::min(o.paths, 2 * ran);
+    }
+    meta.precision_note = (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
+                          std::to_string(ran) + " paths for standard errors below " +
+                          std::to_string(o.precision * 100) + "% of every holder's mean (cap --paths " +
+                          std::to_string(o.paths) + ")";
+    meta.paths = ran;
+  } else {
+    const std::uint64_t begin = o.paths * shard_k / shard_n;
+    const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
+    Progress progress(done, end - begin, show);
+    stats = mc->run(RunRequest{o.seed, begin, end - begin, threads, &done});
+    meta.paths = end - begin;
+    meta.first_path = begin;
+    if (!o.shard.empty()) {
+      meta.shard = o.shard;
+      meta.total_paths = o.paths;
+    }
+  }
+  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!meta.precision_note.empty() && !o.quiet) std::cerr << "capflow run: " << meta.precision_note << "\n";
+  std::string text = render_run(*scenario, meta, stats, o.output.format);
+  if (auto err = emit(text, o.output.output_path)) {
+    std::cerr << "capflow run: " << *err << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command setup_run(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "run",
+      "Monte Carlo: the distribution of each holder's payout (mean, sd, se, percentiles, P(cap),\n"
+      "MOIC, IRR) and company outcomes. Bit-identical for any --threads; shards merge exactly.\n"
+      "Examples:\n"
+      "  capflow run scenarios/openai-2024-round.json\n"
+      "  capflow run scenarios/bench.json --paths 1000000 --format json -o result.json\n"
+      "  capflow run scenarios/bench.json --paths 1000000 --shard 0/2 -o part0.json   (then capflow merge)");
+  app->add_option("file", opts->file, "Scenario file (JSON) with \"projection\" and \"uncertainty\"")->required();
+  app->add_option("--paths", opts->paths, "Number of paths (default 10000; the cap with --precision)");
+  app->add_option("--seed", opts->seed, "Seed of the counter-based generator (default 42)");
+  app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app->add_option("--shard", opts->shard, "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
+      ->type_name("K/N");
+  app->add_option("--precision", opts->precision,
+                  "Add paths until every holder's mean has a standard error below REL x mean (e.g. 0.01)")
+      ->type_name("REL")
+      ->check(CLI::Range(1e-9, 1.0));
+  app->add_flag("--quiet", opts->quiet, "No progress or notes on stderr");
+  app->add_flag("--accumulators", opts->accumulators,
+                "Include the exact accumulators in JSON output (always on with --shard)");
+  add_set_option(*app, opts->sets);
+  add_output_options(*app, opts->output);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli

@@ -1,0 +1,197 @@
+#include "run_result.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "version.hpp"
+
+namespace capflow::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+constexpr double kPercentiles[] = {1, 5, 10, 25, 50, 75, 90, 95, 99};
+
+ojson metric_json(const Metric& m) {
+  ojson j;
+  j["n"] = m.moments.count();
+  if (m.moments.count() == 0) {
+    j["mean"] = nullptr;
+    return j;
+  }
+  j["mean"] = m.moments.mean();
+  j["sd"] = m.moments.sd();
+  j["se"] = m.moments.se();
+  for (double p : kPercentiles) {
+    j["p" + std::to_string(static_cast<int>(p))] = m.sketch.quantile(p / 100);
+  }
+  return j;
+}
+
+ojson counts_json(const Counts& c, std::uint64_t paths) {
+  ojson j = ojson::object();
+  for (const auto& [k, v] : c.counts()) {
+    j[k < 0 ? std::string("never") : std::to_string(k)] = static_cast<double>(v) / static_cast<double>(paths);
+  }
+  return j;
+}
+
+std::string money(double v) {
+  char buf[32];
+  double a = std::fabs(v);
+  const char* sign = v < 0 ? "-" : "";
+  if (a >= 1e12) std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
+  else if (a >= 1e9) std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
+  else std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
+  return buf;
+}
+
+std::string pct(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+  return buf;
+}
+
+std::string num(double v, const char* fmt = "%.2f") {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+}  // namespace
+
+std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& st, Format format) {
+  const auto& holders = s.waterfall.holders;
+  const double n = static_cast<double>(st.paths);
+  if (format == Format::json) {
+    ojson out;
+    ojson m;
+    m["schema"] = kResultSchema;
+    m["scenario"] = meta.scenario_file;
+    m["scenario_sha256"] = meta.scenario_sha256;
+    m["seed"] = meta.seed;
+    m["paths"] = meta.paths;
+    m["first_path"] = meta.first_path;
+    if (!meta.shard.empty()) {
+      m["shard"] = meta.shard;
+      m["total_paths"] = meta.total_paths;
+    }
+    m["threads"] = meta.threads;
+    m["version"] = kVersion;
+    if (!meta.precision_note.empty()) m["precision"] = meta.precision_note;
+    out["meta"] = m;
+    ojson hs = ojson::object();
+    for (std::size_t h = 0; h < holders.size(); ++h) {
+      const HolderStats& x = st.holders[h];
+      ojson j;
+      j["name"] = holders[h].name;
+      j["nominal"] = metric_json(x.nominal);
+      j["pv"] = metric_json(x.pv);
+      j["p_received_any"] = static_cast<double>(x.received_any) / n;
+      if (holders[h].cap) {
+        j["p_cap"] = static_cast<double>(x.ended_at_cap) / n;
+        j["p_cap_reached"] = [&] {
+          std::uint64_t k = 0;
+          for (const auto& [y, c] : x.cap_year.counts()) k += c;
+          return static_cast<double>(k) / n;
+        }();
+        j["cap_year"] = counts_json(x.cap_year, st.paths);
+      } else {
+        j["p_cap"] = nullptr;
+      }
+      j["moic"] = x.moic.moments.count() ? metric_json(x.moic) : ojson(nullptr);
+      j["irr"] = x.irr.moments.count() ? metric_json(x.irr) : ojson(nullptr);
+      if (x.irr_undefined) j["p_irr_undefined"] = static_cast<double>(x.irr_undefined) / n;
+      hs[holders[h].id] = j;
+    }
+    out["holders"] = hs;
+    const CompanyStats& c = st.company;
+    out["company"] = {{"cumulative_loss", metric_json(c.cumulative_loss)},
+                      {"peak_funding_need", metric_json(c.peak_funding_need)},
+                      {"first_profit_year", counts_json(c.first_profit_year, st.paths)},
+                      {"conversion_year", counts_json(c.conversion_year, st.paths)},
+                      {"p_deadline_missed", static_cast<double>(c.deadline_missed) / n},
+                      {"refund_owed", metric_json(c.refund_owed)}};
+    if (meta.include_accumulators) out["accumulators"] = st.to_json();
+    return out.dump(2) + "\n";
+  }
+  TextTable ht;
+  for (const char* c : {"holder", "mean", "se", "p5", "p50", "p95", "PV mean", "PV p50", "P(cap)", "P(>0)", "MOIC p50", "IRR p50"}) {
+    ht.add_column(c, std::string(c) == "holder" ? TextTable::Align::left : TextTable::Align::right);
+  }
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    const HolderStats& x = st.holders[h];
+    const auto& q = x.nominal.sketch;
+    ht.add_row({holders[h].name, money(x.nominal.moments.mean()), money(x.nominal.moments.se()),
+                money(q.quantile(0.05)), money(q.quantile(0.5)), money(q.quantile(0.95)),
+                money(x.pv.moments.mean()), money(x.pv.sketch.quantile(0.5)),
+                holders[h].cap ? pct(static_cast<double>(x.ended_at_cap) / n) : "uncapped",
+                pct(static_cast<double>(x.received_any) / n),
+                x.moic.moments.count() ? num(x.moic.sketch.quantile(0.5)) + "x" : "n/a",
+                x.irr.moments.count() ? pct(x.irr.sketch.quantile(0.5)) : "n/a"});
+  }
+  if (format == Format::csv) {
+    TextTable t;
+    for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"}) t.add_column(c);
+    auto add = [&](const std::string& who, const char* what, const Metric& m) {
+      std::vector<std::string> row{who, what};
+      if (m.moments.count() == 0) {
+        row.resize(14);
+      } else {
+        row.push_back(num(m.moments.mean(), "%.17g"));
+        row.push_back(num(m.moments.sd(), "%.17g"));
+        row.push_back(num(m.moments.se(), "%.17g"));
+        for (double p : kPercentiles) row.push_back(num(m.sketch.quantile(p / 100), "%.17g"));
+      }
+      t.add_row(row);
+    };
+    for (std::size_t h = 0; h < holders.size(); ++h) {
+      add(holders[h].id, "nominal", st.holders[h].nominal);
+      add(holders[h].id, "pv", st.holders[h].pv);
+      add(holders[h].id, "moic", st.holders[h].moic);
+      add(holders[h].id, "irr", st.holders[h].irr);
+    }
+    add("company", "cumulative_loss", st.company.cumulative_loss);
+    add("company", "peak_funding_need", st.company.peak_funding_need);
+    add("company", "refund_owed", st.company.refund_owed);
+    return t.csv();
+  }
+  const bool md = format == Format::md;
+  std::string title = s.title.empty() ? s.file : s.title;
+  std::string out = md ? "# " + title + "\n\n" : title + "\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%s paths, seed %llu%s%s; scenario sha256 %.12s",
+                std::to_string(meta.paths).c_str(), static_cast<unsigned long long>(meta.seed),
+                meta.shard.empty() ? "" : ", shard ", meta.shard.c_str(), meta.scenario_sha256.c_str());
+  out += std::string(line) + (md ? "\n" : "\n");
+  if (!meta.precision_note.empty()) out += meta.precision_note + "\n";
+  auto section = [&](const std::string& head, const TextTable& t) {
+    out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+  };
+  section("Payout per holder (nominal, all years incl. terminal claim; PV at the scenario's discount rate)", ht);
+  const CompanyStats& c = st.company;
+  TextTable ct;
+  ct.add_column("company");
+  for (const char* k : {"mean", "p5", "p50", "p95"}) ct.add_column(k, TextTable::Align::right);
+  auto crow = [&](const char* label, const Metric& m) {
+    ct.add_row({label, money(m.moments.mean()), money(m.sketch.quantile(0.05)), money(m.sketch.quantile(0.5)),
+                money(m.sketch.quantile(0.95))});
+  };
+  crow("deepest cumulative loss", c.cumulative_loss);
+  crow("peak funding need", c.peak_funding_need);
+  crow("refund owed", c.refund_owed);
+  section("Company", ct);
+  std::string years;
+  for (const auto& [y, k] : c.first_profit_year.counts()) {
+    years += (years.empty() ? "" : ", ") + (y < 0 ? std::string("none") : std::to_string(y)) + " " +
+             pct(static_cast<double>(k) / n);
+  }
+  out += (md ? "\n" : "\n  ") + std::string("first profitable year: ") + years + "\n";
+  out += (md ? "\n" : "  ") + std::string("P(conversion deadline missed): ") +
+         pct(static_cast<double>(c.deadline_missed) / n) + "\n";
+  return out;
+}
+
+}  // namespace capflow::cli
