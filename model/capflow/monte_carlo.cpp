@@ -51,16 +51,23 @@ bool is_identity(const std::vector<double>& m, std::size_t n) {
 }
 
 // IRR of yearly flows cf[0..n) (cf[k] at year origin + k): the root x = 1/(1+r) of
-// Σ cf_k x^k, by Newton steps kept inside a bisection bracket. nullopt when the flows
-// do not change sign; -1 for money in and nothing back.
+// Σ cf_k x^k. Newton from a guess made of the multiple and the mean holding time
+// (four or five steps on typical flows), falling back to bisection on a bracket when a
+// step leaves it. nullopt when the flows do not change sign; -1 for money in and
+// nothing back.
 std::optional<double> path_irr(const double* cf, int n) {
-  bool in = false, out = false;
+  double paid = 0, got = 0, t_paid = 0, t_got = 0;
   for (int k = 0; k < n; ++k) {
-    in = in || cf[k] < 0;
-    out = out || cf[k] > 0;
+    if (cf[k] < 0) {
+      paid -= cf[k];
+      t_paid -= cf[k] * k;
+    } else if (cf[k] > 0) {
+      got += cf[k];
+      t_got += cf[k] * k;
+    }
   }
-  if (!in) return std::nullopt;
-  if (!out) return -1.0;
+  if (paid == 0) return std::nullopt;
+  if (got == 0) return -1.0;
   auto f = [&](double x, double& df) {
     double v = 0, d = 0;
     for (int k = n - 1; k >= 0; --k) {
@@ -70,19 +77,29 @@ std::optional<double> path_irr(const double* cf, int n) {
     df = d;
     return v;
   };
-  // Bracket in x: f(0) = cf[0] (first flow); grow hi until the sign differs.
+  const double years = std::max(0.5, t_got / got - t_paid / paid);
+  double x = std::pow(paid / got, 1.0 / years);  // 1/(1+r) for a single in-out pair
+  for (int it = 0; it < 12; ++it) {
+    double df;
+    const double fx = f(x, df);
+    if (df == 0 || !std::isfinite(fx)) break;
+    const double next = x - fx / df;
+    if (!(next > 0) || !std::isfinite(next)) break;
+    if (std::fabs(next - x) <= 1e-13 * x) return 1 / next - 1;
+    x = next;
+  }
+  // Safe path: bracket the root in x and bisect with Newton steps kept inside.
   double df;
   double lo = 1e-9, hi = 1.0;
   double f_lo = f(lo, df), f_hi = f(hi, df);
-  int guard = 0;
-  while ((f_lo < 0) == (f_hi < 0) && guard++ < 60) {
+  for (int guard = 0; (f_lo < 0) == (f_hi < 0) && guard < 60; ++guard) {
     hi *= 2;
     f_hi = f(hi, df);
   }
   if ((f_lo < 0) == (f_hi < 0)) return std::nullopt;
-  double x = (lo + hi) / 2;
-  for (int it = 0; it < 100; ++it) {
-    double fx = f(x, df);
+  x = (lo + hi) / 2;
+  for (int it = 0; it < 200; ++it) {
+    const double fx = f(x, df);
     if ((fx < 0) == (f_lo < 0)) {
       lo = x;
       f_lo = fx;
@@ -91,25 +108,13 @@ std::optional<double> path_irr(const double* cf, int n) {
     }
     double next = df != 0 ? x - fx / df : (lo + hi) / 2;
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (std::fabs(next - x) <= 1e-14 * x) {
-      x = next;
-      break;
-    }
+    if (std::fabs(next - x) <= 1e-14 * x) return 1 / next - 1;
     x = next;
   }
   return 1 / x - 1;
 }
 
 }  // namespace
-
-// What one random input changes on a path.
-struct MonteCarlo::Effect {
-  InputTarget::Kind kind = InputTarget::Kind::none;
-  std::vector<std::size_t> years;  // year indices affected
-  std::size_t line = 0;
-  HolderIndex holder = 0;
-  Year cap_growth_from = 0;
-};
 
 struct MonteCarlo::Worker {
   explicit Worker(const MonteCarlo& mc)
@@ -121,6 +126,7 @@ struct MonteCarlo::Worker {
   PathInputs<double> inputs;
   RunStats stats;
   std::vector<double> z, y;  // scratch for correlated normals
+  std::vector<double> normals;  // per process × year: standard normal shocks
   std::vector<double> shock;  // per process: last year's shock (mean reversion)
   std::vector<double> flows;  // per holder × year offset: net cash flows for IRR
 };
@@ -295,13 +301,21 @@ void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) 
   if (np > 0) {
     w.z.resize(np);
     w.y.resize(np);
+    w.normals.resize(np * static_cast<std::size_t>((years + 3) / 4 * 4));
     std::fill(w.shock.begin(), w.shock.end(), 0.0);
+    // All of a process's yearly normals, four years per Philox call.
+    const std::size_t stride = static_cast<std::size_t>((years + 3) / 4 * 4);
+    for (std::size_t k = 0; k < np; ++k) {
+      double* out = &w.normals[k * stride];
+      for (std::size_t j = 0; j < stride; j += 4) {
+        rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4), out + j);
+        for (std::size_t m = 0; m < 4; ++m) out[j + m] = normal_quantile(out[j + m]);
+      }
+    }
     for (int i = 0; i < years; ++i) {
       const auto iu = static_cast<std::size_t>(i);
       const Year t = terms_.first_year + i;
-      for (std::size_t k = 0; k < np; ++k) {
-        w.z[k] = normal_quantile(rng.uniform(process_streams_[k], static_cast<std::uint32_t>(i)));
-      }
+      for (std::size_t k = 0; k < np; ++k) w.z[k] = w.normals[k * stride + iu];
       const double* z = w.z.data();
       if (!process_chol_.empty()) {
         for (std::size_t r = 0; r < np; ++r) {
@@ -357,15 +371,17 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
   draw_inputs(seed, path, w);
   const std::size_t n = terms_.holders;
   const auto span = static_cast<std::size_t>(irr_span_);
-  std::fill(w.flows.begin(), w.flows.end(), 0.0);
+  // Cash flows for the IRR, kept only for the holders that put money in.
   for (std::size_t h = 0; h < n; ++h) {
+    if (!holder_invests_[h]) continue;
+    std::fill_n(w.flows.begin() + static_cast<std::ptrdiff_t>(h * span), span, 0.0);
     for (const auto& [offset, amount] : prior_investments_[h]) w.flows[h * span + static_cast<std::size_t>(offset)] -= amount;
   }
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
   std::size_t year = 0;
   w.engine.run(w.inputs, [&](const YearRecord<double>& r) {
     for (std::size_t h = 0; h < n; ++h) {
-      w.flows[h * span + first_offset + year] += r.received[h] + r.other[h] - r.invested[h];
+      if (holder_invests_[h]) w.flows[h * span + first_offset + year] += r.received[h] + r.other[h] - r.invested[h];
     }
     ++year;
   });

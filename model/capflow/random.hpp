@@ -38,6 +38,14 @@ class PathRandom {
     u1 = to_unit(r.v[2], r.v[3]);
   }
 
+  // Four uniforms in (0, 1) with 32 bits each, for draw quadruple `index` of `stream`:
+  // the yearly shocks of a process, four years per call.
+  void uniform4(std::uint32_t stream, std::uint32_t index, double out[4]) const {
+    r123::Philox4x32::ctr_type c = {{path_lo_, path_hi_, stream, index}};
+    auto r = r123::Philox4x32()(c, key_);
+    for (int k = 0; k < 4; ++k) out[k] = (static_cast<double>(r.v[k]) + 0.5) * 0x1p-32;
+  }
+
   // One uniform in (0, 1): the first of the pair.
   double uniform(std::uint32_t stream, std::uint32_t index) const {
     double a, b;

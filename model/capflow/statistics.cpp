@@ -80,16 +80,6 @@ Moments Moments::from_json(const nlohmann::json& j) {
   return m;
 }
 
-int Sketch::key(double magnitude) {
-  int e;
-  double f = std::frexp(magnitude, &e);  // magnitude = f × 2^e, f in [0.5, 1)
-  int exponent = e - 1;                  // magnitude = (2f) × 2^exponent, 2f in [1, 2)
-  if (exponent < kMinExponent) return 0;
-  if (exponent > kMaxExponent) return kBuckets - 1;
-  int mantissa = static_cast<int>((2 * f - 1) * (1 << kMantissaBits));
-  return ((exponent - kMinExponent) << kMantissaBits) + mantissa;
-}
-
 double Sketch::midpoint(int key) {
   int exponent = (key >> kMantissaBits) + kMinExponent;
   int mantissa = key & ((1 << kMantissaBits) - 1);

@@ -8,7 +8,9 @@
 //  - Counts: exact counts of integer outcomes (the year a cap is reached, ...).
 
 #include <boost/multiprecision/cpp_int.hpp>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -26,7 +28,8 @@ class Moments {
   void add(double x) {
     const double q = x * scale_;
     if (q > -kSmallLimit && q < kSmallLimit) {
-      const auto v = static_cast<Int128>(std::llround(q));
+      // Round half away from zero with an inline conversion (std::llround is a call).
+      const auto v = static_cast<Int128>(static_cast<long long>(q + (q >= 0 ? 0.5 : -0.5)));
       small_sum_ += v;
       small_sq_ += v * v;
       if (++pending_ == kFlushEvery) flush();
@@ -84,7 +87,16 @@ class Sketch {
   static constexpr int kBuckets = (kMaxExponent - kMinExponent + 1) << kMantissaBits;
 
  private:
-  static int key(double magnitude);
+  // The IEEE-754 bits are the bucket: the exponent, then the top mantissa bits.
+  static int key(double magnitude) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &magnitude, sizeof bits);
+    const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+    if (exponent < kMinExponent) return 0;
+    if (exponent > kMaxExponent) return kBuckets - 1;
+    const int mantissa = static_cast<int>((bits >> (52 - kMantissaBits)) & ((1u << kMantissaBits) - 1));
+    return ((exponent - kMinExponent) << kMantissaBits) + mantissa;
+  }
   static double midpoint(int key);
   std::uint64_t& bucket(std::vector<std::uint64_t>& side, double magnitude) {
     if (side.empty()) side.assign(kBuckets, 0);
