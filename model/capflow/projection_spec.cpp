@@ -153,10 +153,12 @@ LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& 
     bool ok = line.amounts.count(t) > 0 || step_value(line.ratio, t) != nullptr ||
               (have_previous && step_value(line.growth, t) != nullptr);
     if (!ok) {
-      reader.error(n, ptr,
-                   "no value for " + std::to_string(t) +
-                       ": give an amount for that year, a growth rate in force (with a value "
-                       "the year before), or a ratio of revenue");
+      const std::string y = std::to_string(t);
+      std::string how = "give an amount for " + y;
+      how += t == first ? ", or an amount for " + std::to_string(t - 1) + " as the base and a growth rate from " + y
+                        : ", or a growth rate in force in " + y + " (it applies to " + std::to_string(t - 1) + "'s value)";
+      if (!revenue) how += ", or a ratio of revenue";
+      reader.error(n, ptr, "no value for " + std::to_string(t) + ": " + how);
       break;
     }
     have_previous = true;
@@ -442,7 +444,10 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
   const JsonNode* fy = n.find("first_year");
   const JsonNode* ly = n.find("last_year");
   if (fy == nullptr || ly == nullptr) {
-    reader.error(n, ptr, "missing \"first_year\" or \"last_year\": the years the projection covers");
+    const std::string missing = fy == nullptr && ly == nullptr ? "\"first_year\" and \"last_year\""
+                                : fy == nullptr                ? "\"first_year\""
+                                                               : "\"last_year\"";
+    reader.error(n, ptr, "missing " + missing + ": the first and last years the projection covers (e.g. 2025 and 2035)");
     return std::nullopt;
   }
   auto first = read_year(*fy, child(ptr, "first_year"), reader);
@@ -463,12 +468,14 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
   if (const JsonNode* v = n.find("valuation_year")) {
     if (auto y = read_year(*v, child(ptr, "valuation_year"), reader)) p.valuation_year = *y;
   }
+  bool discount_ok = false;  // a perpetuity is checked against it only when it is valid
   if (const JsonNode* v = n.find("discount_rate")) {
     if (auto r = reader.rate(*v, child(ptr, "discount_rate"))) {
       if (*r <= -1) {
         reader.error(*v, child(ptr, "discount_rate"), "discount rate must be above -100%, found " + format_percent(*r));
       } else {
         p.discount_rate = *r;
+        discount_ok = true;
       }
     }
   } else {
@@ -565,7 +572,9 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
           }
         }
       } else if (auto x = reader.rate(*g, child(tp, "perpetuity_growth"))) {
-        if (*x >= p.discount_rate) {
+        if (!discount_ok) {
+          // The discount rate's own problem is reported; comparing with it would mislead.
+        } else if (*x >= p.discount_rate) {
           reader.error(*g, child(tp, "perpetuity_growth"),
                        "perpetuity growth " + format_percent(*x) + " must be below the discount rate " +
                            format_percent(p.discount_rate) + " (else the value is infinite)");
@@ -628,16 +637,28 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
           }
           if (const JsonNode* s = x->find("rate")) {
             auto r = reader.rate(*s, child(lp, "rate"));
+            if (r && *r < 0) {
+              reader.error(*s, child(lp, "rate"), "interest rate must be >= 0, found " + format_percent(*r));
+              r.reset();
+            }
             ok = ok && r.has_value();
             if (r) c.rate = *r;
           }
+          bool from_ok = true;
           if (const JsonNode* s = x->find("from_year")) {
             auto y = read_year(*s, child(lp, "from_year"), reader);
+            from_ok = y.has_value();
             ok = ok && y.has_value();
             if (y) c.from_year = *y;
           }
           if (const JsonNode* s = x->find("until_year")) {
             auto y = read_year(*s, child(lp, "until_year"), reader);
+            if (y && from_ok && *y < c.from_year) {
+              reader.error(*s, child(lp, "until_year"),
+                           "until_year " + std::to_string(*y) + " is before from_year " +
+                               std::to_string(c.from_year) + ": the line could never be drawn");
+              y.reset();
+            }
             ok = ok && y.has_value();
             if (y) c.until_year = *y;
           }
@@ -654,6 +675,9 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
             reader.error(*x, np, "new rounds need \"joins\" and \"valuation_revenue_multiple\"");
           } else {
             p.funding.holder = read_holder_ref(*j, child(np, "joins"), w, reader);
+            if (p.funding.holder && w.holders[*p.funding.holder].residual) {
+              reader.error(*j, child(np, "joins"), "new rounds' money cannot join the residual holder");
+            }
             auto mult = reader.rate(*m, child(np, "valuation_revenue_multiple"));
             if (mult && *mult <= 0) {
               reader.error(*m, child(np, "valuation_revenue_multiple"), "expected a positive multiple");
