@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 namespace capflow {
 namespace {
@@ -105,12 +106,12 @@ void Waterfall<Num>::skip_finished_tiers() {
 }
 
 template <class Num>
-std::optional<Num> Waterfall<Num>::segment() {
+bool Waterfall<Num>::segment(Num& length) {
   const std::size_t n = terms_.holder_count;
   std::fill(marginal_.begin(), marginal_.end(), Num{});
   if (tier_ == terms_.tiers.size()) {
     marginal_[terms_.residual] = Num{1};
-    return std::nullopt;
+    return false;
   }
   const auto& t = terms_.tiers[tier_];
   Num blocked{};  // shares of holders at their cap
@@ -132,9 +133,12 @@ std::optional<Num> Waterfall<Num>::segment() {
       marginal_[terms_.residual] += blocked;
     }
   }
-  std::optional<Num> length;
+  bool bounded = false;
   auto limit = [&](const Num& v) {
-    if (!length || v < *length) length = v;
+    if (!bounded || v < length) {
+      length = v;
+      bounded = true;
+    }
   };
   size_room_.reset();
   until_room_.reset();
@@ -152,14 +156,16 @@ std::optional<Num> Waterfall<Num>::segment() {
       limit(room_[h]);
     }
   }
-  return length;
+  return bounded;
 }
 
 template <class Num>
 std::optional<Num> Waterfall<Num>::next_segment(std::vector<Num>& marginal) {
   skip_finished_tiers();
-  auto length = segment();
+  Num length{};
+  const bool bounded = segment(length);
   marginal = marginal_;
+  if (!bounded) return std::nullopt;
   return length;
 }
 
@@ -179,11 +185,16 @@ void Waterfall<Num>::distribute(Num amount) {
                              std::to_string(tier_) + " with " + show(amount) + " left");
     }
     skip_finished_tiers();
-    const std::optional<Num> length = segment();
-    const bool whole_segment = length && !(amount < *length);
-    const Num step = whole_segment ? *length : amount;
+    Num length{};
+    const bool whole_segment = segment(length) && !(amount < length);
+    const Num step = whole_segment ? length : amount;
     for (std::size_t h = 0; h < n; ++h) {
-      if (marginal_[h] != Num{}) received_[h] += marginal_[h] * step;
+      if constexpr (std::is_floating_point_v<Num>) {
+        // Adding 0 changes nothing, and an unpredictable branch costs more than a multiply.
+        received_[h] += marginal_[h] * step;
+      } else if (marginal_[h] != Num{}) {
+        received_[h] += marginal_[h] * step;
+      }
     }
     used_ += step;
     amount -= step;

@@ -83,8 +83,11 @@ class Waterfall {
   void skip_finished_tiers();
   bool tier_finished() const;
   Num until_target(const typename WaterfallTerms<Num>::TierTerms& t) const;
-  // Fills marginal_ and room_ for the current tier; returns the segment length (or none).
-  std::optional<Num> segment();
+  // Fills marginal_ and room_ for the current tier. Returns whether the segment ends,
+  // and if so sets `length` to the profit it still takes. A bool and an out-parameter
+  // rather than std::optional<Num>: GCC returns optional<double> through the stack, and
+  // the store-to-load stall was a tenth of the double hot path.
+  bool segment(Num& length);
 
   const WaterfallTerms<Num>& terms_;
   std::vector<Num> cap_;
