@@ -102,6 +102,7 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
     RoundEvent e;
     e.round = r;
     e.amount = convert<Num>(round.amount);
+    e.post_money = round.post_money ? convert<Num>(*round.post_money) : Num{};
     e.joins = round.joins;
     t.round_events[static_cast<std::size_t>(round.date.year - p.first_year)].push_back(e);
     for (std::size_t o = 0; o < round.options.size(); ++o) {
@@ -109,6 +110,8 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
       oe.is_option = true;
       oe.option = o;
       oe.amount = convert<Num>(round.options[o].amount);
+      // An option is exercised at the round's price: it buys amount / post-money.
+
       if (round.options[o].revenue_at_least) {
         oe.revenue_at_least = convert<Num>(*round.options[o].revenue_at_least);
       }

@@ -47,6 +47,7 @@ struct ProjectionTerms {
     bool is_option = false;
     std::size_t option = 0;
     Num amount{};
+    Num post_money{};  // of the round (0 when not given): the stake bought after conversion
     HolderIndex joins = 0;
     std::optional<Num> revenue_at_least;
   };

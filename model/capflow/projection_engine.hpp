@@ -74,6 +74,7 @@ class ProjectionEngine {
     cash_ = t_.opening_cash;
     shadow_cash_ = t_.opening_cash;
     credit_balance_ = Num{};
+    carried_shortfall_ = max0(t_.cash_floor - t_.opening_cash);
     conversion_index_ = -1;
     if (in.conversion) {
       conversion_index_ = std::max(0, in.conversion->year - t_.first_year);
@@ -133,6 +134,13 @@ class ProjectionEngine {
     std::copy(r.begin(), r.end(), before_.begin());
     probe.distribute(v);
     for (std::size_t h = 0; h < t_.holders; ++h) equity_[h] = (r[h] - before_[h]) / v;
+  }
+
+  // New money after the conversion buys `stake` of the company: everyone else is
+  // scaled by (1 - stake).
+  void dilute(HolderIndex to, const Num& stake) {
+    for (std::size_t h = 0; h < t_.holders; ++h) equity_[h] *= Num{1} - stake;
+    equity_[to] += stake;
   }
 
   bool deadline_met(const Date& deadline, const PathInputs<Num>& in) const {
@@ -196,8 +204,11 @@ class ProjectionEngine {
     shadow_cash_ += ni + credit_balance_ * t_.credit_rate;
 
     // The rounds of the scenario and their options.
+    // Conversion status first: money raised after it buys equity and dilutes everyone.
+    const bool converted = conversion_index_ >= 0 && i >= conversion_index_;
     for (const auto& e : t_.round_events[iu]) {
       if (e.is_option && e.revenue_at_least && revenue < *e.revenue_at_least) continue;
+      if (converted && i > conversion_index_ && e.post_money > Num{}) dilute(e.joins, e.amount / e.post_money);
       cash_ += e.amount;
       shadow_cash_ += e.amount;
       rec_.raised_rounds += e.amount;
@@ -207,8 +218,7 @@ class ProjectionEngine {
       contributed_[e.round] += e.amount;
     }
 
-    // Conversion and the deadlines that hinge on it.
-    const bool converted = conversion_index_ >= 0 && i >= conversion_index_;
+    // The deadlines that hinge on the conversion.
     rec_.converted = converted;
     for (const auto& d : t_.deadline_events[iu]) {
       if (deadline_met(d.deadline, in)) continue;
@@ -251,8 +261,15 @@ class ProjectionEngine {
     shadow_cash_ -= distributable;
 
     // Funding: a shortfall below the floor is met by the credit line, then new rounds.
+    // A line past its last year is repaid first; a shortfall left unfunded last year is
+    // still owed but is not a new need.
+    if (credit_balance_ > Num{} && i > t_.credit_until) {
+      cash_ -= credit_balance_;
+      rec_.credit_repaid = credit_balance_;
+      credit_balance_ = Num{};
+    }
     Num need = max0(t_.cash_floor - cash_);
-    rec_.funding_need = need;
+    rec_.funding_need = max0(need - carried_shortfall_);
     if (need > Num{}) {
       if (t_.has_credit_line && i >= t_.credit_from && i <= t_.credit_until) {
         Num draw = min_of(need, max0(t_.credit_size - credit_balance_));
@@ -262,6 +279,10 @@ class ProjectionEngine {
         rec_.credit_drawn = draw;
       }
       if (need > Num{} && t_.has_new_rounds && i < in.new_rounds_until) {
+        if (converted) {
+          const Num pre = max0(revenue * t_.new_round_multiple);
+          dilute(t_.new_round_holder, need / (pre + need));
+        }
         cash_ += need;
         rec_.raised_new_rounds = need;
         invested_[t_.new_round_holder] += need;
@@ -274,8 +295,9 @@ class ProjectionEngine {
       Num repay = min_of(credit_balance_, cash_ - t_.cash_floor);
       credit_balance_ -= repay;
       cash_ -= repay;
-      rec_.credit_repaid = repay;
+      rec_.credit_repaid += repay;
     }
+    carried_shortfall_ = max0(t_.cash_floor - cash_);
     summary_.total_funding_need += rec_.funding_need;
     Num shadow_need = max0(t_.cash_floor - shadow_cash_);
     if (shadow_need > summary_.peak_funding_need) summary_.peak_funding_need = shadow_need;
@@ -332,6 +354,7 @@ class ProjectionEngine {
   Num cash_{};
   Num shadow_cash_{};
   Num credit_balance_{};
+  Num carried_shortfall_{};  // shortfall below the floor left at the end of last year
   int conversion_index_ = -1;
   YearRecord<Num> rec_;
   PathSummary<Num> summary_;

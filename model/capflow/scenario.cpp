@@ -268,7 +268,10 @@ LoadResult load_scenario(const std::string& path, const std::vector<Override>& o
       } else if (const JsonNode* u = doc.find("uncertainty")) {
         reader.error(*u, "/uncertainty", "\"uncertainty\" needs a \"projection\" (the model each path runs)");
       }
+      // With a broken projection the rounds are unknown: no follow-on error then.
+      const bool rounds_known = s.projection.has_value() || doc.find("projection") == nullptr;
       for (const auto& [h, problem] : s.waterfall.multiple_of_nothing) {
+        if (!rounds_known) break;
         bool funded = false;
         if (s.projection) {
           for (const auto& r : s.projection->rounds) funded = funded || r.joins == h;
