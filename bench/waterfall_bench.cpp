@@ -140,6 +140,24 @@ int main(int argc, char** argv) {
     report("double, reused Waterfall (reset+distribute)", kPasses * kProfitCount, t);
   }
 
+  // The compiled table: exact corners, double evaluation (fixed caps only).
+  {
+    constexpr int kPasses = 30;
+    const capflow::CompiledAllocation table(capflow::breakpoints(exact));
+    std::vector<double> out(table.holders());
+    const Timing t = median_of_repetitions([&] {
+      double sum = 0;
+      for (int pass = 0; pass < kPasses; ++pass) {
+        for (double p : profits) {
+          table.allocate(p, out.data());
+          for (double r : out) sum += r;
+        }
+      }
+      return sum;
+    });
+    report("double, CompiledAllocation (breakpoint table)", kPasses * kProfitCount, t);
+  }
+
   // The free function: builds a Waterfall and returns a fresh vector each call.
   {
     constexpr int kPasses = 10;

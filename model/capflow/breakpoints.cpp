@@ -1,5 +1,7 @@
 #include "capflow/breakpoints.hpp"
 
+#include <algorithm>
+
 namespace capflow {
 
 BreakpointTable breakpoints(const WaterfallTerms<Rational>& terms) {
@@ -34,6 +36,28 @@ std::vector<Money> allocation_from_breakpoints(const BreakpointTable& table, con
   }
   for (std::size_t h = 0; h < received.size(); ++h) received[h] += (*slope)[h] * (profit - base);
   return received;
+}
+
+CompiledAllocation::CompiledAllocation(const BreakpointTable& table)
+    : holders_(table.initial_marginal.size()) {
+  start_.push_back(0);
+  received_.assign(holders_, 0.0);
+  for (const Share& m : table.initial_marginal) slope_.push_back(to_double(m));
+  for (const Breakpoint& b : table.points) {
+    start_.push_back(to_double(b.profit));
+    for (const Money& r : b.received) received_.push_back(to_double(r));
+    for (const Share& m : b.marginal) slope_.push_back(to_double(m));
+  }
+}
+
+void CompiledAllocation::allocate(double profit, double* out) const {
+  // Last corner at or below the profit.
+  const auto it = std::upper_bound(start_.begin(), start_.end(), profit);
+  const auto k = static_cast<std::size_t>(it - start_.begin()) - 1;
+  const double excess = profit - start_[k];
+  const double* base = &received_[k * holders_];
+  const double* slope = &slope_[k * holders_];
+  for (std::size_t h = 0; h < holders_; ++h) out[h] = base[h] + slope[h] * excess;
 }
 
 }  // namespace capflow
