@@ -7,6 +7,7 @@
 #include <boost/multiprecision/cpp_int.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "capflow/result.hpp"
 
@@ -58,5 +59,15 @@ std::string format_money_short(const Rational& dollars);
 
 // Closest double to v (used where Monte Carlo takes over from exact arithmetic).
 double to_double(const Rational& v);
+
+// v in the engines' number type: itself for Rational, the closest double for double.
+template <class Num>
+Num to_num(const Rational& v) {
+  if constexpr (std::is_same_v<Num, double>) {
+    return to_double(v);
+  } else {
+    return v;
+  }
+}
 
 }  // namespace capflow

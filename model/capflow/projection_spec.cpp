@@ -91,12 +91,6 @@ std::optional<HolderIndex> read_holder_ref(const JsonNode& n, const std::string&
   return h;
 }
 
-// Value of a step series in year t: the entry of the latest year <= t.
-const Rational* step_value(const std::map<Year, Rational>& series, Year t) {
-  auto it = series.upper_bound(t);
-  if (it == series.begin()) return nullptr;
-  return &std::prev(it)->second;
-}
 
 LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& ptr, bool revenue,
                    Year first, Year last, JsonReader& reader) {
@@ -415,6 +409,12 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Projectio
 }
 
 }  // namespace
+
+const Rational* step_value(const std::map<Year, Rational>& series, Year t) {
+  auto it = series.upper_bound(t);
+  if (it == series.begin()) return nullptr;
+  return &std::prev(it)->second;
+}
 
 std::string Date::str() const {
   char buf[16];

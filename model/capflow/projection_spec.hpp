@@ -130,6 +130,9 @@ struct ProjectionSpec {
   int years() const { return last_year - first_year + 1; }
 };
 
+// Value of a step series in year t: the entry of the latest year <= t (nullptr if none).
+const Rational* step_value(const std::map<Year, Rational>& series, Year t);
+
 // Reads "projection", "rounds" and "conversion" (each may be null: absent). Returns
 // nullopt when there is no "projection" or after recording every problem found.
 std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, const JsonNode* rounds,

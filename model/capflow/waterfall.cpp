@@ -9,15 +9,6 @@ namespace capflow {
 namespace {
 
 template <class Num>
-Num convert(const Rational& r) {
-  if constexpr (std::is_same_v<Num, double>) {
-    return to_double(r);
-  } else {
-    return r;
-  }
-}
-
-template <class Num>
 std::string show(const Num& v) {
   std::ostringstream out;
   out.precision(17);
@@ -35,19 +26,19 @@ WaterfallTerms<Num> WaterfallTerms<Num>::from(const WaterfallSpec& spec) {
   t.overflow = spec.overflow;
   for (const Holder& h : spec.holders) {
     t.has_cap.push_back(h.cap.has_value() ? 1 : 0);
-    t.cap.push_back(h.cap ? convert<Num>(*h.cap) : Num{});
+    t.cap.push_back(h.cap ? to_num<Num>(*h.cap) : Num{});
   }
   for (const Tier& tier : spec.tiers) {
     TierTerms tt;
-    for (const Share& s : tier.split) tt.split.push_back(convert<Num>(s));
+    for (const Share& s : tier.split) tt.split.push_back(to_num<Num>(s));
     if (tier.size) {
       tt.has_size = true;
-      tt.size = convert<Num>(*tier.size);
+      tt.size = to_num<Num>(*tier.size);
     }
     if (tier.until) {
       tt.has_until = true;
       tt.until_holder = tier.until->holder;
-      tt.until_received = convert<Num>(tier.until->received);
+      tt.until_received = to_num<Num>(tier.until->received);
     }
     t.tiers.push_back(std::move(tt));
   }
