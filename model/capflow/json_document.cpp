@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace capflow {
 namespace {
@@ -48,24 +50,42 @@ class LineIndex {
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (text[i] == '\n') starts_.push_back(i + 1);
     }
+    // A UTF-8 byte order mark is not part of the text a user sees.
+    if (text.starts_with("\xEF\xBB\xBF")) bom_ = 3;
   }
+  // Line and column (in characters) of offset. Offsets mostly arrive in increasing order
+  // (the parser moves forward), so the column is counted on from the previous answer
+  // when it is on the same line: a minified file, all on one line, stays linear.
   SourcePos at(std::size_t offset) const {
     offset = std::min(offset, text_.size());
     auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
     std::size_t line = static_cast<std::size_t>(it - starts_.begin());
-    std::size_t start = starts_[line - 1];
-    int column = 1;
-    // Count characters, not bytes: UTF-8 continuation bytes do not start a column.
-    for (std::size_t i = start; i < offset; ++i) {
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+    std::size_t start = std::max(starts_[line - 1], line == 1 ? bom_ : 0);
+    if (line != cache_line_ || offset < cache_offset_ || cache_offset_ < start) {
+      cache_line_ = line;
+      cache_offset_ = start;
+      cache_column_ = 1;
     }
-    return {static_cast<int>(line), column};
+    // Count characters, not bytes: UTF-8 continuation bytes do not start a column.
+    for (std::size_t i = cache_offset_; i < offset; ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++cache_column_;
+    }
+    cache_offset_ = offset;
+    return {static_cast<int>(line), cache_column_};
   }
 
  private:
   std::string_view text_;
   std::vector<std::size_t> starts_;
+  std::size_t bom_ = 0;
+  mutable std::size_t cache_line_ = 0;
+  mutable std::size_t cache_offset_ = 0;
+  mutable int cache_column_ = 1;
 };
+
+// Scenario files nest a handful of levels; anything deeper is not a scenario, and the
+// recursive algorithms on JsonNode (copy, merge, destruction) must not run out of stack.
+constexpr std::size_t kMaxDepth = 100;
 
 class Builder : public nlohmann::json_sax<nlohmann::json> {
  public:
@@ -79,9 +99,10 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     n.boolean = val;
     return add(std::move(n));
   }
-  bool number_integer(number_integer_t val) override { return number(std::to_string(val)); }
-  bool number_unsigned(number_unsigned_t val) override { return number(std::to_string(val)); }
-  bool number_float(number_float_t, const string_t& s) override { return number(s); }
+  // Numbers keep the text of the file ("-0", "0.49", "1E9"), not nlohmann's rendering.
+  bool number_integer(number_integer_t) override { return number(); }
+  bool number_unsigned(number_unsigned_t) override { return number(); }
+  bool number_float(number_float_t, const string_t&) override { return number(); }
   bool string(string_t& val) override {
     JsonNode n = make(JsonNode::Kind::string, string_start());
     n.text = std::move(val);
@@ -90,9 +111,9 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
   bool binary(binary_t&) override { return true; }  // not produced by JSON text
   bool start_object(std::size_t) override { return open(JsonNode::Kind::object); }
   bool key(string_t& val) override {
-    JsonNode& obj = stack_.back();
     pending_key_pos_ = lines_.at(string_start());
-    if (obj.find(val) != nullptr) {
+    pending_duplicate_ = !seen_keys_.back().insert(val).second;
+    if (pending_duplicate_) {
       diagnostics_.push_back({file_, pending_key_pos_, pointer_to(val),
                               "duplicate key \"" + val + "\" (each key may appear once)"});
     }
@@ -102,7 +123,7 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
   bool end_object() override { return close(); }
   bool start_array(std::size_t) override { return open(JsonNode::Kind::array); }
   bool end_array() override { return close(); }
-  bool parse_error(std::size_t position, const std::string&,
+  bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::detail::exception& ex) override {
     std::string msg = ex.what();
     // nlohmann prefixes its own "[json.exception...] parse error at line L, column C: ";
@@ -110,9 +131,62 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     if (auto col = msg.find(", column "); col != std::string::npos) {
       if (auto colon = msg.find(": ", col); colon != std::string::npos) msg = msg.substr(colon + 2);
     }
-    std::size_t offset = position > 0 ? position - 1 : 0;
-    diagnostics_.push_back({file_, lines_.at(offset), "", "malformed JSON: " + msg});
-    failed_ = true;
+    // "syntax error while parsing object key - unexpected '}'": the parser's state is
+    // jargon; what was unexpected and what was expected is the useful part.
+    if (msg.starts_with("syntax error while parsing ")) {
+      if (auto dash = msg.find(" - "); dash != std::string::npos) msg = msg.substr(dash + 3);
+    }
+    // position counts the characters read, the offending one included.
+    std::size_t offset = std::min(position > 0 ? position - 1 : 0, text_.size());
+    if (ex.id == 406) {
+      // "number overflow parsing '1e400'": valid JSON, but beyond any double. Point at
+      // the number rather than its last digit, and do not call the text malformed.
+      std::size_t start = offset;
+      while (start > 0 && is_number_char(text_[start - 1])) --start;
+      std::string number(text_.substr(start, offset + 1 - start));
+      fail(start, "number " + number + " is out of range");
+      return false;
+    }
+    if (offset < text_.size() && (text_[offset] == '}' || text_[offset] == ']')) {
+      std::size_t before = offset;
+      while (before > 0 && is_space(text_[before - 1])) --before;
+      if (before > 0 && text_[before - 1] == ',') {
+        fail(before - 1, std::string("malformed JSON: trailing comma before '") + text_[offset] +
+                             "' (JSON allows no comma after the last element)");
+        return false;
+      }
+    }
+    if (msg.find("invalid literal") != std::string::npos) {
+      if (offset < text_.size() && text_[offset] == '/') {
+        fail(offset, "malformed JSON: comments are not allowed in JSON (use a \"notes\" key)");
+        return false;
+      }
+      // The lexer fails inside the word; point at its start. (Its "last read" text is
+      // not reset for literals, so it is left out.)
+      while (offset > 0 && is_word_char(text_[offset - 1])) --offset;
+      fail(offset,
+           "malformed JSON: invalid literal; expected true, false, null, a number or a "
+           "\"string\" (JSON is case-sensitive and strings take double quotes)");
+      return false;
+    }
+    // "01" reads as the number 0 followed by the number 1.
+    std::size_t begin = last_token.size() <= offset + 1 ? offset + 1 - last_token.size() : offset;
+    if (msg.starts_with("unexpected number literal") && begin > 0 && text_[begin - 1] == '0' &&
+        (begin < 2 || text_[begin - 2] == '-' || !is_number_char(text_[begin - 2]))) {
+      fail(begin - 1, "malformed JSON: a JSON number has no leading zeros");
+      return false;
+    }
+    // A value where a ',' or the end of the container belongs: most often a forgotten
+    // comma. Point at the start of that value, not its last character.
+    bool value_token = false;
+    for (const char* token : {"string", "number", "true", "false", "null", "'{'", "'['"}) {
+      value_token = value_token || msg.starts_with(std::string("unexpected ") + token);
+    }
+    if (value_token && (msg.ends_with("expected '}'") || msg.ends_with("expected ']'"))) {
+      offset = begin;
+      msg += " (a missing comma?)";
+    }
+    fail(offset, "malformed JSON: " + msg);
     return false;
   }
 
@@ -120,21 +194,27 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
   JsonNode take_root() { return std::move(root_); }
 
  private:
-  bool number(const std::string& raw) {
-    // The lexer has read one character past the number unless the text ended.
+  bool number() {
+    // The lexer has read one character past the number (the look-ahead) unless the text
+    // ended; a number in valid JSON is always preceded by a non-number character.
     std::size_t end = offset_of_last();
-    if (end < text_.size() && !is_number_char(text_[end])) {
-      // end is the look-ahead character
-    } else {
-      end = std::min(end + 1, text_.size());
-    }
-    std::size_t start = end >= raw.size() ? end - raw.size() : 0;
+    if (end >= text_.size() || is_number_char(text_[end])) end = std::min(end + 1, text_.size());
+    std::size_t start = end;
+    while (start > 0 && is_number_char(text_[start - 1])) --start;
     JsonNode n = make(JsonNode::Kind::number, start);
-    n.text = raw;
+    n.text = std::string(text_.substr(start, end - start));
     return add(std::move(n));
+  }
+  void fail(std::size_t offset, std::string message) {
+    diagnostics_.push_back({file_, lines_.at(offset), "", std::move(message)});
+    failed_ = true;
   }
   static bool is_number_char(char c) {
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  }
+  static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  static bool is_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   }
   std::size_t offset_of_last() const {
     return *last_ == nullptr ? 0 : static_cast<std::size_t>(*last_ - text_.data());
@@ -167,8 +247,8 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     std::string p;
     for (std::size_t i = 1; i < stack_.size(); ++i) {
       const JsonNode& parent = stack_[i - 1];
-      p += "/" + (parent.is_object() ? pointer_token(keys_[i])
-                                     : std::to_string(parent.items.size()));
+      p += "/" +
+           (parent.is_object() ? pointer_token(keys_[i]) : std::to_string(parent.items.size()));
     }
     return p + "/" + pointer_token(key);
   }
@@ -180,8 +260,9 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     JsonNode& parent = stack_.back();
     if (parent.is_object()) {
       n.key_pos = pending_key_pos_;
-      if (JsonNode* existing = parent.find(pending_key_)) {
-        *existing = std::move(n);  // duplicate: already reported; last one wins
+      if (pending_duplicate_) {
+        *parent.find(pending_key_) = std::move(n);  // already reported; last one wins
+        pending_duplicate_ = false;
       } else {
         parent.members.emplace_back(std::move(pending_key_), std::move(n));
       }
@@ -191,9 +272,17 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool open(JsonNode::Kind kind) {
+    if (stack_.size() >= kMaxDepth) {
+      fail(offset_of_last(), "nesting deeper than " + std::to_string(kMaxDepth) +
+                                 " levels of arrays and objects; a scenario needs far fewer");
+      return false;
+    }
     stack_.push_back(make(kind, offset_of_last()));
     keys_.push_back(std::move(pending_key_));
     key_positions_.push_back(pending_key_pos_);
+    duplicates_.push_back(pending_duplicate_);
+    seen_keys_.emplace_back();
+    pending_duplicate_ = false;
     return true;
   }
   bool close() {
@@ -202,8 +291,11 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
     // The container is stored under the key that was pending when it opened.
     pending_key_ = std::move(keys_.back());
     pending_key_pos_ = key_positions_.back();
+    pending_duplicate_ = duplicates_.back();
     keys_.pop_back();
     key_positions_.pop_back();
+    duplicates_.pop_back();
+    seen_keys_.pop_back();
     return add(std::move(done));
   }
 
@@ -215,8 +307,11 @@ class Builder : public nlohmann::json_sax<nlohmann::json> {
   std::vector<JsonNode> stack_;
   std::vector<std::string> keys_;  // keys_[i]: key of stack_[i] in stack_[i - 1]
   std::vector<SourcePos> key_positions_;
+  std::vector<bool> duplicates_;  // whether stack_[i]'s key repeats an earlier one
+  std::vector<std::unordered_set<std::string>> seen_keys_;  // keys of stack_[i] so far
   std::string pending_key_;
   SourcePos pending_key_pos_;
+  bool pending_duplicate_ = false;
   JsonNode root_;
   bool failed_ = false;
 };
@@ -243,17 +338,28 @@ void JsonNode::erase(std::string_view key) {
 
 const char* kind_name(JsonNode::Kind kind) {
   switch (kind) {
-    case JsonNode::Kind::null: return "null";
-    case JsonNode::Kind::boolean: return "boolean";
-    case JsonNode::Kind::number: return "number";
-    case JsonNode::Kind::string: return "string";
-    case JsonNode::Kind::array: return "array";
-    case JsonNode::Kind::object: return "object";
+    case JsonNode::Kind::null:
+      return "null";
+    case JsonNode::Kind::boolean:
+      return "boolean";
+    case JsonNode::Kind::number:
+      return "number";
+    case JsonNode::Kind::string:
+      return "string";
+    case JsonNode::Kind::array:
+      return "array";
+    case JsonNode::Kind::object:
+      return "object";
   }
   return "value";
 }
 
 JsonNode parse_json(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
+  std::string_view content = text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+  if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    diagnostics.push_back({file, {1, 1}, "", "the file is empty; expected a JSON object"});
+    return JsonNode{};
+  }
   const char* last = nullptr;
   Builder builder(text, file, &last, diagnostics);
   TrackingIterator first(text.data(), &last);
@@ -265,9 +371,9 @@ JsonNode parse_json(std::string_view text, const std::string& file, Diagnostics&
 
 void merge_patch(JsonNode& target, const JsonNode& patch) {
   if (!patch.is_object()) {
-    SourcePos key_pos = target.key_pos;
+    // The value and its key's position both come from the patch: a location must not
+    // pair one file's name with another file's line.
     target = patch;
-    target.key_pos = key_pos.line > 0 ? key_pos : patch.key_pos;
     return;
   }
   if (!target.is_object()) {
@@ -277,19 +383,31 @@ void merge_patch(JsonNode& target, const JsonNode& patch) {
     target.pos = patch.pos;
     target.key_pos = patch.key_pos;
   }
+  // Members by key, so that merging two large objects is not quadratic.
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < target.members.size(); ++i) index.emplace(target.members[i].first, i);
+  std::vector<bool> removed(target.members.size(), false);
   for (const auto& [key, value] : patch.members) {
+    auto it = index.find(key);
     if (value.kind == JsonNode::Kind::null) {
-      target.erase(key);
+      if (it != index.end()) removed[it->second] = true;  // RFC 7396: null removes
       continue;
     }
-    JsonNode* slot = target.find(key);
-    if (slot == nullptr) {
+    if (it == index.end()) {
       target.members.emplace_back(key, JsonNode{});
-      slot = &target.members.back().second;
-      slot->key_pos = value.key_pos;
+      target.members.back().second.key_pos = value.key_pos;
+      removed.push_back(false);
+      it = index.emplace(key, target.members.size() - 1).first;
     }
-    merge_patch(*slot, value);
+    merge_patch(target.members[it->second].second, value);
   }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < target.members.size(); ++i) {
+    if (removed[i]) continue;
+    if (kept != i) target.members[kept] = std::move(target.members[i]);
+    ++kept;
+  }
+  target.members.resize(kept);
 }
 
 std::string pointer_token(std::string_view key) {
@@ -308,10 +426,14 @@ std::string pointer_token(std::string_view key) {
 
 std::string dump(const JsonNode& node) {
   switch (node.kind) {
-    case JsonNode::Kind::null: return "null";
-    case JsonNode::Kind::boolean: return node.boolean ? "true" : "false";
-    case JsonNode::Kind::number: return node.text;
-    case JsonNode::Kind::string: return nlohmann::json(node.text).dump();
+    case JsonNode::Kind::null:
+      return "null";
+    case JsonNode::Kind::boolean:
+      return node.boolean ? "true" : "false";
+    case JsonNode::Kind::number:
+      return node.text;
+    case JsonNode::Kind::string:
+      return nlohmann::json(node.text).dump();
     case JsonNode::Kind::array: {
       std::string out = "[";
       for (std::size_t i = 0; i < node.items.size(); ++i) {

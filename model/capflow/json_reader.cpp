@@ -21,7 +21,28 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// "inf", "-Infinity", "NaN": what a program that printed a double may have written.
+bool non_finite(std::string_view text) {
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+  std::string lower;
+  for (char c : text) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return lower == "inf" || lower == "infinity" || lower == "nan";
+}
+
 }  // namespace
+
+std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_distance = 3;
+  for (std::string_view c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_distance && d < word.size()) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return std::string(best);
+}
 
 std::string child(const std::string& pointer, std::string_view key) {
   return pointer + "/" + pointer_token(key);
@@ -35,8 +56,7 @@ void JsonReader::error(const JsonNode& at, const std::string& pointer, std::stri
   out_.push_back({at.file, at.pos, pointer, std::move(message)});
 }
 
-void JsonReader::key_error(const JsonNode& value, const std::string& pointer,
-                           std::string message) {
+void JsonReader::key_error(const JsonNode& value, const std::string& pointer, std::string message) {
   out_.push_back({value.file, value.key_pos.line > 0 ? value.key_pos : value.pos, pointer,
                   std::move(message)});
 }
@@ -53,17 +73,9 @@ void JsonReader::check_keys(const JsonNode& obj, const std::string& pointer,
   for (const auto& [key, value] : obj.members) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string msg = "unknown key \"" + key + "\"";
-    std::string_view best;
-    std::size_t best_distance = 3;
-    for (std::string_view k : allowed) {
-      std::size_t d = edit_distance(key, k);
-      if (d < best_distance) {
-        best_distance = d;
-        best = k;
-      }
-    }
+    std::string best = closest_match(key, std::vector<std::string_view>(allowed));
     if (!best.empty()) {
-      msg += "; did you mean \"" + std::string(best) + "\"?";
+      msg += "; did you mean \"" + best + "\"?";
     } else {
       msg += "; expected one of:";
       bool first = true;
@@ -81,6 +93,10 @@ std::optional<Money> JsonReader::money(const JsonNode& n, const std::string& poi
     error(n, pointer,
           std::string("expected money (a number or a string such as \"1.5B\"), found ") +
               kind_name(n.kind));
+    return std::nullopt;
+  }
+  if (n.is_string() && non_finite(n.text)) {
+    error(n, pointer, "\"" + n.text + "\" is not a finite amount; expected money such as \"1.5B\"");
     return std::nullopt;
   }
   auto parsed = parse_money(n.text);
@@ -108,6 +124,11 @@ std::optional<Rational> JsonReader::rate(const JsonNode& n, const std::string& p
   if (n.kind != JsonNode::Kind::number && n.kind != JsonNode::Kind::string) {
     error(n, pointer,
           std::string("expected a share (0.49, \"0.49\" or \"49%\"), found ") + kind_name(n.kind));
+    return std::nullopt;
+  }
+  if (n.is_string() && non_finite(n.text)) {
+    error(n, pointer,
+          "\"" + n.text + "\" is not a finite number; expected a number such as 0.49 or \"49%\"");
     return std::nullopt;
   }
   auto parsed = parse_share(n.text);

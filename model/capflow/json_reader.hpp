@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capflow/diagnostic.hpp"
 #include "capflow/json_document.hpp"
@@ -19,6 +20,8 @@ class JsonReader {
 
   // Records a problem with the value `at`, found at JSON pointer `pointer`.
   void error(const JsonNode& at, const std::string& pointer, std::string message);
+  // Records a problem located and worded elsewhere.
+  void add(Diagnostic d) { out_.push_back(std::move(d)); }
   // Records a problem about a key (located at the key rather than its value).
   void key_error(const JsonNode& value, const std::string& pointer, std::string message);
 
@@ -46,6 +49,10 @@ class JsonReader {
  private:
   Diagnostics& out_;
 };
+
+// The candidate closest to word, if one is close enough to be a likely typo (at most two
+// edits, and fewer edits than word has characters); "" otherwise. For "did you mean".
+std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
 
 // pointer + "/" + escaped key.
 std::string child(const std::string& pointer, std::string_view key);

@@ -1,21 +1,38 @@
 #include "capflow/waterfall_spec.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <tuple>
 
 namespace capflow {
 namespace {
 
 bool valid_holder_id(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
   });
 }
 
-std::string holder_list(const std::vector<Holder>& holders) {
-  std::string out;
-  for (const auto& h : holders) out += (out.empty() ? "" : ", ") + h.id;
-  return out;
+// Far more holders and tiers than any capital structure has; the limits keep a runaway
+// file (holders x tiers shares) from exhausting memory.
+constexpr std::size_t kMaxHolders = 1000;
+constexpr std::size_t kMaxTiers = 1000;
+
+// "unknown holder "msft"; did you mean "microsoft"?" or "...; holders are: a, b".
+std::string unknown_holder(const std::string& id, const std::vector<Holder>& holders) {
+  std::string msg = "unknown holder \"" + id + "\"";
+  std::vector<std::string_view> ids;
+  for (const auto& h : holders) ids.push_back(h.id);
+  std::string best = closest_match(id, ids);
+  if (!best.empty()) return msg + "; did you mean \"" + best + "\"?";
+  if (holders.empty()) return msg + "; no holders are defined";
+  msg += "; holders are: ";
+  for (std::size_t i = 0; i < holders.size(); ++i) {
+    if (i == 10) return msg + ", ...";
+    msg += (i > 0 ? ", " : "") + holders[i].id;
+  }
+  return msg;
 }
 
 // Reads one holder; nullopt-free: problems are recorded and defaults kept so that the
@@ -76,7 +93,8 @@ std::optional<CapOverflow> read_overflow(const JsonNode& n, const std::string& p
   if (!s) return std::nullopt;
   if (*s == "residual") return CapOverflow::residual;
   if (*s == "pro_rata") return CapOverflow::pro_rata;
-  reader.error(n, ptr, "unknown cap_overflow \"" + *s + "\"; expected \"residual\" or \"pro_rata\"");
+  reader.error(n, ptr,
+               "unknown cap_overflow \"" + *s + "\"; expected \"residual\" or \"pro_rata\"");
   return std::nullopt;
 }
 
@@ -102,8 +120,7 @@ Tier read_tier(const JsonNode& node, std::size_t index, bool last, const std::st
       std::string p = child(split_ptr, id);
       auto h = spec.find(id);
       if (!h) {
-        reader.key_error(value, p,
-                         "unknown holder \"" + id + "\"; holders are: " + holder_list(spec.holders));
+        reader.key_error(value, p, unknown_holder(id, spec.holders));
         all_read = false;
         continue;
       }
@@ -139,8 +156,7 @@ Tier read_tier(const JsonNode& node, std::size_t index, bool last, const std::st
         auto amount = reader.amount(*received, child(until_ptr, "received"), /*positive=*/true);
         std::optional<HolderIndex> h = id ? spec.find(*id) : std::nullopt;
         if (id && !h) {
-          reader.error(*holder, child(until_ptr, "holder"),
-                       "unknown holder \"" + *id + "\"; holders are: " + holder_list(spec.holders));
+          reader.error(*holder, child(until_ptr, "holder"), unknown_holder(*id, spec.holders));
         } else if (h && t.split[*h] == 0 && split != nullptr && split->is_object()) {
           reader.error(*holder, child(until_ptr, "holder"),
                        "holder \"" + *id +
@@ -151,9 +167,10 @@ Tier read_tier(const JsonNode& node, std::size_t index, bool last, const std::st
     }
   }
   if (!last && node.find("size") == nullptr && node.find("until") == nullptr) {
-    reader.error(node, ptr,
-                 "tier \"" + t.name +
-                     "\" has no end: only the last tier may run forever; give \"size\" or \"until\"");
+    reader.error(
+        node, ptr,
+        "tier \"" + t.name +
+            "\" has no end: only the last tier may run forever; give \"size\" or \"until\"");
   }
   return t;
 }
@@ -168,7 +185,18 @@ std::optional<HolderIndex> WaterfallSpec::find(const std::string& id) const {
 }
 
 std::optional<WaterfallSpec> read_waterfall_spec(const JsonNode& holders, const JsonNode& waterfall,
-                                                 JsonReader& reader) {
+                                                 JsonReader& reader, bool funding_possible) {
+  for (auto [node, ptr, what, limit] :
+       {std::tuple(&holders, "/holders", "holders", kMaxHolders),
+        std::tuple(waterfall.find("tiers"), "/waterfall/tiers", "tiers", kMaxTiers)}) {
+    std::size_t count = node == nullptr ? 0 : node->members.size() + node->items.size();
+    if (count > limit) {
+      reader.error(*node, ptr,
+                   std::to_string(count) + " " + what + " is more than capflow accepts (at most " +
+                       std::to_string(limit) + ")");
+      return std::nullopt;
+    }
+  }
   const std::size_t errors_before = reader.error_count();
   WaterfallSpec spec;
   if (reader.expect(holders, "/holders", JsonNode::Kind::object, "an object of holders")) {
@@ -181,14 +209,21 @@ std::optional<WaterfallSpec> read_waterfall_spec(const JsonNode& holders, const 
     for (std::size_t i = 0; i < spec.holders.size(); ++i) {
       if (spec.holders[i].residual) residuals.push_back(i);
     }
-    if (residuals.size() != 1) {
+    // A "residual" that is not true/false is reported where it is; "found none" would
+    // only repeat it misleadingly.
+    bool unreadable =
+        std::any_of(holders.members.begin(), holders.members.end(), [](const auto& m) {
+          const JsonNode* r = m.second.find("residual");
+          return r != nullptr && r->kind != JsonNode::Kind::boolean;
+        });
+    if (residuals.size() > 1 || (residuals.empty() && !unreadable)) {
       std::string found = residuals.empty() ? "none" : "";
       for (auto i : residuals) found += (found.empty() ? "" : ", ") + spec.holders[i].id;
       reader.error(holders, "/holders",
                    "expected exactly one holder with \"residual\": true (it receives what flows "
                    "past the last tier and capped holders' overflow); found " +
                        found);
-    } else {
+    } else if (!residuals.empty()) {
       spec.residual = residuals.front();
       const Holder& r = spec.holders[spec.residual];
       if (r.cap) {
@@ -213,6 +248,10 @@ std::optional<WaterfallSpec> read_waterfall_spec(const JsonNode& holders, const 
                                        child("/waterfall/tiers", i), spec, reader));
       }
     }
+  }
+  if (!funding_possible) {
+    for (auto& [h, problem] : spec.multiple_of_nothing) reader.add(std::move(problem));
+    spec.multiple_of_nothing.clear();
   }
   if (reader.error_count() != errors_before) return std::nullopt;
   return spec;

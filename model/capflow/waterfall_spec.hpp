@@ -20,7 +20,7 @@ struct Holder {
   std::string id;    // key in "holders"
   std::string name;  // display name; defaults to id
   Money invested = 0;
-  std::optional<Money> cap;             // limit on all receipts; nullopt = uncapped
+  std::optional<Money> cap;              // limit on all receipts; nullopt = uncapped
   std::optional<Rational> cap_multiple;  // set when the cap was given as a multiple
   bool residual = false;
 };
@@ -32,7 +32,7 @@ struct TierUntil {
 
 struct Tier {
   std::string name;
-  std::vector<Share> split;  // one per holder, summing to exactly 1
+  std::vector<Share> split;   // one per holder, summing to exactly 1
   std::optional<Money> size;  // profit that enters the tier before it ends
   std::optional<TierUntil> until;
 };
@@ -56,7 +56,10 @@ struct WaterfallSpec {
 
 // Reads "holders" and "waterfall" of a scenario document. Every rule of SPEC §2 is
 // checked and every violation recorded in the reader; returns nullopt if any was found.
+// funding_possible: whether the scenario has rounds or a projection that may add to a
+// holder's invested amount. If not, a multiple cap on nothing invested is an error here
+// (otherwise it is left in multiple_of_nothing for load_scenario to check).
 std::optional<WaterfallSpec> read_waterfall_spec(const JsonNode& holders, const JsonNode& waterfall,
-                                                 JsonReader& reader);
+                                                 JsonReader& reader, bool funding_possible = true);
 
 }  // namespace capflow
