@@ -37,9 +37,9 @@ using capflow::Rational;
 using capflow::WaterfallTerms;
 using Clock = std::chrono::steady_clock;
 
-constexpr double kMaxProfit = 1e12;          // profits are drawn from [0, $1T)
+constexpr double kMaxProfit = 1e12;            // profits are drawn from [0, $1T)
 constexpr std::size_t kProfitCount = 1 << 16;  // 512 KiB of doubles: stays in L2
-constexpr int kRepetitions = 7;              // each figure is the median of these
+constexpr int kRepetitions = 7;                // each figure is the median of these
 
 // SplitMix64: a fixed, portable generator, so every build draws the same profits.
 std::uint64_t splitmix64(std::uint64_t& state) {
@@ -97,8 +97,8 @@ Timing median_of_repetitions(Body body) {
 void report(const char* what, std::size_t calls, const Timing& t) {
   const double n = static_cast<double>(calls);
   const double cpu_per_call = t.cpu_seconds / n;
-  std::printf("%-44s %11.3e %11.1f %11.1f  %.9e\n", what, 1.0 / cpu_per_call,
-              cpu_per_call * 1e9, t.wall_seconds / n * 1e9, t.checksum);
+  std::printf("%-44s %11.3e %11.1f %11.1f  %.9e\n", what, 1.0 / cpu_per_call, cpu_per_call * 1e9,
+              t.wall_seconds / n * 1e9, t.checksum);
 }
 
 }  // namespace

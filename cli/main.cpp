@@ -14,8 +14,9 @@ int main(int argc, char** argv) {
   CLI::App app{"capflow: exact and Monte Carlo calculator for capped-profit structures"};
   app.set_version_flag("--version", std::string("capflow ") + kVersion);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
-             "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
+  app.footer(
+      "Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
+      "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
   std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_run(app),
                                 setup_merge(app), setup_validate(app)};
   try {

@@ -40,9 +40,11 @@ int run(const Options& o) {
     try {
       j = nlohmann::json::parse(in);
       const auto& m = j.at("meta");
-      if (m.at("schema").get<std::string>() != kResultSchema) throw std::invalid_argument("not a capflow run result");
+      if (m.at("schema").get<std::string>() != kResultSchema)
+        throw std::invalid_argument("not a capflow run result");
       if (!j.contains("accumulators")) {
-        throw std::invalid_argument("no \"accumulators\": run with --shard or --accumulators to make mergeable results");
+        throw std::invalid_argument(
+            "no \"accumulators\": run with --shard or --accumulators to make mergeable results");
       }
       const std::string sha = m.at("scenario_sha256").get<std::string>();
       const auto seed = m.at("seed").get<std::uint64_t>();
@@ -51,7 +53,8 @@ int run(const Options& o) {
         scenario = load_or_report(scenario_file, {}, std::cerr);
         if (!scenario) return kExitBadInput;
         if (scenario->content_sha256 != sha) {
-          std::cerr << f << ": the scenario " << scenario_file << " has changed since this result was made "
+          std::cerr << f << ": the scenario " << scenario_file
+                    << " has changed since this result was made "
                     << "(sha256 differs); merge needs the same scenario\n";
           return kExitBadInput;
         }
@@ -60,14 +63,16 @@ int run(const Options& o) {
         meta.seed = seed;
         total.holders.resize(scenario->waterfall.holders.size());
       } else if (sha != meta.scenario_sha256 || seed != meta.seed) {
-        std::cerr << f << ": a different scenario or seed than " << o.files.front() << "; only shards of one run merge\n";
+        std::cerr << f << ": a different scenario or seed than " << o.files.front()
+                  << "; only shards of one run merge\n";
         return kExitBadInput;
       }
       const auto first = m.at("first_path").get<std::uint64_t>();
       const auto paths = m.at("paths").get<std::uint64_t>();
       for (const auto& [a, b] : ranges) {
         if (first < b && a < first + paths) {
-          std::cerr << f << ": paths " << first << "-" << first + paths - 1 << " overlap another file's\n";
+          std::cerr << f << ": paths " << first << "-" << first + paths - 1
+                    << " overlap another file's\n";
           return kExitBadInput;
         }
       }
@@ -108,9 +113,12 @@ Command setup_merge(CLI::App& parent) {
       "exactly: the output equals an unsharded run with the same seed and paths.\n"
       "Example:\n"
       "  capflow merge part0.json part1.json --format json -o result.json");
-  app->add_option("files", opts->files, "Result files (JSON, from capflow run --shard)")->required();
-  app->add_option("--scenario", opts->scenario, "Scenario file, if not at the path recorded in the results");
-  app->add_flag("--accumulators", opts->accumulators, "Keep the exact accumulators in the JSON output");
+  app->add_option("files", opts->files, "Result files (JSON, from capflow run --shard)")
+      ->required();
+  app->add_option("--scenario", opts->scenario,
+                  "Scenario file, if not at the path recorded in the results");
+  app->add_flag("--accumulators", opts->accumulators,
+                "Keep the exact accumulators in the JSON output");
   add_output_options(*app, opts->output);
   return {app, [opts] { return run(*opts); }};
 }

@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace capflow::cli {
 namespace {

@@ -30,7 +30,7 @@ struct HolderOutcome {
   Money invested = 0;
   Money received = 0;  // waterfall / equity, terminal claim included
   Money terminal = 0;
-  Money other = 0;     // revenue share, refunds, interest, principal
+  Money other = 0;  // revenue share, refunds, interest, principal
   Money pv = 0;
   std::optional<Rational> moic;
   IrrResult irr;
@@ -69,8 +69,12 @@ std::vector<HolderOutcome> outcomes(const Scenario& s, const ProjectionResult<Ra
   return out;
 }
 
-std::string cents(const Money& m) { return format_cents(round_to_cents(m)); }
-ojson cents_or_null(const std::optional<Money>& m) { return m ? ojson(cents(*m)) : ojson(nullptr); }
+std::string cents(const Money& m) {
+  return format_cents(round_to_cents(m));
+}
+ojson cents_or_null(const std::optional<Money>& m) {
+  return m ? ojson(cents(*m)) : ojson(nullptr);
+}
 
 std::string render_json(const Scenario& s, const ProjectionResult<Rational>& r,
                         const std::vector<HolderOutcome>& outs) {
@@ -108,11 +112,12 @@ std::string render_json(const Scenario& s, const ProjectionResult<Rational>& r,
     std::vector<Integer> rec = allocate_cents(y.received);
     ojson hj = ojson::object();
     for (std::size_t h = 0; h < holders.size(); ++h) {
-      hj[holders[h].id] = {{"received", format_cents(rec[h])},
-                           {"other", cents(y.other[h])},
-                           {"invested", cents(y.invested[h])},
-                           {"cap", holders[h].cap && !y.converted ? ojson(cents(y.caps[h])) : ojson(nullptr)},
-                           {"at_cap", static_cast<bool>(y.at_cap[h])}};
+      hj[holders[h].id] = {
+          {"received", format_cents(rec[h])},
+          {"other", cents(y.other[h])},
+          {"invested", cents(y.invested[h])},
+          {"cap", holders[h].cap && !y.converted ? ojson(cents(y.caps[h])) : ojson(nullptr)},
+          {"at_cap", static_cast<bool>(y.at_cap[h])}};
     }
     j["holders"] = hj;
     years.push_back(j);
@@ -121,23 +126,23 @@ std::string render_json(const Scenario& s, const ProjectionResult<Rational>& r,
   ojson hs = ojson::object();
   for (std::size_t h = 0; h < holders.size(); ++h) {
     const HolderOutcome& o = outs[h];
-    hs[holders[h].id] = {
-        {"name", holders[h].name},
-        {"invested", cents(o.invested)},
-        {"received", cents(o.received)},
-        {"terminal_claim", cents(o.terminal)},
-        {"other", cents(o.other)},
-        {"total", cents(o.received + o.other)},
-        {"pv", cents(o.pv)},
-        {"moic", o.moic ? ojson(format_decimal(*o.moic, 6)) : ojson(nullptr)},
-        {"irr", o.irr.rate ? ojson(*o.irr.rate) : ojson(nullptr)},
-        {"irr_note", o.irr.note},
-        {"cap_year", o.cap_year ? ojson(*o.cap_year) : ojson(nullptr)}};
+    hs[holders[h].id] = {{"name", holders[h].name},
+                         {"invested", cents(o.invested)},
+                         {"received", cents(o.received)},
+                         {"terminal_claim", cents(o.terminal)},
+                         {"other", cents(o.other)},
+                         {"total", cents(o.received + o.other)},
+                         {"pv", cents(o.pv)},
+                         {"moic", o.moic ? ojson(format_decimal(*o.moic, 6)) : ojson(nullptr)},
+                         {"irr", o.irr.rate ? ojson(*o.irr.rate) : ojson(nullptr)},
+                         {"irr_note", o.irr.note},
+                         {"cap_year", o.cap_year ? ojson(*o.cap_year) : ojson(nullptr)}};
   }
   out["holders"] = hs;
   const auto& sum = r.summary;
   out["company"] = {
-      {"first_profit_year", sum.first_profit_index >= 0 ? ojson(p.first_year + sum.first_profit_index) : ojson(nullptr)},
+      {"first_profit_year",
+       sum.first_profit_index >= 0 ? ojson(p.first_year + sum.first_profit_index) : ojson(nullptr)},
       {"worst_cumulative_result", cents(sum.worst_cumulative_result)},
       {"peak_funding_need", cents(sum.peak_funding_need)},
       {"total_funding_need", cents(sum.total_funding_need)},
@@ -145,15 +150,20 @@ std::string render_json(const Scenario& s, const ProjectionResult<Rational>& r,
       {"refund_owed", cents(sum.refund_owed)}};
   ojson rounds = ojson::array();
   for (const auto& rd : p.rounds) {
-    rounds.push_back({{"name", rd.name},
-                      {"date", rd.date.str()},
-                      {"amount", cents(rd.amount)},
-                      {"post_money", cents_or_null(rd.post_money)},
-                      {"implied_stake", rd.post_money ? ojson(format_decimal(rd.amount / *rd.post_money, 6)) : ojson(nullptr)},
-                      {"joins", holders[rd.joins].id},
-                      {"conversion_deadline", rd.conversion_deadline ? ojson(rd.conversion_deadline->str()) : ojson(nullptr)},
-                      {"if_missed", rd.if_missed ? ojson(rd.if_missed->kind == RemedySpec::Kind::refund ? "refund" : "debt") : ojson(nullptr)},
-                      {"exclusivity", rd.exclusivity}});
+    rounds.push_back(
+        {{"name", rd.name},
+         {"date", rd.date.str()},
+         {"amount", cents(rd.amount)},
+         {"post_money", cents_or_null(rd.post_money)},
+         {"implied_stake",
+          rd.post_money ? ojson(format_decimal(rd.amount / *rd.post_money, 6)) : ojson(nullptr)},
+         {"joins", holders[rd.joins].id},
+         {"conversion_deadline",
+          rd.conversion_deadline ? ojson(rd.conversion_deadline->str()) : ojson(nullptr)},
+         {"if_missed",
+          rd.if_missed ? ojson(rd.if_missed->kind == RemedySpec::Kind::refund ? "refund" : "debt")
+                       : ojson(nullptr)},
+         {"exclusivity", rd.exclusivity}});
   }
   out["rounds"] = rounds;
   return out.dump(2) + "\n";
@@ -210,7 +220,8 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   if (csv) return years.csv();
 
   TextTable ht;
-  for (const char* c : {"holder", "invested", "received", "of which terminal", "other", "PV", "MOIC", "IRR", "cap reached"}) {
+  for (const char* c : {"holder", "invested", "received", "of which terminal", "other", "PV",
+                        "MOIC", "IRR", "cap reached"}) {
     ht.add_column(c, std::string(c) == "holder" ? TextTable::Align::left : TextTable::Align::right);
   }
   for (std::size_t h = 0; h < holders.size(); ++h) {
@@ -233,7 +244,9 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   TextTable ct;
   ct.add_column("company");
   ct.add_column("value", TextTable::Align::right);
-  ct.add_row({"first profitable year", sum.first_profit_index >= 0 ? std::to_string(p.first_year + sum.first_profit_index) : "none in horizon"});
+  ct.add_row({"first profitable year", sum.first_profit_index >= 0
+                                           ? std::to_string(p.first_year + sum.first_profit_index)
+                                           : "none in horizon"});
   ct.add_row({"worst cumulative result", m(sum.worst_cumulative_result)});
   ct.add_row({"peak funding need (before outside funding)", m(sum.peak_funding_need)});
   ct.add_row({"conversion deadline missed", sum.deadline_missed ? "yes" : "no"});
@@ -241,12 +254,16 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   section("Company", ct);
   if (!p.rounds.empty()) {
     TextTable rt;
-    for (const char* c : {"round", "date", "amount", "post-money", "joins", "deadline", "if missed", "exclusivity"}) rt.add_column(c);
+    for (const char* c :
+         {"round", "date", "amount", "post-money", "joins", "deadline", "if missed", "exclusivity"})
+      rt.add_column(c);
     for (const auto& rd : p.rounds) {
-      rt.add_row({rd.name, rd.date.str(), m(rd.amount), rd.post_money ? m(*rd.post_money) : "-",
-                  holders[rd.joins].id, rd.conversion_deadline ? rd.conversion_deadline->str() : "-",
-                  rd.if_missed ? (rd.if_missed->kind == RemedySpec::Kind::refund ? "refund" : "debt") : "-",
-                  rd.exclusivity.empty() ? "-" : rd.exclusivity});
+      rt.add_row(
+          {rd.name, rd.date.str(), m(rd.amount), rd.post_money ? m(*rd.post_money) : "-",
+           holders[rd.joins].id, rd.conversion_deadline ? rd.conversion_deadline->str() : "-",
+           rd.if_missed ? (rd.if_missed->kind == RemedySpec::Kind::refund ? "refund" : "debt")
+                        : "-",
+           rd.exclusivity.empty() ? "-" : rd.exclusivity});
     }
     section("Rounds and their terms", rt);
   }
@@ -262,15 +279,17 @@ int run(const Options& o) {
   auto scenario = load_or_report(o.file, o.sets, std::cerr);
   if (!scenario) return kExitBadInput;
   if (!scenario->projection) {
-    std::cerr << o.file << ": no \"projection\" section: `capflow project` needs the years, "
-                           "revenue and costs (see docs/scenario-format.md)\n";
+    std::cerr << o.file
+              << ": no \"projection\" section: `capflow project` needs the years, "
+                 "revenue and costs (see docs/scenario-format.md)\n";
     return kExitBadInput;
   }
   const auto terms = ProjectionTerms<Rational>::from(*scenario->projection, scenario->waterfall);
   const auto result = project(terms, terms.base_inputs(*scenario->projection, scenario->waterfall));
   const auto outs = outcomes(*scenario, result);
-  std::string text = o.output.format == Format::json ? render_json(*scenario, result, outs)
-                                                     : render_text(*scenario, result, outs, o.output.format);
+  std::string text = o.output.format == Format::json
+                         ? render_json(*scenario, result, outs)
+                         : render_text(*scenario, result, outs, o.output.format);
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << "capflow project: " << *err << "\n";
     return kExitBadInput;
@@ -288,8 +307,10 @@ Command setup_project(CLI::App& parent) {
       "cash, funding, distributions, each holder's receipts, PV, MOIC and IRR.\n"
       "Examples:\n"
       "  capflow project scenarios/openai-2024-round.json\n"
-      "  capflow project scenarios/openai-2024-round.json --set projection.discount_rate=12% --format json");
-  app->add_option("file", opts->file, "Scenario file (JSON) with a \"projection\" section")->required();
+      "  capflow project scenarios/openai-2024-round.json --set projection.discount_rate=12% "
+      "--format json");
+  app->add_option("file", opts->file, "Scenario file (JSON) with a \"projection\" section")
+      ->required();
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
   return {app, [opts] { return run(*opts); }};

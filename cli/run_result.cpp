@@ -32,7 +32,8 @@ ojson metric_json(const Metric& m) {
 ojson counts_json(const Counts& c, std::uint64_t paths) {
   ojson j = ojson::object();
   for (const auto& [k, v] : c.counts()) {
-    j[k < 0 ? std::string("never") : std::to_string(k)] = static_cast<double>(v) / static_cast<double>(paths);
+    j[k < 0 ? std::string("never") : std::to_string(k)] =
+        static_cast<double>(v) / static_cast<double>(paths);
   }
   return j;
 }
@@ -41,10 +42,14 @@ std::string money(double v) {
   char buf[32];
   double a = std::fabs(v);
   const char* sign = v < 0 ? "-" : "";
-  if (a >= 1e12) std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
-  else if (a >= 1e9) std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
-  else std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
+  if (a >= 1e12)
+    std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
+  else if (a >= 1e9)
+    std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
+  else if (a >= 1e6)
+    std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
   return buf;
 }
 
@@ -118,7 +123,8 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
     return out.dump(2) + "\n";
   }
   TextTable ht;
-  for (const char* c : {"holder", "mean", "se", "p5", "p50", "p95", "PV mean", "PV p50", "P(cap)", "P(>0)", "MOIC p50", "IRR p50"}) {
+  for (const char* c : {"holder", "mean", "se", "p5", "p50", "p95", "PV mean", "PV p50", "P(cap)",
+                        "P(>0)", "MOIC p50", "IRR p50"}) {
     ht.add_column(c, std::string(c) == "holder" ? TextTable::Align::left : TextTable::Align::right);
   }
   for (std::size_t h = 0; h < holders.size(); ++h) {
@@ -134,7 +140,9 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   }
   if (format == Format::csv) {
     TextTable t;
-    for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"}) t.add_column(c);
+    for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50",
+                          "p75", "p90", "p95", "p99"})
+      t.add_column(c);
     auto add = [&](const std::string& who, const char* what, const Metric& m) {
       std::vector<std::string> row{who, what};
       if (m.moments.count() == 0) {
@@ -164,20 +172,24 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   char line[256];
   std::snprintf(line, sizeof line, "%s paths, seed %llu%s%s; scenario sha256 %.12s",
                 std::to_string(meta.paths).c_str(), static_cast<unsigned long long>(meta.seed),
-                meta.shard.empty() ? "" : ", shard ", meta.shard.c_str(), meta.scenario_sha256.c_str());
+                meta.shard.empty() ? "" : ", shard ", meta.shard.c_str(),
+                meta.scenario_sha256.c_str());
   out += std::string(line) + (md ? "\n" : "\n");
   if (!meta.precision_note.empty()) out += meta.precision_note + "\n";
   auto section = [&](const std::string& head, const TextTable& t) {
     out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
   };
-  section("Payout per holder (nominal, all years incl. terminal claim; PV at the scenario's discount rate)", ht);
+  section(
+      "Payout per holder (nominal, all years incl. terminal claim; PV at the scenario's discount "
+      "rate)",
+      ht);
   const CompanyStats& c = st.company;
   TextTable ct;
   ct.add_column("company");
   for (const char* k : {"mean", "p5", "p50", "p95"}) ct.add_column(k, TextTable::Align::right);
   auto crow = [&](const char* label, const Metric& m) {
-    ct.add_row({label, money(m.moments.mean()), money(m.sketch.quantile(0.05)), money(m.sketch.quantile(0.5)),
-                money(m.sketch.quantile(0.95))});
+    ct.add_row({label, money(m.moments.mean()), money(m.sketch.quantile(0.05)),
+                money(m.sketch.quantile(0.5)), money(m.sketch.quantile(0.95))});
   };
   crow("deepest cumulative loss", c.cumulative_loss);
   crow("peak funding need", c.peak_funding_need);

@@ -16,7 +16,7 @@ void add_set_option(CLI::App& app, std::vector<std::string>& sets);
 
 // Loads path with the --set overrides; on any problem prints every diagnostic to err
 // and returns nullopt (the caller exits with kExitBadInput).
-std::optional<Scenario> load_or_report(const std::string& path, const std::vector<std::string>& sets,
-                                       std::ostream& err);
+std::optional<Scenario> load_or_report(const std::string& path,
+                                       const std::vector<std::string>& sets, std::ostream& err);
 
 }  // namespace capflow::cli

@@ -54,7 +54,8 @@ int run(const Options& o) {
     }
     report.push_back({{"file", file}, {"ok", ok}, {"problems", problems}});
   }
-  if (o.output.format == Format::json) text = nlohmann::ordered_json{{"files", report}}.dump(2) + "\n";
+  if (o.output.format == Format::json)
+    text = nlohmann::ordered_json{{"files", report}}.dump(2) + "\n";
   if (o.output.format == Format::csv) text = csv.csv();
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << "capflow validate: " << *err << "\n";

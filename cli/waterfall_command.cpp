@@ -53,7 +53,9 @@ std::string share_text(const Money& part, const Money& whole) {
   return whole == 0 ? "" : format_decimal(part / whole, 12);
 }
 
-std::string percent_text(const Rational& share) { return format_percent(share, 4); }
+std::string percent_text(const Rational& share) {
+  return format_percent(share, 4);
+}
 
 std::string render_json(const Scenario& s, const std::vector<Allocation>& allocations,
                         const std::optional<BreakpointTable>& bps) {
@@ -87,9 +89,8 @@ std::string render_json(const Scenario& s, const std::vector<Allocation>& alloca
     for (std::size_t h = 0; h < spec.holders.size(); ++h) {
       initial[spec.holders[h].id] = {{"marginal_share", format_decimal(bps->initial_marginal[h])}};
     }
-    out["initial"] = {{"profit", "0.00"},
-                      {"tier", tier_json(spec, bps->initial_tier)},
-                      {"holders", initial}};
+    out["initial"] = {
+        {"profit", "0.00"}, {"tier", tier_json(spec, bps->initial_tier)}, {"holders", initial}};
     ojson list = ojson::array();
     for (const auto& b : bps->points) {
       std::vector<Integer> cents = allocate_cents(b.received);
@@ -122,8 +123,8 @@ TextTable allocation_table(const WaterfallSpec& spec, const Allocation& a) {
                a.profit == 0 ? "" : format_fixed(a.received[h] / a.profit * 100, 2) + "%",
                hd.cap ? format_cents_grouped(round_to_cents(*hd.cap)) : "uncapped", status});
   }
-  t.add_row({"total", format_cents_grouped(round_to_cents(a.profit)), a.profit == 0 ? "" : "100.00%",
-             "", ""});
+  t.add_row({"total", format_cents_grouped(round_to_cents(a.profit)),
+             a.profit == 0 ? "" : "100.00%", "", ""});
   return t;
 }
 
@@ -142,7 +143,8 @@ TextTable breakpoint_table(const WaterfallSpec& spec, const BreakpointTable& bps
   t.add_row(first);
   for (const auto& b : bps.points) {
     std::vector<std::string> row{format_money_short(b.profit), tier_label(spec, b.tier)};
-    for (std::size_t h = 0; h < spec.holders.size(); ++h) row.push_back(cell(b.received[h], b.marginal[h]));
+    for (std::size_t h = 0; h < spec.holders.size(); ++h)
+      row.push_back(cell(b.received[h], b.marginal[h]));
     t.add_row(row);
   }
   return t;
@@ -177,7 +179,8 @@ std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocat
   const WaterfallSpec& spec = s.waterfall;
   TextTable t;
   if (bps) {
-    for (const char* c : {"profit", "tier", "holder", "received", "marginal_share"}) t.add_column(c);
+    for (const char* c : {"profit", "tier", "holder", "received", "marginal_share"})
+      t.add_column(c);
     for (const auto& b : bps->points) {
       std::vector<Integer> cents = allocate_cents(b.received);
       for (std::size_t h = 0; h < spec.holders.size(); ++h) {
@@ -187,7 +190,8 @@ std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocat
     }
     return t.csv();
   }
-  for (const char* c : {"profit", "holder", "name", "received", "share_of_profit", "cap", "capped"}) {
+  for (const char* c :
+       {"profit", "holder", "name", "received", "share_of_profit", "cap", "capped"}) {
     t.add_column(c);
   }
   for (const auto& a : allocations) {
@@ -209,7 +213,8 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   if (o.output.format == Format::csv && !o.profits.empty() && o.breakpoints) {
-    std::cerr << "capflow waterfall: --format csv takes either --profit or --breakpoints, not both\n";
+    std::cerr
+        << "capflow waterfall: --format csv takes either --profit or --breakpoints, not both\n";
     return kExitBadInput;
   }
   std::vector<Money> profits;
@@ -244,10 +249,18 @@ int run(const Options& o) {
 
   std::string text;
   switch (o.output.format) {
-    case Format::json: text = render_json(*scenario, allocations, bps); break;
-    case Format::csv: text = render_csv(*scenario, allocations, bps); break;
-    case Format::md: text = render_text(*scenario, allocations, bps, true); break;
-    case Format::table: text = render_text(*scenario, allocations, bps, false); break;
+    case Format::json:
+      text = render_json(*scenario, allocations, bps);
+      break;
+    case Format::csv:
+      text = render_csv(*scenario, allocations, bps);
+      break;
+    case Format::md:
+      text = render_text(*scenario, allocations, bps, true);
+      break;
+    case Format::table:
+      text = render_text(*scenario, allocations, bps, false);
+      break;
   }
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << "capflow waterfall: " << *err << "\n";

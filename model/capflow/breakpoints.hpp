@@ -9,16 +9,16 @@
 namespace capflow {
 
 struct Breakpoint {
-  Money profit;                   // cumulative profit at the corner
-  std::vector<Money> received;    // each holder's cumulative receipts there
-  std::vector<Share> marginal;    // each holder's share of the next dollar
-  std::size_t tier = 0;           // tier the next dollar enters (tier count = past the last)
+  Money profit;                 // cumulative profit at the corner
+  std::vector<Money> received;  // each holder's cumulative receipts there
+  std::vector<Share> marginal;  // each holder's share of the next dollar
+  std::size_t tier = 0;         // tier the next dollar enters (tier count = past the last)
 };
 
 struct BreakpointTable {
   std::vector<Share> initial_marginal;  // shares of the first dollar
   std::size_t initial_tier = 0;
-  std::vector<Breakpoint> points;       // increasing profit; only real changes of shares
+  std::vector<Breakpoint> points;  // increasing profit; only real changes of shares
 };
 
 // Walks the waterfall segment by segment from zero profit under the caps of the terms.

@@ -20,7 +20,7 @@ class Sampler {
   double raw_quantile(double u) const;
   double cdf(double x) const;
   DistributionSpec d_;
-  double lo_u_ = 0, hi_u_ = 1;  // CDF at the truncation bounds
+  double lo_u_ = 0, hi_u_ = 1;   // CDF at the truncation bounds
   double alpha_ = 1, beta_ = 1;  // PERT's beta parameters
   std::vector<double> cumulative_;
 };

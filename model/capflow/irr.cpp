@@ -23,15 +23,18 @@ IrrResult irr(std::vector<CashFlow> flows) {
   for (const auto& [t, a] : flows) by_year[t] += a;
   flows.assign(by_year.begin(), by_year.end());
   std::erase_if(flows, [](const CashFlow& f) { return f.second == 0; });
-  bool any_in = std::any_of(flows.begin(), flows.end(), [](const CashFlow& f) { return f.second < 0; });
-  bool any_out = std::any_of(flows.begin(), flows.end(), [](const CashFlow& f) { return f.second > 0; });
+  bool any_in =
+      std::any_of(flows.begin(), flows.end(), [](const CashFlow& f) { return f.second < 0; });
+  bool any_out =
+      std::any_of(flows.begin(), flows.end(), [](const CashFlow& f) { return f.second > 0; });
   if (!any_in) return {std::nullopt, "no money paid in: IRR is undefined"};
   if (!any_out) return {-1.0, "nothing received: a total loss"};
   int sign_changes = 0;
   for (std::size_t k = 1; k < flows.size(); ++k) {
     if ((flows[k].second > 0) != (flows[k - 1].second > 0)) ++sign_changes;
   }
-  std::string note = sign_changes > 1 ? "cash flows change sign more than once: the IRR may not be unique" : "";
+  std::string note =
+      sign_changes > 1 ? "cash flows change sign more than once: the IRR may not be unique" : "";
   // NPV is continuous on (-1, inf); scan rates for a sign change and refine the first
   // bracket found with TOMS 748.
   auto f = [&](double r) { return npv(r, flows); };
@@ -54,8 +57,9 @@ IrrResult irr(std::vector<CashFlow> flows) {
     if (f_lo == 0) return lo;
     return std::nullopt;
   };
-  static const std::vector<double> kGrid = {-0.999999, -0.99, -0.9, -0.75, -0.5, -0.25, 0.0, 0.1,
-                                            0.25,      0.5,   1.0,  2.0,   5.0,  10.0,  100.0, 1000.0};
+  static const std::vector<double> kGrid = {-0.999999, -0.99, -0.9,  -0.75, -0.5, -0.25,
+                                            0.0,       0.1,   0.25,  0.5,   1.0,  2.0,
+                                            5.0,       10.0,  100.0, 1000.0};
   if (auto r = scan(kGrid)) return {*r, note};
   // With one sign change NPV crosses zero once, so the coarse grid brackets it. With
   // several, two roots can share a grid cell (NPV -100, +230, -132 is zero at 10 % and

@@ -18,13 +18,13 @@ class JsonNode {
 
   Kind kind = Kind::null;
   bool boolean = false;
-  std::string text;  // string value, or a number's original text ("0.49", "1e9")
-  std::vector<JsonNode> items;                             // array elements
+  std::string text;             // string value, or a number's original text ("0.49", "1e9")
+  std::vector<JsonNode> items;  // array elements
   std::vector<std::pair<std::string, JsonNode>> members;  // object members, in file order
 
-  std::string file;      // file the value was read from ("--set" for overrides)
-  SourcePos pos;         // start of the value
-  SourcePos key_pos;     // start of its key, when it is an object member
+  std::string file;   // file the value was read from ("--set" for overrides)
+  SourcePos pos;      // start of the value
+  SourcePos key_pos;  // start of its key, when it is an object member
 
   bool is_object() const { return kind == Kind::object; }
   bool is_array() const { return kind == Kind::array; }

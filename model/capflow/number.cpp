@@ -6,7 +6,9 @@
 namespace capflow {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 Integer pow10(int n) {
   Integer r = 1;
@@ -36,8 +38,8 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
       d.digits = d.digits * 10 + (c - '0');
       ++int_digits;
       ++pos;
-    } else if (allow_separators && (c == '_' || c == ',') && int_digits > 0 &&
-               pos + 1 < s.size() && is_digit(s[pos + 1])) {
+    } else if (allow_separators && (c == '_' || c == ',') && int_digits > 0 && pos + 1 < s.size() &&
+               is_digit(s[pos + 1])) {
       ++pos;
     } else {
       break;
@@ -85,7 +87,9 @@ Rational to_rational(const Decimal& d) {
   return d.negative ? Rational(-r) : r;
 }
 
-std::string describe(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string describe(std::string_view text) {
+  return "\"" + std::string(text) + "\"";
+}
 
 }  // namespace
 
@@ -99,11 +103,24 @@ Result<Rational> parse_money(std::string_view text) {
   Decimal d = std::move(dec).value();
   if (pos < text.size()) {
     switch (text[pos]) {
-      case 'K': d.exponent += 3; ++pos; break;
-      case 'M': d.exponent += 6; ++pos; break;
-      case 'B': d.exponent += 9; ++pos; break;
-      case 'T': d.exponent += 12; ++pos; break;
-      default: break;
+      case 'K':
+        d.exponent += 3;
+        ++pos;
+        break;
+      case 'M':
+        d.exponent += 6;
+        ++pos;
+        break;
+      case 'B':
+        d.exponent += 9;
+        ++pos;
+        break;
+      case 'T':
+        d.exponent += 12;
+        ++pos;
+        break;
+      default:
+        break;
     }
   }
   if (pos != text.size()) {
@@ -219,6 +236,8 @@ std::string format_money_short(const Rational& dollars) {
   return sign + "$" + format_decimal(mag, 2);
 }
 
-double to_double(const Rational& v) { return v.convert_to<double>(); }
+double to_double(const Rational& v) {
+  return v.convert_to<double>();
+}
 
 }  // namespace capflow

@@ -115,7 +115,8 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
   if (p.conversion) {
     t.conversion_date = p.conversion->date;
     for (const Share& s : p.conversion->equity) t.conversion_equity.push_back(to_num<Num>(s));
-    if (p.conversion->claims_valuation) t.claims_valuation = to_num<Num>(*p.conversion->claims_valuation);
+    if (p.conversion->claims_valuation)
+      t.claims_valuation = to_num<Num>(*p.conversion->claims_valuation);
   }
   return t;
 }
@@ -128,7 +129,8 @@ PathInputs<Num> ProjectionTerms<Num>::base_inputs(const ProjectionSpec& p,
     const Year y = p.first_year + i;
     auto fixed = p.revenue.amounts.find(y);
     in.revenue_has_fixed.push_back(fixed != p.revenue.amounts.end() ? 1 : 0);
-    in.revenue_fixed.push_back(fixed != p.revenue.amounts.end() ? to_num<Num>(fixed->second) : Num{});
+    in.revenue_fixed.push_back(fixed != p.revenue.amounts.end() ? to_num<Num>(fixed->second)
+                                                                : Num{});
     Rational growth = 1;
     if (p.cap_growth && y >= p.cap_growth->from_year) {
       growth = power(1 + p.cap_growth->rate, y - p.cap_growth->from_year + 1);
@@ -151,8 +153,12 @@ PathInputs<Num> ProjectionTerms<Num>::base_inputs(const ProjectionSpec& p,
       const Year y = p.first_year + i;
       const auto iu = static_cast<std::size_t>(i);
       switch (cost_kind[k][iu]) {
-        case CostKind::amount: values.push_back(to_num<Num>(line.amounts.at(y))); break;
-        case CostKind::ratio: values.push_back(to_num<Num>(*step_value(line.ratio, y))); break;
+        case CostKind::amount:
+          values.push_back(to_num<Num>(line.amounts.at(y)));
+          break;
+        case CostKind::ratio:
+          values.push_back(to_num<Num>(*step_value(line.ratio, y)));
+          break;
         case CostKind::growth: {
           const Rational* g = step_value(line.growth, y);
           values.push_back(to_num<Num>(g ? Rational(1 + *g) : Rational(1)));
@@ -177,7 +183,9 @@ ProjectionResult<Num> project(const ProjectionTerms<Num>& terms, const PathInput
 
 template struct ProjectionTerms<Rational>;
 template struct ProjectionTerms<double>;
-template ProjectionResult<Rational> project(const ProjectionTerms<Rational>&, const PathInputs<Rational>&);
-template ProjectionResult<double> project(const ProjectionTerms<double>&, const PathInputs<double>&);
+template ProjectionResult<Rational> project(const ProjectionTerms<Rational>&,
+                                            const PathInputs<Rational>&);
+template ProjectionResult<double> project(const ProjectionTerms<double>&,
+                                          const PathInputs<double>&);
 
 }  // namespace capflow

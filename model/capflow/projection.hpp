@@ -64,7 +64,7 @@ struct ProjectionTerms {
   WaterfallTerms<Num> waterfall;
   std::vector<char> cap_is_multiple;  // per holder
   std::vector<Num> discount;          // per year: 1 / (1 + r)^(t − valuation_year)
-  Num revenue_base{};  // the year before the first, when growth starts at once
+  Num revenue_base{};                 // the year before the first, when growth starts at once
   std::vector<std::vector<CostKind>> cost_kind;  // per line, per year
   std::vector<Num> base_cost;                    // per line: the year before the first
   struct RevenueShareTerms {
@@ -88,12 +88,12 @@ struct ProjectionTerms {
   TerminalValueSpec::Method terminal = TerminalValueSpec::Method::none;
   Num terminal_growth{};
   Num discount_rate{};
-  std::vector<std::vector<RoundEvent>> round_events;       // per year
+  std::vector<std::vector<RoundEvent>> round_events;        // per year
   std::vector<std::vector<DeadlineEvent>> deadline_events;  // per year
   std::vector<Num> conversion_equity;                       // per holder; empty = from claims
   std::optional<Num> claims_valuation;
   std::optional<Date> conversion_date;
-  std::vector<Num> initial_invested;  // per holder, before any round
+  std::vector<Num> initial_invested;      // per holder, before any round
   std::vector<HolderIndex> round_holder;  // per round: the holder its money joins
 
   static ProjectionTerms from(const ProjectionSpec& p, const WaterfallSpec& w);
@@ -111,20 +111,20 @@ struct YearRecord {
   Num interest{};          // on debt and the credit line
   Num net_income{};
   Num cumulative_result{};
-  Num raised_rounds{};     // scenario rounds and options
-  Num raised_new_rounds{}; // rounds raised to meet a funding need
+  Num raised_rounds{};      // scenario rounds and options
+  Num raised_new_rounds{};  // rounds raised to meet a funding need
   Num credit_drawn{};
   Num credit_repaid{};
   Num credit_balance{};
   Num debt_balance{};
   Num refunds{};
-  Num funding_need{};      // shortfall below the cash floor before funding
-  Num unfunded{};          // shortfall left after the credit line and new rounds
-  Num distributable{};     // new distributable profit × payout ratio
+  Num funding_need{};   // shortfall below the cash floor before funding
+  Num unfunded{};       // shortfall left after the credit line and new rounds
+  Num distributable{};  // new distributable profit × payout ratio
   Num debt_repaid{};
-  Num distributed{};       // to holders, through the waterfall or by equity
-  Num terminal_value{};    // last year only
-  Num cash{};              // end of year
+  Num distributed{};     // to holders, through the waterfall or by equity
+  Num terminal_value{};  // last year only
+  Num cash{};            // end of year
   bool converted = false;
   std::vector<Num> received;  // per holder, this year: waterfall/equity incl. terminal
   std::vector<Num> other;     // per holder, this year: revenue share, refunds, interest, principal
@@ -145,10 +145,10 @@ struct PathSummary {
   std::vector<char> ended_at_cap;   // per holder: at its cap at the horizon
   bool deadline_missed = false;
   Num refund_owed{};
-  int first_profit_index = -1;     // first year with net income > 0
-  Num worst_cumulative_result{};   // lowest cumulative result over the years (<= 0 part)
-  Num total_funding_need{};        // sum of yearly shortfalls below the cash floor
-  Num peak_funding_need{};         // largest cumulative shortfall so far
+  int first_profit_index = -1;    // first year with net income > 0
+  Num worst_cumulative_result{};  // lowest cumulative result over the years (<= 0 part)
+  Num total_funding_need{};       // sum of yearly shortfalls below the cash floor
+  Num peak_funding_need{};        // largest cumulative shortfall so far
 };
 
 template <class Num>

@@ -167,9 +167,15 @@ class ProjectionEngine {
     for (std::size_t k = 0; k < t_.cost_kind.size(); ++k) {
       Num c{};
       switch (t_.cost_kind[k][iu]) {
-        case ProjectionTerms<Num>::CostKind::ratio: c = in.cost_value[k][iu] * revenue; break;
-        case ProjectionTerms<Num>::CostKind::amount: c = in.cost_value[k][iu]; break;
-        case ProjectionTerms<Num>::CostKind::growth: c = prev_cost_[k] * in.cost_value[k][iu]; break;
+        case ProjectionTerms<Num>::CostKind::ratio:
+          c = in.cost_value[k][iu] * revenue;
+          break;
+        case ProjectionTerms<Num>::CostKind::amount:
+          c = in.cost_value[k][iu];
+          break;
+        case ProjectionTerms<Num>::CostKind::growth:
+          c = prev_cost_[k] * in.cost_value[k][iu];
+          break;
       }
       prev_cost_[k] = c;
       rec_.costs[k] = c;
@@ -208,7 +214,8 @@ class ProjectionEngine {
     const bool converted = conversion_index_ >= 0 && i >= conversion_index_;
     for (const auto& e : t_.round_events[iu]) {
       if (e.is_option && e.revenue_at_least && revenue < *e.revenue_at_least) continue;
-      if (converted && i > conversion_index_ && e.post_money > Num{}) dilute(e.joins, e.amount / e.post_money);
+      if (converted && i > conversion_index_ && e.post_money > Num{})
+        dilute(e.joins, e.amount / e.post_money);
       cash_ += e.amount;
       shadow_cash_ += e.amount;
       rec_.raised_rounds += e.amount;

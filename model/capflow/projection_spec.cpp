@@ -10,7 +10,8 @@ constexpr Year kMinYear = 1900;
 constexpr Year kMaxYear = 2200;
 
 std::optional<Year> parse_year_text(const std::string& s) {
-  if (s.size() != 4 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (s.size() != 4 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
   Year y = std::stoi(s);
@@ -55,14 +56,16 @@ template <class T, class ReadValue>
 std::map<Year, T> read_year_map(const JsonNode& n, const std::string& ptr, Year lo, Year hi,
                                 JsonReader& reader, ReadValue read) {
   std::map<Year, T> out;
-  if (!reader.expect(n, ptr, JsonNode::Kind::object, "an object mapping years (\"2025\") to values")) {
+  if (!reader.expect(n, ptr, JsonNode::Kind::object,
+                     "an object mapping years (\"2025\") to values")) {
     return out;
   }
   for (const auto& [key, value] : n.members) {
     std::string p = child(ptr, key);
     auto y = parse_year_text(key);
     if (!y) {
-      reader.key_error(value, p, "expected a year such as \"2025\" as the key, found \"" + key + "\"");
+      reader.key_error(value, p,
+                       "expected a year such as \"2025\" as the key, found \"" + key + "\"");
       continue;
     }
     if (*y < lo || *y > hi) {
@@ -91,7 +94,6 @@ std::optional<HolderIndex> read_holder_ref(const JsonNode& n, const std::string&
   return h;
 }
 
-
 LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& ptr, bool revenue,
                    Year first, Year last, JsonReader& reader) {
   LineSpec line;
@@ -114,7 +116,9 @@ LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& 
   auto growth = [&](const JsonNode& v, const std::string& p) -> std::optional<Rational> {
     auto r = reader.rate(v, p);
     if (r && *r <= -1) {
-      reader.error(v, p, "growth rate " + format_percent(*r) + " would make the line zero or negative; expected > -100%");
+      reader.error(v, p,
+                   "growth rate " + format_percent(*r) +
+                       " would make the line zero or negative; expected > -100%");
       return std::nullopt;
     }
     return r;
@@ -137,7 +141,8 @@ LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& 
   if (const JsonNode* v = n.find("ratio")) {
     line.ratio = read_year_map<Rational>(*v, child(ptr, "ratio"), first, last, reader, ratio);
     if (n.find("amounts") != nullptr || n.find("growth") != nullptr) {
-      reader.error(n, ptr, "a line is either a \"ratio\" of revenue or \"amounts\"/\"growth\", not both");
+      reader.error(n, ptr,
+                   "a line is either a \"ratio\" of revenue or \"amounts\"/\"growth\", not both");
     }
   }
   if (reader.error_count() != before) return line;
@@ -149,8 +154,10 @@ LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& 
     if (!ok) {
       const std::string y = std::to_string(t);
       std::string how = "give an amount for " + y;
-      how += t == first ? ", or an amount for " + std::to_string(t - 1) + " as the base and a growth rate from " + y
-                        : ", or a growth rate in force in " + y + " (it applies to " + std::to_string(t - 1) + "'s value)";
+      how += t == first ? ", or an amount for " + std::to_string(t - 1) +
+                              " as the base and a growth rate from " + y
+                        : ", or a growth rate in force in " + y + " (it applies to " +
+                              std::to_string(t - 1) + "'s value)";
       if (!revenue) how += ", or a ratio of revenue";
       reader.error(n, ptr, "no value for " + std::to_string(t) + ": " + how);
       break;
@@ -160,8 +167,10 @@ LineSpec read_line(const std::string& id, const JsonNode& n, const std::string& 
   return line;
 }
 
-std::optional<RemedySpec> read_remedy(const JsonNode& n, const std::string& ptr, JsonReader& reader) {
-  if (!reader.expect(n, ptr, JsonNode::Kind::object, "{\"remedy\": \"refund\"} or {\"remedy\": \"debt\", \"interest_rate\": r}")) {
+std::optional<RemedySpec> read_remedy(const JsonNode& n, const std::string& ptr,
+                                      JsonReader& reader) {
+  if (!reader.expect(n, ptr, JsonNode::Kind::object,
+                     "{\"remedy\": \"refund\"} or {\"remedy\": \"debt\", \"interest_rate\": r}")) {
     return std::nullopt;
   }
   reader.check_keys(n, ptr, {"remedy", "interest_rate", "notes", "source"});
@@ -176,7 +185,8 @@ std::optional<RemedySpec> read_remedy(const JsonNode& n, const std::string& ptr,
   if (*k == "refund") {
     r.kind = RemedySpec::Kind::refund;
     if (const JsonNode* i = n.find("interest_rate")) {
-      reader.error(*i, child(ptr, "interest_rate"), "\"interest_rate\" applies only to the \"debt\" remedy");
+      reader.error(*i, child(ptr, "interest_rate"),
+                   "\"interest_rate\" applies only to the \"debt\" remedy");
     }
   } else if (*k == "debt") {
     r.kind = RemedySpec::Kind::debt;
@@ -193,7 +203,8 @@ std::optional<RemedySpec> read_remedy(const JsonNode& n, const std::string& ptr,
     }
     r.interest_rate = *rate;
   } else {
-    reader.error(*kind, child(ptr, "remedy"), "unknown remedy \"" + *k + "\"; expected \"refund\" or \"debt\"");
+    reader.error(*kind, child(ptr, "remedy"),
+                 "unknown remedy \"" + *k + "\"; expected \"refund\" or \"debt\"");
     return std::nullopt;
   }
   return r;
@@ -203,9 +214,10 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
                      const WaterfallSpec& w, JsonReader& reader) {
   RoundSpec r;
   if (!reader.expect(n, ptr, JsonNode::Kind::object, "a round object")) return r;
-  reader.check_keys(n, ptr, {"name", "date", "amount", "pre_money", "post_money", "joins",
-                             "investors", "conversion_deadline", "if_missed", "options",
-                             "exclusivity", "notes", "source"});
+  reader.check_keys(
+      n, ptr,
+      {"name", "date", "amount", "pre_money", "post_money", "joins", "investors",
+       "conversion_deadline", "if_missed", "options", "exclusivity", "notes", "source"});
   if (const JsonNode* v = n.find("name")) {
     if (auto s = reader.string(*v, child(ptr, "name"))) r.name = *s;
   }
@@ -256,7 +268,8 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
   }
   if (const JsonNode* v = n.find("investors")) {
     std::string ip = child(ptr, "investors");
-    if (reader.expect(*v, ip, JsonNode::Kind::object, "an object mapping investor names to amounts")) {
+    if (reader.expect(*v, ip, JsonNode::Kind::object,
+                      "an object mapping investor names to amounts")) {
       Money sum = 0;
       bool all = true;
       for (const auto& [name, value] : v->members) {
@@ -302,7 +315,8 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
         const JsonNode& o = v->items[i];
         std::string p1 = child(op, i);
         if (!reader.expect(o, p1, JsonNode::Kind::object, "an option object")) continue;
-        reader.check_keys(o, p1, {"investor", "amount", "year", "if_revenue_at_least", "notes", "source"});
+        reader.check_keys(o, p1,
+                          {"investor", "amount", "year", "if_revenue_at_least", "notes", "source"});
         OptionSpec opt;
         if (const JsonNode* x = o.find("investor")) {
           if (auto s = reader.string(*x, child(p1, "investor"))) opt.investor = *s;
@@ -354,18 +368,22 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Projectio
       ok = false;
     }
   } else {
-    reader.error(n, ptr, "missing \"date\": when the conversion takes effect (\"YYYY-MM-DD\" or a year)");
+    reader.error(n, ptr,
+                 "missing \"date\": when the conversion takes effect (\"YYYY-MM-DD\" or a year)");
     ok = false;
   }
   const JsonNode* equity = n.find("equity");
   const JsonNode* claims = n.find("equity_from_claims");
   if ((equity == nullptr) == (claims == nullptr)) {
-    reader.error(n, ptr, "give exactly one of \"equity\" (stakes summing to 100%) or \"equity_from_claims\"");
+    reader.error(
+        n, ptr,
+        "give exactly one of \"equity\" (stakes summing to 100%) or \"equity_from_claims\"");
     return std::nullopt;
   }
   if (equity != nullptr) {
     std::string ep = child(ptr, "equity");
-    if (!reader.expect(*equity, ep, JsonNode::Kind::object, "an object mapping holders to stakes")) {
+    if (!reader.expect(*equity, ep, JsonNode::Kind::object,
+                       "an object mapping holders to stakes")) {
       return std::nullopt;
     }
     c.equity.assign(w.holders.size(), Share(0));
@@ -374,7 +392,8 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Projectio
     for (const auto& [id, value] : equity->members) {
       auto h = w.find(id);
       if (!h) {
-        reader.key_error(value, child(ep, id), "unknown holder \"" + id + "\"; holders are: " + holder_list(w));
+        reader.key_error(value, child(ep, id),
+                         "unknown holder \"" + id + "\"; holders are: " + holder_list(w));
         all = false;
         continue;
       }
@@ -387,13 +406,15 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Projectio
       sum += *s;
     }
     if (all && sum != 1) {
-      reader.error(*equity, ep, "equity stakes sum to " + format_percent(sum) + ", expected exactly 100%");
+      reader.error(*equity, ep,
+                   "equity stakes sum to " + format_percent(sum) + ", expected exactly 100%");
       ok = false;
     }
     ok = ok && all;
   } else {
     std::string cp = child(ptr, "equity_from_claims");
-    if (!reader.expect(*claims, cp, JsonNode::Kind::object, "{\"valuation\": amount}")) return std::nullopt;
+    if (!reader.expect(*claims, cp, JsonNode::Kind::object, "{\"valuation\": amount}"))
+      return std::nullopt;
     reader.check_keys(*claims, cp, {"valuation"});
     const JsonNode* v = claims->find("valuation");
     if (v == nullptr) {
@@ -422,11 +443,13 @@ std::string Date::str() const {
   return buf;
 }
 
-std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, const JsonNode* rounds,
+std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
+                                                   const JsonNode* rounds,
                                                    const JsonNode* conversion,
                                                    const WaterfallSpec& w, JsonReader& reader) {
   if (projection == nullptr) {
-    if (rounds != nullptr) reader.error(*rounds, "/rounds", "\"rounds\" need a \"projection\" (the years they fall in)");
+    if (rounds != nullptr)
+      reader.error(*rounds, "/rounds", "\"rounds\" need a \"projection\" (the years they fall in)");
     if (conversion != nullptr && conversion->kind != JsonNode::Kind::null) {
       reader.error(*conversion, "/conversion", "\"conversion\" needs a \"projection\"");
     }
@@ -434,12 +457,14 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
   }
   const std::size_t before = reader.error_count();
   const std::string ptr = "/projection";
-  if (!reader.expect(*projection, ptr, JsonNode::Kind::object, "a projection object")) return std::nullopt;
+  if (!reader.expect(*projection, ptr, JsonNode::Kind::object, "a projection object"))
+    return std::nullopt;
   const JsonNode& n = *projection;
-  reader.check_keys(n, ptr, {"first_year", "last_year", "valuation_year", "discount_rate",
-                             "opening_cash", "opening_cumulative_result", "revenue", "costs",
-                             "revenue_share", "distribution", "cap_growth", "terminal_value",
-                             "investments", "funding", "notes", "source"});
+  reader.check_keys(
+      n, ptr,
+      {"first_year", "last_year", "valuation_year", "discount_rate", "opening_cash",
+       "opening_cumulative_result", "revenue", "costs", "revenue_share", "distribution",
+       "cap_growth", "terminal_value", "investments", "funding", "notes", "source"});
   ProjectionSpec p;
   const JsonNode* fy = n.find("first_year");
   const JsonNode* ly = n.find("last_year");
@@ -447,15 +472,18 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
     const std::string missing = fy == nullptr && ly == nullptr ? "\"first_year\" and \"last_year\""
                                 : fy == nullptr                ? "\"first_year\""
                                                                : "\"last_year\"";
-    reader.error(n, ptr, "missing " + missing + ": the first and last years the projection covers (e.g. 2025 and 2035)");
+    reader.error(n, ptr,
+                 "missing " + missing +
+                     ": the first and last years the projection covers (e.g. 2025 and 2035)");
     return std::nullopt;
   }
   auto first = read_year(*fy, child(ptr, "first_year"), reader);
   auto last = read_year(*ly, child(ptr, "last_year"), reader);
   if (!first || !last) return std::nullopt;
   if (*last < *first) {
-    reader.error(*ly, child(ptr, "last_year"),
-                 "last_year " + std::to_string(*last) + " is before first_year " + std::to_string(*first));
+    reader.error(
+        *ly, child(ptr, "last_year"),
+        "last_year " + std::to_string(*last) + " is before first_year " + std::to_string(*first));
     return std::nullopt;
   }
   if (*last - *first >= 100) {
@@ -472,7 +500,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
   if (const JsonNode* v = n.find("discount_rate")) {
     if (auto r = reader.rate(*v, child(ptr, "discount_rate"))) {
       if (*r <= -1) {
-        reader.error(*v, child(ptr, "discount_rate"), "discount rate must be above -100%, found " + format_percent(*r));
+        reader.error(*v, child(ptr, "discount_rate"),
+                     "discount rate must be above -100%, found " + format_percent(*r));
       } else {
         p.discount_rate = *r;
         discount_ok = true;
@@ -485,10 +514,12 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
     if (auto m = reader.money(*v, child(ptr, "opening_cash"))) p.opening_cash = *m;
   }
   if (const JsonNode* v = n.find("opening_cumulative_result")) {
-    if (auto m = reader.money(*v, child(ptr, "opening_cumulative_result"))) p.opening_cumulative_result = *m;
+    if (auto m = reader.money(*v, child(ptr, "opening_cumulative_result")))
+      p.opening_cumulative_result = *m;
   }
   if (const JsonNode* v = n.find("revenue")) {
-    p.revenue = read_line("revenue", *v, child(ptr, "revenue"), true, p.first_year, p.last_year, reader);
+    p.revenue =
+        read_line("revenue", *v, child(ptr, "revenue"), true, p.first_year, p.last_year, reader);
   } else {
     reader.error(n, ptr, "missing \"revenue\"");
   }
@@ -496,7 +527,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
     std::string cp = child(ptr, "costs");
     if (reader.expect(*v, cp, JsonNode::Kind::object, "an object of cost lines")) {
       for (const auto& [id, line] : v->members) {
-        p.costs.push_back(read_line(id, line, child(cp, id), false, p.first_year, p.last_year, reader));
+        p.costs.push_back(
+            read_line(id, line, child(cp, id), false, p.first_year, p.last_year, reader));
       }
     }
   }
@@ -506,7 +538,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
       for (std::size_t i = 0; i < v->items.size(); ++i) {
         const JsonNode& e = v->items[i];
         std::string ep = child(rp, i);
-        if (!reader.expect(e, ep, JsonNode::Kind::object, "{\"to\": holder, \"rate\": share}")) continue;
+        if (!reader.expect(e, ep, JsonNode::Kind::object, "{\"to\": holder, \"rate\": share}"))
+          continue;
         reader.check_keys(e, ep, {"to", "rate", "until_year", "total_cap", "notes", "source"});
         RevenueShareSpec s;
         const JsonNode* to = e.find("to");
@@ -517,8 +550,10 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
         }
         auto h = read_holder_ref(*to, child(ep, "to"), w, reader);
         auto r = reader.share(*rate, child(ep, "rate"));
-        if (const JsonNode* u = e.find("until_year")) s.until_year = read_year(*u, child(ep, "until_year"), reader);
-        if (const JsonNode* c = e.find("total_cap")) s.total_cap = reader.amount(*c, child(ep, "total_cap"));
+        if (const JsonNode* u = e.find("until_year"))
+          s.until_year = read_year(*u, child(ep, "until_year"), reader);
+        if (const JsonNode* c = e.find("total_cap"))
+          s.total_cap = reader.amount(*c, child(ep, "total_cap"));
         if (h && r) {
           s.to = *h;
           s.rate = *r;
@@ -557,7 +592,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
   }
   if (const JsonNode* v = n.find("terminal_value")) {
     std::string tp = child(ptr, "terminal_value");
-    if (reader.expect(*v, tp, JsonNode::Kind::object, "{\"multiple\": m} or {\"perpetuity_growth\": g}")) {
+    if (reader.expect(*v, tp, JsonNode::Kind::object,
+                      "{\"multiple\": m} or {\"perpetuity_growth\": g}")) {
       reader.check_keys(*v, tp, {"multiple", "perpetuity_growth", "notes", "source"});
       const JsonNode* m = v->find("multiple");
       const JsonNode* g = v->find("perpetuity_growth");
@@ -576,8 +612,9 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
           // The discount rate's own problem is reported; comparing with it would mislead.
         } else if (*x >= p.discount_rate) {
           reader.error(*g, child(tp, "perpetuity_growth"),
-                       "perpetuity growth " + format_percent(*x) + " must be below the discount rate " +
-                           format_percent(p.discount_rate) + " (else the value is infinite)");
+                       "perpetuity growth " + format_percent(*x) +
+                           " must be below the discount rate " + format_percent(p.discount_rate) +
+                           " (else the value is infinite)");
         } else {
           p.terminal_value = {TerminalValueSpec::Method::perpetuity, 0, *x};
         }
@@ -587,18 +624,19 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
   p.investments.assign(w.holders.size(), {});
   if (const JsonNode* v = n.find("investments")) {
     std::string ip = child(ptr, "investments");
-    if (reader.expect(*v, ip, JsonNode::Kind::object, "an object mapping holders to {year: amount}")) {
+    if (reader.expect(*v, ip, JsonNode::Kind::object,
+                      "an object mapping holders to {year: amount}")) {
       for (const auto& [id, dated] : v->members) {
         std::string hp = child(ip, id);
         auto h = w.find(id);
         if (!h) {
-          reader.key_error(dated, hp, "unknown holder \"" + id + "\"; holders are: " + holder_list(w));
+          reader.key_error(dated, hp,
+                           "unknown holder \"" + id + "\"; holders are: " + holder_list(w));
           continue;
         }
-        auto amounts = read_year_map<Money>(dated, hp, kMinYear, p.last_year, reader,
-                                            [&](const JsonNode& x, const std::string& q) {
-                                              return reader.amount(x, q, true);
-                                            });
+        auto amounts = read_year_map<Money>(
+            dated, hp, kMinYear, p.last_year, reader,
+            [&](const JsonNode& x, const std::string& q) { return reader.amount(x, q, true); });
         Money sum = 0;
         for (const auto& [y, a] : amounts) {
           p.investments[*h].emplace_back(y, a);
@@ -606,8 +644,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
         }
         if (!amounts.empty() && sum != w.holders[*h].invested) {
           reader.error(dated, hp,
-                       "dated investments sum to " + format_money_short(sum) + " but /holders/" + id +
-                           "/invested is " + format_money_short(w.holders[*h].invested));
+                       "dated investments sum to " + format_money_short(sum) + " but /holders/" +
+                           id + "/invested is " + format_money_short(w.holders[*h].invested));
         }
       }
     }
@@ -638,7 +676,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
           if (const JsonNode* s = x->find("rate")) {
             auto r = reader.rate(*s, child(lp, "rate"));
             if (r && *r < 0) {
-              reader.error(*s, child(lp, "rate"), "interest rate must be >= 0, found " + format_percent(*r));
+              reader.error(*s, child(lp, "rate"),
+                           "interest rate must be >= 0, found " + format_percent(*r));
               r.reset();
             }
             ok = ok && r.has_value();
@@ -667,7 +706,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
       }
       if (const JsonNode* x = v->find("new_rounds")) {
         std::string np = child(fp, "new_rounds");
-        if (reader.expect(*x, np, JsonNode::Kind::object, "{\"joins\": holder, \"valuation_revenue_multiple\": m}")) {
+        if (reader.expect(*x, np, JsonNode::Kind::object,
+                          "{\"joins\": holder, \"valuation_revenue_multiple\": m}")) {
           reader.check_keys(*x, np, {"joins", "valuation_revenue_multiple", "notes", "source"});
           const JsonNode* j = x->find("joins");
           const JsonNode* m = x->find("valuation_revenue_multiple");
@@ -676,11 +716,13 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, c
           } else {
             p.funding.holder = read_holder_ref(*j, child(np, "joins"), w, reader);
             if (p.funding.holder && w.holders[*p.funding.holder].residual) {
-              reader.error(*j, child(np, "joins"), "new rounds' money cannot join the residual holder");
+              reader.error(*j, child(np, "joins"),
+                           "new rounds' money cannot join the residual holder");
             }
             auto mult = reader.rate(*m, child(np, "valuation_revenue_multiple"));
             if (mult && *mult <= 0) {
-              reader.error(*m, child(np, "valuation_revenue_multiple"), "expected a positive multiple");
+              reader.error(*m, child(np, "valuation_revenue_multiple"),
+                           "expected a positive multiple");
             } else {
               p.funding.valuation_revenue_multiple = mult;
             }

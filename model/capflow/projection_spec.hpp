@@ -32,14 +32,14 @@ struct Date {
 struct LineSpec {
   std::string id;
   std::string name;
-  std::map<Year, Money> amounts;      // fixed values; may include first_year - 1 as the base
-  std::map<Year, Rational> growth;    // step series of growth rates (0.2 = +20 %)
-  std::map<Year, Rational> ratio;     // step series of ratios of revenue (costs only)
+  std::map<Year, Money> amounts;    // fixed values; may include first_year - 1 as the base
+  std::map<Year, Rational> growth;  // step series of growth rates (0.2 = +20 %)
+  std::map<Year, Rational> ratio;   // step series of ratios of revenue (costs only)
 };
 
 struct RevenueShareSpec {
-  HolderIndex to = 0;             // the partner, a holder (paid outside the waterfall)
-  Rational rate = 0;              // of revenue
+  HolderIndex to = 0;              // the partner, a holder (paid outside the waterfall)
+  Rational rate = 0;               // of revenue
   std::optional<Year> until_year;  // last year paid (inclusive)
   std::optional<Money> total_cap;  // cumulative limit
 };
@@ -135,7 +135,8 @@ const Rational* step_value(const std::map<Year, Rational>& series, Year t);
 
 // Reads "projection", "rounds" and "conversion" (each may be null: absent). Returns
 // nullopt when there is no "projection" or after recording every problem found.
-std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection, const JsonNode* rounds,
+std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
+                                                   const JsonNode* rounds,
                                                    const JsonNode* conversion,
                                                    const WaterfallSpec& waterfall,
                                                    JsonReader& reader);

@@ -28,9 +28,9 @@ struct Scenario {
   std::string description;
   JsonNode document;  // after extends and overrides: what the engines read
   WaterfallSpec waterfall;
-  std::optional<ProjectionSpec> projection;  // with its rounds and conversion, when given
+  std::optional<ProjectionSpec> projection;    // with its rounds and conversion, when given
   std::optional<UncertaintySpec> uncertainty;  // needs a projection
-  std::string content_sha256;  // of the resolved document (after extends and --set)
+  std::string content_sha256;                  // of the resolved document (after extends and --set)
 };
 
 struct LoadResult {

@@ -49,7 +49,7 @@ class Moments {
  private:
   using Big = boost::multiprecision::cpp_int;
   static constexpr double kSmallLimit = 1125899906842624.0;  // 2^50: squares fit 2^100
-  static constexpr int kFlushEvery = 1 << 20;                 // 2^20 squares fit 2^127
+  static constexpr int kFlushEvery = 1 << 20;                // 2^20 squares fit 2^127
   void flush() const;
   void add_big(double q);
   double scale_;
@@ -94,7 +94,8 @@ class Sketch {
     const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
     if (exponent < kMinExponent) return 0;
     if (exponent > kMaxExponent) return kBuckets - 1;
-    const int mantissa = static_cast<int>((bits >> (52 - kMantissaBits)) & ((1u << kMantissaBits) - 1));
+    const int mantissa =
+        static_cast<int>((bits >> (52 - kMantissaBits)) & ((1u << kMantissaBits) - 1));
     return ((exponent - kMinExponent) << kMantissaBits) + mantissa;
   }
   static double midpoint(int key);

@@ -55,9 +55,9 @@ struct ProcessSpec {
   enum class Kind { revenue_log_growth, cost_ratio_shock };
   std::string name;
   Kind kind = Kind::revenue_log_growth;
-  double volatility = 0;       // sd of the yearly shock (log growth, or ratio points)
-  double mean_reversion = 1;   // 1: independent years; k < 1: shock_t = (1-k) shock_{t-1} + sd z_t
-  std::size_t line = 0;        // cost line (cost_ratio_shock)
+  double volatility = 0;        // sd of the yearly shock (log growth, or ratio points)
+  double mean_reversion = 1;    // 1: independent years; k < 1: shock_t = (1-k) shock_{t-1} + sd z_t
+  std::size_t line = 0;         // cost line (cost_ratio_shock)
   double min = 0, max = 1e300;  // clamp of the shocked ratio
   Year from_year = 0;           // first year shocked
 };

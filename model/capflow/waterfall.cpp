@@ -66,8 +66,8 @@ void Waterfall<Num>::reset() {
 template <class Num>
 void Waterfall<Num>::set_caps(std::span<const Num> caps) {
   if (caps.size() != cap_.size()) {
-    throw std::logic_error("Waterfall::set_caps: " + std::to_string(caps.size()) +
-                           " caps for " + std::to_string(cap_.size()) + " holders");
+    throw std::logic_error("Waterfall::set_caps: " + std::to_string(caps.size()) + " caps for " +
+                           std::to_string(cap_.size()) + " holders");
   }
   std::copy(caps.begin(), caps.end(), cap_.begin());
 }
@@ -172,8 +172,8 @@ void Waterfall<Num>::distribute(Num amount) {
   const std::size_t max_passes = 2 * (terms_.tiers.size() + n) + 4;
   for (std::size_t pass = 0; amount > Num{}; ++pass) {
     if (pass > max_passes) {
-      throw std::logic_error("Waterfall::distribute: no progress in tier " +
-                             std::to_string(tier_) + " with " + show(amount) + " left");
+      throw std::logic_error("Waterfall::distribute: no progress in tier " + std::to_string(tier_) +
+                             " with " + show(amount) + " left");
     }
     skip_finished_tiers();
     Num length{};

@@ -92,8 +92,8 @@ class Waterfall {
   const WaterfallTerms<Num>& terms_;
   std::vector<Num> cap_;
   std::vector<Num> received_;
-  std::vector<Num> marginal_;  // scratch: shares of the current segment
-  std::vector<Num> room_;      // scratch: profit until holder h reaches its cap
+  std::vector<Num> marginal_;      // scratch: shares of the current segment
+  std::vector<Num> room_;          // scratch: profit until holder h reaches its cap
   std::optional<Num> size_room_;   // scratch: profit until the tier's size is used up
   std::optional<Num> until_room_;  // scratch: profit until the until-holder's target
   Num distributed_{};

@@ -86,7 +86,9 @@ std::vector<Share> random_split(Rng& rng, std::size_t n) {
   return split;
 }
 
-std::string show(const Rational& r) { return r.str(); }
+std::string show(const Rational& r) {
+  return r.str();
+}
 
 std::string describe(const WaterfallSpec& spec) {
   std::ostringstream out;
@@ -439,7 +441,8 @@ TEST_CASE("property: the double engine agrees with the exact engine") {
     }
     // Past every breakpoint, a holder the exact engine holds at its cap is at exactly its
     // cap in double too, not a rounding error below it (which would let it keep drawing).
-    const Rational beyond = (table.points.empty() ? Rational(0) : table.points.back().profit) + c.scale;
+    const Rational beyond =
+        (table.points.empty() ? Rational(0) : table.points.back().profit) + c.scale;
     CAPTURE(beyond);
     const Amounts e = capflow::allocate(exact, beyond);
     FastEngine w(fast);

@@ -75,7 +75,9 @@ Rational net_income_sum(const ProjectionResult<Rational>& r, Year from, Year to)
   return sum;
 }
 
-double bn(const Rational& v) { return capflow::to_double(v) / 1e9; }
+double bn(const Rational& v) {
+  return capflow::to_double(v) / 1e9;
+}
 
 // |printed − reported| <= 5 % of |reported|.
 void check_within_5pct(const char* what, const Rational& printed, const Rational& reported) {
@@ -115,7 +117,8 @@ Rational round_money_in(const Scenario& s, const ProjectionResult<Rational>& r, 
 
 }  // namespace
 
-TEST_CASE("calibration: openai-2024-round prints The Information's Oct-2024 projections within 5%") {
+TEST_CASE(
+    "calibration: openai-2024-round prints The Information's Oct-2024 projections within 5%") {
   const Scenario s = load_preset("openai-2024-round.json");
   const auto r = run(s);
   const auto& p = *s.projection;
@@ -180,11 +183,13 @@ TEST_CASE("calibration: Microsoft takes 20% of revenue through 2030, at most $38
   }
   CHECK(paid <= *share.total_cap);
   // The plain 20 % holds in every year before the cap binds.
-  for (Year y = 2023; y <= 2028; ++y) CHECK(Rational(year(r, y).revenue_share * 5) == year(r, y).revenue);
+  for (Year y = 2023; y <= 2028; ++y)
+    CHECK(Rational(year(r, y).revenue_share * 5) == year(r, y).revenue);
   CHECK(r.summary.total_other[ms] == paid);
 }
 
-TEST_CASE("calibration: the $32B still to be raised, and the Oct-2024 round's terms in the base case") {
+TEST_CASE(
+    "calibration: the $32B still to be raised, and the Oct-2024 round's terms in the base case") {
   const Scenario s = load_preset("openai-2024-round.json");
   const auto r = run(s);
   const auto& p = *s.projection;
@@ -237,7 +242,8 @@ TEST_CASE("calibration: the $32B still to be raised, and the Oct-2024 round's te
     }
   }
   const Rational bought = round_money_in(s, r, 0) / *p.conversion->claims_valuation * kept;
-  check_within_5pct("Oct-2024 investors' stake (x 1B)", stake * 1'000'000'000, bought * 1'000'000'000);
+  check_within_5pct("Oct-2024 investors' stake (x 1B)", stake * 1'000'000'000,
+                    bought * 1'000'000'000);
 }
 
 TEST_CASE("calibration: openai-recap-2025 pays by the reported equity from 2025") {
@@ -278,7 +284,8 @@ TEST_CASE("calibration: openai-recap-2025 pays by the reported equity from 2025"
   CHECK(r.summary.refund_owed == 0);
 }
 
-TEST_CASE("calibration: openai-deadline-missed refunds the round and the exercised option in 2026") {
+TEST_CASE(
+    "calibration: openai-deadline-missed refunds the round and the exercised option in 2026") {
   const Scenario s = load_preset("openai-deadline-missed.json");
   const auto r = run(s);
   const auto& p = *s.projection;

@@ -9,7 +9,8 @@
 using namespace capflow;
 
 TEST_CASE("CompiledAllocation agrees with the double and exact engines on every preset waterfall") {
-  for (const char* name : {"openai-wsj-2023.json", "openai-fortune-2023.json", "openai-semafor-2023.json"}) {
+  for (const char* name :
+       {"openai-wsj-2023.json", "openai-fortune-2023.json", "openai-semafor-2023.json"}) {
     CAPTURE(name);
     LoadResult loaded = load_scenario(std::string(CAPFLOW_SOURCE_DIR) + "/scenarios/" + name);
     REQUIRE(loaded.scenario.has_value());
@@ -38,7 +39,8 @@ TEST_CASE("CompiledAllocation agrees with the double and exact engines on every 
     for (const Breakpoint& b : bps.points) {
       table.allocate(to_double(b.profit), out.data());
       for (std::size_t h = 0; h < out.size(); ++h) {
-        CHECK(std::fabs(out[h] - to_double(b.received[h])) <= 1e-6 * std::max(1.0, to_double(b.profit)));
+        CHECK(std::fabs(out[h] - to_double(b.received[h])) <=
+              1e-6 * std::max(1.0, to_double(b.profit)));
       }
     }
   }

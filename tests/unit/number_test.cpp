@@ -68,9 +68,9 @@ TEST_CASE("share text: decimals and percentages are exact") {
 }
 
 TEST_CASE("round_to_cents: nearest cent, ties away from zero") {
-  CHECK(capflow::round_to_cents(Rational(1, 200)) == 1);     // 0.005 -> 0.01
-  CHECK(capflow::round_to_cents(Rational(-1, 200)) == -1);   // -0.005 -> -0.01
-  CHECK(capflow::round_to_cents(Rational(1, 300)) == 0);     // 0.00333 -> 0.00
+  CHECK(capflow::round_to_cents(Rational(1, 200)) == 1);    // 0.005 -> 0.01
+  CHECK(capflow::round_to_cents(Rational(-1, 200)) == -1);  // -0.005 -> -0.01
+  CHECK(capflow::round_to_cents(Rational(1, 300)) == 0);    // 0.00333 -> 0.00
   CHECK(capflow::round_to_cents(Rational(2, 3)) == 67);
   CHECK(capflow::format_cents(Integer(-5)) == "-0.05");
   CHECK(capflow::format_cents(Integer(123456)) == "1234.56");

@@ -5,12 +5,12 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "capflow/projection.hpp"
@@ -23,7 +23,9 @@ using capflow::Scenario;
 
 namespace {
 
-Rational q(long long num, long long den = 1) { return Rational(num, den); }
+Rational q(long long num, long long den = 1) {
+  return Rational(num, den);
+}
 
 // A scenario document from its parts; `extra` is appended at the top level
 // (e.g. `, "rounds": [...]`).
@@ -36,9 +38,9 @@ std::string doc(const std::string& holders, const std::string& tiers, const std:
 Scenario load(const std::string& json) {
   static int counter = 0;
   namespace fs = std::filesystem;
-  const fs::path path = fs::temp_directory_path() /
-                        ("capflow-projection-test-" + std::to_string(::getpid()) + "-" +
-                         std::to_string(++counter) + ".json");
+  const fs::path path =
+      fs::temp_directory_path() / ("capflow-projection-test-" + std::to_string(::getpid()) + "-" +
+                                   std::to_string(++counter) + ".json");
   {
     std::ofstream f(path);
     f << json;
@@ -122,7 +124,8 @@ void check_double_agrees(const Scenario& s, const ProjectionResult<Rational>& ex
   check_close(fs.pv, es.pv, "pv", last);
   check_close(fs.invested_total, es.invested_total, "invested_total", last);
   check_close(fs.refund_owed, es.refund_owed, "refund_owed", last);
-  check_close(fs.worst_cumulative_result, es.worst_cumulative_result, "worst_cumulative_result", last);
+  check_close(fs.worst_cumulative_result, es.worst_cumulative_result, "worst_cumulative_result",
+              last);
   check_close(fs.total_funding_need, es.total_funding_need, "total_funding_need", last);
   check_close(fs.peak_funding_need, es.peak_funding_need, "peak_funding_need", last);
   CHECK(fs.cap_year_index == es.cap_year_index);
@@ -139,7 +142,9 @@ ProjectionResult<Rational> run(const Scenario& s) {
   return exact;
 }
 
-ProjectionResult<Rational> run(const std::string& json) { return run(load(json)); }
+ProjectionResult<Rational> run(const std::string& json) {
+  return run(load(json));
+}
 
 // One holder that takes everything: the waterfall plays no part.
 const char* kOwnerOnly = R"({"owner": {"residual": true}})";
@@ -182,8 +187,9 @@ TEST_CASE("costs: ratio of revenue, fixed amounts, and growth on the previous ye
       "staff": {"amounts": {"2024": 40}, "growth": {"2025": "25%", "2027": 0}},
       "it":    {"amounts": {"2025": 10, "2027": 5}, "growth": {"2026": "100%"}}}})"));
   REQUIRE(r.years.size() == 3);
-  const std::vector<std::vector<Rational>> costs = {
-      {q(50), q(30), q(50), q(10)}, {q(100), q(30), q(125, 2), q(20)}, {q(100), q(45), q(125, 2), q(5)}};
+  const std::vector<std::vector<Rational>> costs = {{q(50), q(30), q(50), q(10)},
+                                                    {q(100), q(30), q(125, 2), q(20)},
+                                                    {q(100), q(45), q(125, 2), q(5)}};
   for (std::size_t i = 0; i < 3; ++i) CHECK(r.years[i].costs == costs[i]);
   CHECK(r.years[0].net_income == q(-40));
   CHECK(r.years[1].net_income == q(-25, 2));
@@ -282,12 +288,13 @@ TEST_CASE("caps: a multiple follows invested money, grows yearly, and never claw
   //   2027: cap growth 100 % from 2027: cap 200 × 2 = 400. Profit 200: fund needs 100
   //         more, i.e. 200 of profit at 50 %: fund +100, owner +100.
   //   2028: cap 200 × 2² = 800. Profit 100: fund +50, owner +50.
-  auto r = run(doc(R"({"fund": {"invested": 100, "cap": {"multiple": 2}}, "owner": {"residual": true}})",
-                   R"([{"split": {"fund": "50%", "owner": "50%"}}])", R"({
+  auto r =
+      run(doc(R"({"fund": {"invested": 100, "cap": {"multiple": 2}}, "owner": {"residual": true}})",
+              R"([{"split": {"fund": "50%", "owner": "50%"}}])", R"({
     "first_year": 2025, "last_year": 2028, "discount_rate": 0,
     "revenue": {"amounts": {"2025": 600, "2026": 100, "2027": 200, "2028": 100}},
     "cap_growth": {"rate": "100%", "from_year": 2027}})",
-                   R"(, "rounds": [{"date": "2025-03-01", "amount": 100, "joins": "fund",
+              R"(, "rounds": [{"date": "2025-03-01", "amount": 100, "joins": "fund",
         "conversion_deadline": "2026-06-30", "if_missed": {"remedy": "refund"}}])"));
   const std::vector<Rational> fund = {q(300), q(0), q(100), q(50)};
   const std::vector<Rational> owner = {q(300), q(100), q(100), q(50)};
@@ -321,10 +328,11 @@ std::string late_round(const std::string& remedy, const std::string& conversion,
   return doc(R"({"late": {"cap": {"multiple": 3}}, "owner": {"residual": true}})",
              R"([{"split": {"late": "50%", "owner": "50%"}}])",
              R"({"first_year": 2025, "last_year": 2027, "discount_rate": 0,
-                 "revenue": {"amounts": )" + revenue + "}}",
+                 "revenue": {"amounts": )" +
+                 revenue + "}}",
              R"(, "rounds": [{"date": "2025-03-01", "amount": 100, "joins": "late",
-                 "conversion_deadline": "2026-03-01", "if_missed": )" + remedy + "}]" +
-                 (conversion.empty() ? "" : R"(, "conversion": )" + conversion));
+                 "conversion_deadline": "2026-03-01", "if_missed": )" +
+                 remedy + "}]" + (conversion.empty() ? "" : R"(, "conversion": )" + conversion));
 }
 
 }  // namespace
@@ -334,7 +342,8 @@ TEST_CASE("refund remedy: in the deadline's year, the money goes back and stops 
   // 2026: deadline missed: refund 100 (cash out, paid to late), invested 0, cap 0.
   //       Profit 100: late 0 (at its cap of 0), owner 100.
   // 2027: profit 100: owner 100.
-  auto r = run(late_round(R"({"remedy": "refund"})", "", R"({"2025": 100, "2026": 100, "2027": 100})"));
+  auto r =
+      run(late_round(R"({"remedy": "refund"})", "", R"({"2025": 100, "2026": 100, "2027": 100})"));
   CHECK(r.years[0].received[0] == q(50));
   CHECK(r.years[0].cash == q(100));  // 0 + 100 profit + 100 round - 100 distributed
   CHECK(r.years[1].cash == q(0));    // 100 + 100 profit - 100 refund - 100 distributed
@@ -354,17 +363,20 @@ TEST_CASE("deadline: met when the conversion date is on or before it, missed one
   const char* revenue = R"({"2025": 100, "2026": 100, "2027": 100})";
   const char* refund = R"({"remedy": "refund"})";
   // Conversion on the deadline: met. From 2026 on, distributions follow equity 50/50.
-  auto met = run(late_round(refund, R"({"date": "2026-03-01", "equity": {"late": "50%", "owner": "50%"}})", revenue));
+  auto met = run(late_round(
+      refund, R"({"date": "2026-03-01", "equity": {"late": "50%", "owner": "50%"}})", revenue));
   CHECK_FALSE(met.summary.deadline_missed);
   CHECK(met.years[1].refunds == 0);
   CHECK(met.years[1].converted);
   CHECK(met.years[1].received[0] == q(50));
   // Conversion one day after the deadline, in the same year: missed, refunded in 2026.
-  auto missed = run(late_round(refund, R"({"date": "2026-03-02", "equity": {"late": "50%", "owner": "50%"}})", revenue));
+  auto missed = run(late_round(
+      refund, R"({"date": "2026-03-02", "equity": {"late": "50%", "owner": "50%"}})", revenue));
   CHECK(missed.summary.deadline_missed);
   CHECK(missed.years[1].refunds == q(100));
   // Conversion after the horizon is still after the deadline.
-  auto later = run(late_round(refund, R"({"date": 2040, "equity": {"late": "50%", "owner": "50%"}})", revenue));
+  auto later = run(
+      late_round(refund, R"({"date": 2040, "equity": {"late": "50%", "owner": "50%"}})", revenue));
   CHECK(later.summary.deadline_missed);
   CHECK_FALSE(later.years[2].converted);
 }
@@ -453,12 +465,14 @@ TEST_CASE("conversion from claims: equity is each holder's share of the valuatio
   //   owner 75 % (a's half overflows to the residual): b 42.5, owner 127.5.
   //   Claims a 15, b 50, owner 135 of 200: equity 7.5 %, 25 %, 67.5 %.
   //   Profit 100 in 2026: a 7.5, b 25, owner 67.5.
-  auto r = run(doc(R"({"a": {"invested": 10, "cap": 30}, "b": {}, "owner": {"residual": true}})",
-                   R"([{"split": {"a": 1}, "size": 10},
-                       {"split": {"a": "50%", "b": "25%", "owner": "25%"}}])", R"({
+  auto r = run(
+      doc(R"({"a": {"invested": 10, "cap": 30}, "b": {}, "owner": {"residual": true}})",
+          R"([{"split": {"a": 1}, "size": 10},
+                       {"split": {"a": "50%", "b": "25%", "owner": "25%"}}])",
+          R"({
     "first_year": 2025, "last_year": 2026, "discount_rate": 0,
     "revenue": {"amounts": {"2025": 20, "2026": 100}}})",
-                   R"(, "conversion": {"date": "2026-07-01", "equity_from_claims": {"valuation": 200}})"));
+          R"(, "conversion": {"date": "2026-07-01", "equity_from_claims": {"valuation": 200}})"));
   CHECK(r.years[0].received == std::vector<Rational>{q(15), q(5, 2), q(5, 2)});
   CHECK(r.years[1].converted);
   CHECK(r.years[1].received == std::vector<Rational>{q(15, 2), q(25), q(135, 2)});
@@ -472,7 +486,8 @@ TEST_CASE("conversion from claims uses the caps in force in the conversion year"
   // 22.5 %, 25 %, 52.5 %. Profit 100 in 2026: a 22.5, b 25, owner 52.5.
   auto r = run(doc(R"({"a": {"invested": 10, "cap": 30}, "b": {}, "owner": {"residual": true}})",
                    R"([{"split": {"a": 1}, "size": 10},
-                       {"split": {"a": "50%", "b": "25%", "owner": "25%"}}])", R"({
+                       {"split": {"a": "50%", "b": "25%", "owner": "25%"}}])",
+                   R"({
     "first_year": 2025, "last_year": 2026, "discount_rate": 0,
     "revenue": {"amounts": {"2025": 20, "2026": 100}},
     "cap_growth": {"rate": "100%", "from_year": 2026}})",

@@ -33,7 +33,9 @@ using Amounts = std::vector<Rational>;
 
 namespace {
 
-Rational q(long long num, long long den = 1) { return Rational(num, den); }
+Rational q(long long num, long long den = 1) {
+  return Rational(num, den);
+}
 
 Holder holder(const char* id, std::optional<Money> cap = std::nullopt) {
   Holder h;
@@ -58,7 +60,9 @@ Tier tier(std::vector<Share> split, std::optional<Money> size = std::nullopt,
   return t;
 }
 
-TierUntil until(HolderIndex h, Money received) { return TierUntil{h, std::move(received)}; }
+TierUntil until(HolderIndex h, Money received) {
+  return TierUntil{h, std::move(received)};
+}
 
 WaterfallSpec make_spec(std::vector<Holder> holders, std::vector<Tier> tiers,
                         CapOverflow overflow = CapOverflow::residual) {
@@ -81,7 +85,9 @@ void check_amounts(const Amounts& got, const Amounts& want) {
   }
 }
 
-Amounts at(const Terms& terms, const Rational& profit) { return allocate(terms, profit); }
+Amounts at(const Terms& terms, const Rational& profit) {
+  return allocate(terms, profit);
+}
 
 Rational sum(const Amounts& v) {
   Rational s = 0;
@@ -96,9 +102,9 @@ constexpr HolderIndex kA = 0, kB = 1, kC = 2, kR = 3;
 
 TEST_CASE("tier ends by size: the next dollar enters the next tier") {
   // Tier 1: the first 100 all to A. Tier 2: B and R half each, forever.
-  auto spec = make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
-                        {tier({q(1), q(0), q(0), q(0)}, q(100)),
-                         tier({q(0), q(1, 2), q(0), q(1, 2)})});
+  auto spec =
+      make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
+                {tier({q(1), q(0), q(0), q(0)}, q(100)), tier({q(0), q(1, 2), q(0), q(1, 2)})});
   const Terms terms = Terms::from(spec);
   check_amounts(at(terms, q(60)), {q(60), q(0), q(0), q(0)});
   check_amounts(at(terms, q(100)), {q(100), q(0), q(0), q(0)});
@@ -161,9 +167,9 @@ TEST_CASE("tier ends by size or until, whichever comes first") {
 }
 
 TEST_CASE("a last tier with neither size nor until never ends") {
-  auto spec = make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
-                        {tier({q(0), q(0), q(1), q(0)}, q(10)),
-                         tier({q(1, 2), q(1, 2), q(0), q(0)})});
+  auto spec =
+      make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
+                {tier({q(0), q(0), q(1), q(0)}, q(10)), tier({q(1, 2), q(1, 2), q(0), q(0)})});
   const Terms terms = Terms::from(spec);
   const Rational huge("1000000000000000000");  // $10^18, the largest money accepted
   check_amounts(at(terms, huge + 10), {huge / 2, huge / 2, q(10), q(0)});
@@ -175,9 +181,9 @@ TEST_CASE("a last tier with neither size nor until never ends") {
 
 TEST_CASE("after the last tier, everything goes to the residual holder") {
   // Both tiers end by size (30 + 20); from profit 50 on, R takes every dollar.
-  auto spec = make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
-                        {tier({q(1), q(0), q(0), q(0)}, q(30)),
-                         tier({q(0), q(1, 2), q(0), q(1, 2)}, q(20))});
+  auto spec = make_spec(
+      {holder("a"), holder("b"), holder("c"), residual("r")},
+      {tier({q(1), q(0), q(0), q(0)}, q(30)), tier({q(0), q(1, 2), q(0), q(1, 2)}, q(20))});
   const Terms terms = Terms::from(spec);
   check_amounts(at(terms, q(50)), {q(30), q(10), q(0), q(10)});
   check_amounts(at(terms, q(75)), {q(30), q(10), q(0), q(35)});
@@ -257,9 +263,9 @@ TEST_CASE("cap_overflow pro_rata: the residual holder in the tier shares the ove
 TEST_CASE("the waterfall is stateful: distributing 10 then 20 equals distributing 30") {
   // Tier 1: A all, size 12. Tier 2: A 1/2 (cap 20), B 1/2, size 30. Then R.
   // 30 crosses the end of tier 1 (12) and A's cap (12 + 2*8 = 28).
-  auto spec = make_spec({holder("a", q(20)), holder("b"), holder("c"), residual("r")},
-                        {tier({q(1), q(0), q(0), q(0)}, q(12)),
-                         tier({q(1, 2), q(1, 2), q(0), q(0)}, q(30))});
+  auto spec = make_spec(
+      {holder("a", q(20)), holder("b"), holder("c"), residual("r")},
+      {tier({q(1), q(0), q(0), q(0)}, q(12)), tier({q(1, 2), q(1, 2), q(0), q(0)}, q(30))});
   const Terms terms = Terms::from(spec);
   const Amounts whole = at(terms, q(30));
   check_amounts(whole, {q(20), q(9), q(0), q(1)});
@@ -316,9 +322,9 @@ TEST_CASE("set_caps: a cap lowered below what was received takes nothing back") 
 }
 
 TEST_CASE("last_tier: where the last positive amount landed") {
-  auto spec = make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
-                        {tier({q(1), q(0), q(0), q(0)}, q(10)),
-                         tier({q(0), q(1), q(0), q(0)}, q(10))});
+  auto spec =
+      make_spec({holder("a"), holder("b"), holder("c"), residual("r")},
+                {tier({q(1), q(0), q(0), q(0)}, q(10)), tier({q(0), q(1), q(0), q(0)}, q(10))});
   const Terms terms = Terms::from(spec);
   Engine w(terms);
   CHECK_FALSE(w.last_tier().has_value());
@@ -395,9 +401,9 @@ TEST_CASE("at_cap: only capped holders, from the moment they reach it") {
 }
 
 TEST_CASE("distributing 0 changes nothing; a negative amount is rejected") {
-  auto spec = make_spec({holder("a", q(30)), holder("b"), holder("c"), residual("r")},
-                        {tier({q(1), q(0), q(0), q(0)}, q(10)),
-                         tier({q(1, 2), q(1, 2), q(0), q(0)})});
+  auto spec =
+      make_spec({holder("a", q(30)), holder("b"), holder("c"), residual("r")},
+                {tier({q(1), q(0), q(0), q(0)}, q(10)), tier({q(1, 2), q(1, 2), q(0), q(0)})});
   const Terms terms = Terms::from(spec);
   check_amounts(at(terms, q(0)), {q(0), q(0), q(0), q(0)});
   Engine w(terms);
@@ -426,7 +432,9 @@ const Rational kBillion(1000000000);
 
 // Employees and later investors share a $150B cap 41:8 (their tier-3 shares), each
 // rounded to the cent: 125,510,204,081.632... and 24,489,795,918.367...
-Money employees_cap() { return Rational(capflow::round_to_cents(150 * kBillion * q(41, 49))) / 100; }
+Money employees_cap() {
+  return Rational(capflow::round_to_cents(150 * kBillion * q(41, 49))) / 100;
+}
 Money later_investors_cap() {
   return Rational(capflow::round_to_cents(150 * kBillion * q(8, 49))) / 100;
 }
@@ -438,12 +446,11 @@ WaterfallSpec wsj_spec() {
   first_close.cap = 100 * first_close.invested;
   Holder microsoft = holder("microsoft", 92 * kBillion);
   microsoft.invested = 13 * kBillion;
-  return make_spec(
-      {first_close, microsoft, holder("employees", employees_cap()),
-       holder("later_investors", later_investors_cap()), residual("nonprofit")},
-      {tier({q(1), q(0), q(0), q(0), q(0)}, 194 * kMillion),
-       tier({q(1, 8), q(3, 4), q(1, 8), q(0), q(0)}, 173 * kBillion / 10),
-       tier({q(0), q(49, 100), q(41, 100), q(8, 100), q(2, 100)})});
+  return make_spec({first_close, microsoft, holder("employees", employees_cap()),
+                    holder("later_investors", later_investors_cap()), residual("nonprofit")},
+                   {tier({q(1), q(0), q(0), q(0), q(0)}, 194 * kMillion),
+                    tier({q(1, 8), q(3, 4), q(1, 8), q(0), q(0)}, 173 * kBillion / 10),
+                    tier({q(0), q(49, 100), q(41, 100), q(8, 100), q(2, 100)})});
 }
 
 }  // namespace
@@ -451,15 +458,15 @@ WaterfallSpec wsj_spec() {
 TEST_CASE("WSJ preset at $50B, by hand: nobody is capped yet") {
   const Terms terms = Terms::from(wsj_spec());
   const Rational tier1 = 194 * kMillion;
-  const Rational tier2 = 173 * kBillion / 10;  // 17.3B
+  const Rational tier2 = 173 * kBillion / 10;            // 17.3B
   const Rational tier3 = 50 * kBillion - tier1 - tier2;  // 32.506B
   CHECK(tier3 == Rational(32506) * kMillion);
   const Amounts want{
-      tier1 + q(125, 1000) * tier2,                 // first close: 2.3565B
-      q(75, 100) * tier2 + q(49, 100) * tier3,      // Microsoft: 28.90294B
-      q(125, 1000) * tier2 + q(41, 100) * tier3,    // employees: 15.48996B
-      q(8, 100) * tier3,                            // later investors: 2.60048B
-      q(2, 100) * tier3,                            // nonprofit: 0.65012B
+      tier1 + q(125, 1000) * tier2,               // first close: 2.3565B
+      q(75, 100) * tier2 + q(49, 100) * tier3,    // Microsoft: 28.90294B
+      q(125, 1000) * tier2 + q(41, 100) * tier3,  // employees: 15.48996B
+      q(8, 100) * tier3,                          // later investors: 2.60048B
+      q(2, 100) * tier3,                          // nonprofit: 0.65012B
   };
   CHECK(want[kMicrosoft] == Rational(2890294) * 10000);
   CHECK(want[kEmployees] == Rational(1548996) * 10000);
@@ -485,17 +492,17 @@ TEST_CASE("WSJ preset at $500B, by hand: Microsoft, employees and later investor
   CHECK(later_cap == Rational("2448979591837/100"));
   // Uncapped, the three would have received this much; each is above its cap, so each
   // holds at its cap and the excess went to the nonprofit (cap_overflow residual).
-  const Rational ms_uncapped = q(75, 100) * tier2 + q(49, 100) * tier3;   // 249.40294B
+  const Rational ms_uncapped = q(75, 100) * tier2 + q(49, 100) * tier3;     // 249.40294B
   const Rational emp_uncapped = q(125, 1000) * tier2 + q(41, 100) * tier3;  // 199.98996B
-  const Rational later_uncapped = q(8, 100) * tier3;                       // 38.60048B
+  const Rational later_uncapped = q(8, 100) * tier3;                        // 38.60048B
   REQUIRE(ms_uncapped > ms_cap);
   REQUIRE(emp_uncapped > emp_cap);
   REQUIRE(later_uncapped > later_cap);
   // The first-close investors have no share in tier 3: 194M + 12.5% of 17.3B, under 19.4B.
   const Rational first_close = tier1 + q(125, 1000) * tier2;
   REQUIRE(first_close < 100 * tier1);
-  const Rational nonprofit = q(2, 100) * tier3 + (ms_uncapped - ms_cap) +
-                             (emp_uncapped - emp_cap) + (later_uncapped - later_cap);
+  const Rational nonprofit = q(2, 100) * tier3 + (ms_uncapped - ms_cap) + (emp_uncapped - emp_cap) +
+                             (later_uncapped - later_cap);
   // 500B - 92B - 125,510,204,081.63 - 24,489,795,918.37 - 2,356,500,000
   CHECK(nonprofit == Rational("255643500000"));
   const Amounts got = at(terms, 500 * kBillion);
@@ -506,8 +513,7 @@ TEST_CASE("WSJ preset at $500B, by hand: Microsoft, employees and later investor
   w.distribute(tier1 + tier2 + (ms_cap - q(75, 100) * tier2) / q(49, 100));
   CHECK(w.at_cap(kMicrosoft));
   CHECK_FALSE(w.at_cap(kEmployees));
-  CHECK(w.received()[kNonprofit] ==
-        q(2, 100) * (ms_cap - q(75, 100) * tier2) / q(49, 100));
+  CHECK(w.received()[kNonprofit] == q(2, 100) * (ms_cap - q(75, 100) * tier2) / q(49, 100));
 }
 
 TEST_CASE("WSJ preset file gives the hand-built allocations") {
@@ -549,10 +555,10 @@ TEST_CASE("double engine: the WSJ preset agrees with the exact engine") {
 TEST_CASE("breakpoints of a small spec, by hand") {
   // Tier 1: A all, size 100. Tier 2: A all again, size 50 (same shares: no breakpoint).
   // Tier 3: A 1/2 (cap 200), B 1/2, forever. A reaches 200 after 100 more profit (at 250).
-  auto spec = make_spec({holder("a", q(200)), holder("b"), holder("c"), residual("r")},
-                        {tier({q(1), q(0), q(0), q(0)}, q(100)),
-                         tier({q(1), q(0), q(0), q(0)}, q(50)),
-                         tier({q(1, 2), q(1, 2), q(0), q(0)})});
+  auto spec =
+      make_spec({holder("a", q(200)), holder("b"), holder("c"), residual("r")},
+                {tier({q(1), q(0), q(0), q(0)}, q(100)), tier({q(1), q(0), q(0), q(0)}, q(50)),
+                 tier({q(1, 2), q(1, 2), q(0), q(0)})});
   const Terms terms = Terms::from(spec);
   const auto table = capflow::breakpoints(terms);
   CHECK(table.initial_marginal == Amounts{q(1), q(0), q(0), q(0)});
