@@ -77,7 +77,14 @@ class MonteCarlo {
   PathSummary<double> simulate_one(std::uint64_t seed, std::uint64_t path) const;
 
  private:
-  struct Effect;
+  // What one random input changes on a path.
+  struct Effect {
+    InputTarget::Kind kind = InputTarget::Kind::none;
+    std::vector<std::size_t> years;  // year indices affected
+    std::size_t line = 0;
+    HolderIndex holder = 0;
+    Year cap_growth_from = 0;
+  };
   struct Worker;
   void draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const;
   void simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const;
