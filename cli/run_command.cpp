@@ -7,6 +7,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -61,12 +62,15 @@ class Progress {
     const auto start = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mu_);
     while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto d = static_cast<double>(done_.load());
       const double rate = secs > 0 ? d / secs : 0;
       const double eta = rate > 0 ? (static_cast<double>(total_) - d) / rate : 0;
-      std::fprintf(stderr, "\r\033[Kcapflow run: %.0f / %llu paths (%.0f%%), %.0f paths/s, ETA %.0fs", d,
-                   static_cast<unsigned long long>(total_), 100 * d / static_cast<double>(total_), rate, eta);
+      std::fprintf(stderr,
+                   "\r\033[Kcapflow run: %.0f / %llu paths (%.0f%%), %.0f paths/s, ETA %.0fs", d,
+                   static_cast<unsigned long long>(total_), 100 * d / static_cast<double>(total_),
+                   rate, eta);
     }
   }
   std::atomic<std::uint64_t>& done_;
@@ -81,14 +85,54 @@ class Progress {
 bool parse_shard(const std::string& s, std::uint64_t& k, std::uint64_t& n) {
   auto slash = s.find('/');
   if (slash == std::string::npos) return false;
+  // Digits only: std::stoull would accept "-3" and wrap it around.
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i != slash && (s[i] < '0' || s[i] > '9')) return false;
+  }
   try {
     std::size_t a = 0, b = 0;
     k = std::stoull(s.substr(0, slash), &a);
     n = std::stoull(s.substr(slash + 1), &b);
-    return a == slash && b == s.size() - slash - 1 && n >= 1 && k < n;
+    return a == slash && b == s.size() - slash - 1 && n >= 1;
   } catch (const std::exception&) {
     return false;
   }
+}
+
+// --paths: a whole number from 1 to kMaxPaths, also as "1e6"; rewritten to its digits.
+// CLI11 would otherwise wrap "-5" around to 2^64 - 5 and print "Could not convert" for "1e6".
+CLI::Validator path_count() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        const std::string expected = "expected a whole number of paths from 1 to " +
+                                     std::to_string(kMaxPaths) +
+                                     " (1e10), e.g. 100000 or 1e6; found \"" + s + "\"";
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
+            v > static_cast<double>(kMaxPaths)) {
+          return expected;
+        }
+        s = std::to_string(static_cast<std::uint64_t>(v));
+        return {};
+      },
+      "PATHS");
+}
+
+// --precision: a relative standard error in (0, 1].
+CLI::Validator relative_precision() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !(v > 0 && v <= 1)) {
+          return "expected a relative standard error above 0 and at most 1, e.g. 0.01 (1% of each "
+                 "mean); found \"" +
+                 s + "\"";
+        }
+        return {};
+      },
+      "REL");
 }
 
 // True when every holder's mean nominal payout is known to within `rel` (its standard
@@ -104,12 +148,20 @@ bool precise_enough(const RunStats& st, double rel) {
 
 int run(const Options& o) {
   if (o.paths == 0 || o.paths > kMaxPaths) {
-    std::cerr << "capflow run: --paths " << o.paths << " is out of range; expected 1 to " << kMaxPaths << "\n";
+    std::cerr << "capflow run: --paths " << o.paths << " is out of range; expected 1 to "
+              << kMaxPaths << "\n";
     return kExitBadInput;
   }
   std::uint64_t shard_k = 0, shard_n = 1;
   if (!o.shard.empty() && !parse_shard(o.shard, shard_k, shard_n)) {
-    std::cerr << "capflow run: --shard \"" << o.shard << "\": expected K/N with 0 <= K < N (e.g. 0/4)\n";
+    std::cerr << "capflow run: --shard \"" << o.shard
+              << "\": expected K/N with 0 <= K < N (e.g. 0/4)\n";
+    return kExitBadInput;
+  }
+  if (shard_k >= shard_n) {
+    std::cerr << "capflow run: --shard " << o.shard
+              << ": shards are numbered from 0, so the shards of " << shard_n << " are 0/"
+              << shard_n << " to " << shard_n - 1 << "/" << shard_n << "\n";
     return kExitBadInput;
   }
   if (shard_n > o.paths) {
@@ -117,14 +169,16 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   if (!o.shard.empty() && o.precision > 0) {
-    std::cerr << "capflow run: --precision and --shard cannot be combined (each shard would stop on its own)\n";
+    std::cerr << "capflow run: --precision and --shard cannot be combined (each shard would stop "
+                 "on its own)\n";
     return kExitBadInput;
   }
   auto scenario = load_or_report(o.file, o.sets, std::cerr);
   if (!scenario) return kExitBadInput;
   if (!scenario->projection) {
-    std::cerr << o.file << ": no \"projection\" section: `capflow run` simulates the year-by-year model "
-                           "(see docs/scenario-format.md)\n";
+    std::cerr << o.file
+              << ": no \"projection\" section: `capflow run` simulates the year-by-year model "
+                 "(see docs/scenario-format.md)\n";
     return kExitBadInput;
   }
   std::unique_ptr<MonteCarlo> mc;
@@ -134,7 +188,8 @@ int run(const Options& o) {
     std::cerr << o.file << ": " << e.what() << "\n";
     return kExitBadInput;
   }
-  const unsigned threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   RunMeta meta;
   meta.scenario_file = o.file;
   meta.scenario_sha256 = scenario->content_sha256;
@@ -162,10 +217,11 @@ int run(const Options& o) {
       if (precise_enough(stats, o.precision) || ran >= o.paths) break;
       next = std::min(o.paths, 2 * ran);
     }
-    meta.precision_note = (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
-                          std::to_string(ran) + " paths for standard errors below " +
-                          std::to_string(o.precision * 100) + "% of every holder's mean (cap --paths " +
-                          std::to_string(o.paths) + ")";
+    meta.precision_note =
+        (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
+        std::to_string(ran) + " paths for standard errors below " +
+        std::to_string(o.precision * 100) + "% of every holder's mean (cap --paths " +
+        std::to_string(o.paths) + ")";
     meta.paths = ran;
   } else {
     const std::uint64_t begin = o.paths * shard_k / shard_n;
@@ -179,8 +235,10 @@ int run(const Options& o) {
       meta.total_paths = o.paths;
     }
   }
-  meta.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!meta.precision_note.empty() && !o.quiet) std::cerr << "capflow run: " << meta.precision_note << "\n";
+  meta.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!meta.precision_note.empty() && !o.quiet)
+    std::cerr << "capflow run: " << meta.precision_note << "\n";
   std::string text = render_run(*scenario, meta, stats, o.output.format);
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << "capflow run: " << *err << "\n";
@@ -200,18 +258,25 @@ Command setup_run(CLI::App& parent) {
       "Examples:\n"
       "  capflow run scenarios/openai-2024-round.json\n"
       "  capflow run scenarios/bench.json --paths 1000000 --format json -o result.json\n"
-      "  capflow run scenarios/bench.json --paths 1000000 --shard 0/2 -o part0.json   (then capflow merge)");
-  app->add_option("file", opts->file, "Scenario file (JSON) with \"projection\" and \"uncertainty\"")->required();
-  app->add_option("--paths", opts->paths, "Number of paths (default 10000; the cap with --precision)");
+      "  capflow run scenarios/bench.json --paths 1000000 --shard 0/2 -o part0.json   (then "
+      "capflow merge)");
+  app->add_option("file", opts->file,
+                  "Scenario file (JSON) with \"projection\" and \"uncertainty\"")
+      ->required();
+  app->add_option("--paths", opts->paths,
+                  "Number of paths, 1 to 1e10 (default 10000; the cap with --precision)")
+      ->transform(path_count());
   app->add_option("--seed", opts->seed, "Seed of the counter-based generator (default 42)");
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
-  app->add_option("--shard", opts->shard, "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
+  app->add_option("--shard", opts->shard,
+                  "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
       ->type_name("K/N");
-  app->add_option("--precision", opts->precision,
-                  "Add paths until every holder's mean has a standard error below REL x mean (e.g. 0.01)")
+  app->add_option(
+         "--precision", opts->precision,
+         "Add paths until every holder's mean has a standard error below REL x mean (e.g. 0.01)")
       ->type_name("REL")
-      ->check(CLI::Range(1e-9, 1.0));
+      ->check(relative_precision());
   app->add_flag("--quiet", opts->quiet, "No progress or notes on stderr");
   app->add_flag("--accumulators", opts->accumulators,
                 "Include the exact accumulators in JSON output (always on with --shard)");

@@ -22,21 +22,30 @@ std::vector<double> cholesky(const std::vector<double>& m, std::size_t n) {
       a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = m[i * n + j];
     }
   }
-  // LDLT with pivoting copes with semi-definite matrices (perfect correlations); the
-  // factor L·sqrt(D) is rebuilt without the permutation via the eigen-decomposition
-  // when needed, which keeps the copula exact for PSD input.
+  // The paths use only the lower triangle (correlated z_r = sum over c <= r of L_rc z_c),
+  // so the factor must be lower-triangular. A semi-definite matrix (perfect
+  // correlations) has no LLT; the Cholesky recurrence still gives one when a zero pivot
+  // leaves its column zero, which is what positive semi-definiteness guarantees.
   Eigen::LLT<Eigen::MatrixXd> llt(a);
   Eigen::MatrixXd l;
   if (llt.info() == Eigen::Success) {
     l = llt.matrixL();
   } else {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(a);
-    Eigen::VectorXd d = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
-    l = eig.eigenvectors() * d.asDiagonal();
+    const auto ni = static_cast<Eigen::Index>(n);
+    l = Eigen::MatrixXd::Zero(ni, ni);
+    for (Eigen::Index j = 0; j < ni; ++j) {
+      const double pivot = a(j, j) - l.row(j).head(j).squaredNorm();
+      if (pivot <= 1e-12) continue;  // dependent on the earlier variables: column stays 0
+      l(j, j) = std::sqrt(pivot);
+      for (Eigen::Index i = j + 1; i < ni; ++i) {
+        l(i, j) = (a(i, j) - l.row(i).head(j).dot(l.row(j).head(j))) / l(j, j);
+      }
+    }
   }
   std::vector<double> out(n * n);
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) out[i * n + j] = l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    for (std::size_t j = 0; j < n; ++j)
+      out[i * n + j] = l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
   }
   return out;
 }

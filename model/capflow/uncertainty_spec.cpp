@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace capflow {
 namespace {
@@ -49,8 +50,9 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
       {"bernoulli", K::bernoulli}, {"discrete", K::discrete}};
   const JsonNode* kind = n.find("distribution");
   if (kind == nullptr) {
-    reader.error(n, ptr, "missing \"distribution\": one of fixed, uniform, normal, lognormal, "
-                         "triangular, pert, bernoulli, discrete");
+    reader.error(n, ptr,
+                 "missing \"distribution\": one of fixed, uniform, normal, lognormal, "
+                 "triangular, pert, bernoulli, discrete");
     return std::nullopt;
   }
   auto name = reader.string(*kind, child(ptr, "distribution"));
@@ -58,14 +60,27 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
   auto it = kKinds.find(*name);
   if (it == kKinds.end()) {
     reader.error(*kind, child(ptr, "distribution"),
-                 "unknown distribution \"" + *name + "\"; expected one of fixed, uniform, normal, "
-                 "lognormal, triangular, pert, bernoulli, discrete");
+                 "unknown distribution \"" + *name +
+                     "\"; expected one of fixed, uniform, normal, "
+                     "lognormal, triangular, pert, bernoulli, discrete");
     return std::nullopt;
   }
   DistributionSpec d;
   d.kind = it->second;
   const std::size_t before = reader.error_count();
-  auto bad = [&](const std::string& what) { reader.error(n, ptr, "invalid " + *name + " parameters: " + what); };
+  // Located at the offending parameter when there is one, else at the input.
+  auto bad = [&](const std::string& what, const char* key = nullptr) {
+    const JsonNode* at = key != nullptr ? n.find(key) : nullptr;
+    if (at != nullptr) {
+      reader.error(*at, child(ptr, key), "invalid " + *name + " parameters: " + what);
+    } else {
+      reader.error(n, ptr, "invalid " + *name + " parameters: " + what);
+    }
+  };
+  // The parameter as written in the file ("0", "-5%"), for messages.
+  auto text = [&](const char* key) {
+    return n.find(key) != nullptr ? n.find(key)->text : std::string();
+  };
   switch (d.kind) {
     case K::fixed: {
       reader.check_keys(n, ptr, {"distribution", "value", "target", "notes", "source"});
@@ -76,33 +91,46 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
       reader.check_keys(n, ptr, {"distribution", "min", "max", "target", "notes", "source"});
       auto lo = required(n, "min", ptr, reader);
       auto hi = required(n, "max", ptr, reader);
-      if (lo && hi && !(*lo < *hi)) bad("min must be below max");
+      if (lo && hi && !(*lo < *hi))
+        bad("min (" + text("min") + ") must be below max (" + text("max") + ")", "max");
       if (lo && hi) d.a = *lo, d.b = *hi;
       break;
     }
     case K::normal: {
-      reader.check_keys(n, ptr, {"distribution", "mean", "sd", "truncate", "target", "notes", "source"});
+      reader.check_keys(n, ptr,
+                        {"distribution", "mean", "sd", "truncate", "target", "notes", "source"});
       auto m = required(n, "mean", ptr, reader);
       auto s = required(n, "sd", ptr, reader);
-      if (s && !(*s > 0)) bad("sd must be positive, found " + std::to_string(*s));
+      if (s && !(*s > 0)) bad("sd must be positive, found " + text("sd"), "sd");
       if (m && s) d.a = *m, d.b = *s;
       break;
     }
     case K::lognormal: {
-      reader.check_keys(n, ptr, {"distribution", "mean", "sd", "median", "p90", "truncate", "target", "notes", "source"});
-      if (n.find("median") != nullptr || n.find("p90") != nullptr) {
+      reader.check_keys(
+          n, ptr,
+          {"distribution", "mean", "sd", "median", "p90", "truncate", "target", "notes", "source"});
+      if ((n.find("median") != nullptr || n.find("p90") != nullptr) &&
+          (n.find("mean") != nullptr || n.find("sd") != nullptr)) {
+        bad("give \"mean\" and \"sd\", or \"median\" and \"p90\", not both",
+            n.find("mean") ? "mean" : "sd");
+      } else if (n.find("median") != nullptr || n.find("p90") != nullptr) {
         auto med = required(n, "median", ptr, reader);
         auto p90 = required(n, "p90", ptr, reader);
-        if (med && p90 && !(*med > 0 && *p90 > *med)) bad("needs 0 < median < p90");
-        else if (med && p90) {
+        if (med && p90 && !(*med > 0 && *p90 > *med)) {
+          bad("needs 0 < median < p90, found median " + text("median") + " and p90 " + text("p90"),
+              *med > 0 ? "p90" : "median");
+        } else if (med && p90) {
           d.a = std::log(*med);
           d.b = (std::log(*p90) - d.a) / 1.2815515655446004;  // z of the 90th percentile
         }
       } else {
         auto m = required(n, "mean", ptr, reader);
         auto s = required(n, "sd", ptr, reader);
-        if (m && s && !(*m > 0 && *s > 0)) bad("needs mean > 0 and sd > 0");
-        else if (m && s) {
+        if (m && s && !(*m > 0 && *s > 0)) {
+          bad("needs mean > 0 and sd > 0 (a lognormal variable is positive), found mean " +
+                  text("mean") + " and sd " + text("sd"),
+              *m > 0 ? "sd" : "mean");
+        } else if (m && s) {
           double v = std::log1p((*s / *m) * (*s / *m));
           d.b = std::sqrt(v);
           d.a = std::log(*m) - v / 2;
@@ -112,17 +140,23 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
     }
     case K::triangular:
     case K::pert: {
-      reader.check_keys(n, ptr, {"distribution", "min", "mode", "max", "lambda", "truncate", "target", "notes", "source"});
+      reader.check_keys(n, ptr,
+                        {"distribution", "min", "mode", "max", "lambda", "truncate", "target",
+                         "notes", "source"});
       auto lo = required(n, "min", ptr, reader);
       auto mode = required(n, "mode", ptr, reader);
       auto hi = required(n, "max", ptr, reader);
-      if (lo && mode && hi && !(*lo <= *mode && *mode <= *hi && *lo < *hi)) bad("needs min <= mode <= max and min < max");
+      if (lo && mode && hi && !(*lo <= *mode && *mode <= *hi && *lo < *hi)) {
+        bad("needs min <= mode <= max and min < max, found min " + text("min") + ", mode " +
+                text("mode") + ", max " + text("max"),
+            *lo < *hi ? "mode" : "max");
+      }
       if (lo && mode && hi) d.a = *lo, d.c = *mode, d.b = *hi;
       if (const JsonNode* l = n.find("lambda")) {
         if (d.kind != K::pert) {
           reader.error(*l, child(ptr, "lambda"), "\"lambda\" applies to pert only");
         } else if (auto v = number_param(*l, child(ptr, "lambda"), reader)) {
-          if (!(*v > 0)) bad("lambda must be positive");
+          if (!(*v > 0)) bad("lambda must be positive, found " + text("lambda"), "lambda");
           d.lambda = *v;
         }
       }
@@ -131,13 +165,14 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
     case K::bernoulli: {
       reader.check_keys(n, ptr, {"distribution", "p", "target", "notes", "source"});
       if (auto p = required(n, "p", ptr, reader)) {
-        if (!(*p >= 0 && *p <= 1)) bad("p must be in [0, 1]");
+        if (!(*p >= 0 && *p <= 1)) bad("p must be in [0, 1], found " + text("p"), "p");
         d.a = *p;
       }
       break;
     }
     case K::discrete: {
-      reader.check_keys(n, ptr, {"distribution", "values", "probabilities", "target", "notes", "source"});
+      reader.check_keys(n, ptr,
+                        {"distribution", "values", "probabilities", "target", "notes", "source"});
       const JsonNode* vs = n.find("values");
       const JsonNode* ps = n.find("probabilities");
       if (vs == nullptr || ps == nullptr) {
@@ -145,7 +180,8 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
         break;
       }
       if (!reader.expect(*vs, child(ptr, "values"), JsonNode::Kind::array, "an array of values") ||
-          !reader.expect(*ps, child(ptr, "probabilities"), JsonNode::Kind::array, "an array of probabilities")) {
+          !reader.expect(*ps, child(ptr, "probabilities"), JsonNode::Kind::array,
+                         "an array of probabilities")) {
         break;
       }
       if (vs->items.size() != ps->items.size() || vs->items.empty()) {
@@ -173,8 +209,10 @@ std::optional<DistributionSpec> read_distribution(const JsonNode& n, const std::
     std::string tp = child(ptr, "truncate");
     if (reader.expect(*t, tp, JsonNode::Kind::object, "{\"min\": a, \"max\": b}")) {
       reader.check_keys(*t, tp, {"min", "max"});
-      if (const JsonNode* x = t->find("min")) d.truncate_min = number_param(*x, child(tp, "min"), reader);
-      if (const JsonNode* x = t->find("max")) d.truncate_max = number_param(*x, child(tp, "max"), reader);
+      if (const JsonNode* x = t->find("min"))
+        d.truncate_min = number_param(*x, child(tp, "min"), reader);
+      if (const JsonNode* x = t->find("max"))
+        d.truncate_max = number_param(*x, child(tp, "max"), reader);
       if (d.truncate_min && d.truncate_max && !(*d.truncate_min < *d.truncate_max)) {
         reader.error(*t, tp, "truncation min must be below max");
       }
@@ -201,54 +239,104 @@ std::vector<std::string> split_pointer(const std::string& p) {
   return out;
 }
 
-std::optional<InputTarget> read_target(const JsonNode& n, const std::string& ptr, const ProjectionSpec& p,
-                                       const WaterfallSpec& w, const JsonNode& document, JsonReader& reader) {
+// True if some year from `from` until the line's next growth entry (or `last`) is not a
+// fixed amount: a random growth rate from `from` then changes the line.
+bool grows(const LineSpec& line, Year from, Year last) {
+  auto next = line.growth.upper_bound(from);
+  const Year end = next == line.growth.end() ? last + 1 : next->first;
+  for (Year t = from; t < end; ++t) {
+    if (line.amounts.count(t) == 0) return true;
+  }
+  return false;
+}
+
+std::optional<InputTarget> read_target(const JsonNode& n, const std::string& ptr,
+                                       const ProjectionSpec& p, const WaterfallSpec& w,
+                                       const JsonNode& document, JsonReader& reader) {
   auto text = reader.string(n, ptr);
   if (!text) return std::nullopt;
   InputTarget t;
   t.pointer = *text;
-  auto fail = [&](const std::string& why) {
-    reader.error(n, ptr,
-                 "cannot make \"" + *text + "\" random: " + why +
-                     ". Supported targets: /projection/revenue/{growth,amounts}/YEAR, "
-                     "/projection/costs/LINE/{ratio,amounts,growth}/YEAR, "
-                     "/projection/terminal_value/multiple, /projection/cap_growth/rate, "
-                     "/holders/ID/cap, /holders/ID/cap/multiple, /conversion/date");
+  // The list of supported targets only when the pointer is not one of their shapes;
+  // otherwise the reason says what to change.
+  auto fail = [&](const std::string& why, bool list_targets = false) {
+    reader.error(
+        n, ptr,
+        "cannot make \"" + *text + "\" random: " + why +
+            (list_targets ? ". Supported targets: /projection/revenue/{growth,amounts}/YEAR, "
+                            "/projection/costs/LINE/{ratio,amounts,growth}/YEAR, "
+                            "/projection/terminal_value/multiple, /projection/cap_growth/rate, "
+                            "/holders/ID/cap, /holders/ID/cap/multiple, /conversion/date"
+                          : ""));
     return std::nullopt;
   };
-  if (text->empty() || (*text)[0] != '/') return fail("expected a JSON pointer starting with '/'");
+  if (text->empty() || (*text)[0] != '/')
+    return fail("expected a JSON pointer starting with '/'", true);
   auto tok = split_pointer(*text);
   auto year_of = [&](const std::string& s) -> std::optional<Year> {
-    if (s.size() != 4 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    if (s.size() != 4 ||
+        !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return std::nullopt;
     Year y = std::stoi(s);
     if (y < p.first_year || y > p.last_year) return std::nullopt;
     return y;
   };
+  const std::string years = std::to_string(p.first_year) + " to " + std::to_string(p.last_year);
   using K = InputTarget::Kind;
   if (tok.size() == 4 && tok[0] == "projection" && tok[1] == "revenue") {
     auto y = year_of(tok[3]);
-    if (!y) return fail("\"" + tok[3] + "\" is not a projected year");
-    if (tok[2] == "growth") t.kind = K::revenue_growth;
-    else if (tok[2] == "amounts") t.kind = K::revenue_amount;
-    else return fail("revenue has \"growth\" and \"amounts\"");
+    if (!y) return fail("\"" + tok[3] + "\" is not a projected year (" + years + ")");
+    if (tok[2] == "growth")
+      t.kind = K::revenue_growth;
+    else if (tok[2] == "amounts")
+      t.kind = K::revenue_amount;
+    else
+      return fail("revenue has \"growth\" and \"amounts\"", true);
     t.year = *y;
+    if (t.kind == K::revenue_growth && !grows(p.revenue, *y, p.last_year)) {
+      return fail(
+          "revenue is a fixed amount in every year the rate would apply to, so it would change "
+          "nothing");
+    }
     return t;
   }
   if (tok.size() == 5 && tok[0] == "projection" && tok[1] == "costs") {
-    auto line = std::find_if(p.costs.begin(), p.costs.end(), [&](const LineSpec& l) { return l.id == tok[2]; });
+    auto line = std::find_if(p.costs.begin(), p.costs.end(),
+                             [&](const LineSpec& l) { return l.id == tok[2]; });
     if (line == p.costs.end()) return fail("no cost line \"" + tok[2] + "\"");
     auto y = year_of(tok[4]);
-    if (!y) return fail("\"" + tok[4] + "\" is not a projected year");
+    if (!y) return fail("\"" + tok[4] + "\" is not a projected year (" + years + ")");
     t.line = static_cast<std::size_t>(line - p.costs.begin());
     t.year = *y;
-    if (tok[3] == "ratio" && !line->ratio.empty()) t.kind = K::cost_ratio;
-    else if (tok[3] == "amounts" && line->ratio.empty()) t.kind = K::cost_amount;
-    else if (tok[3] == "growth" && line->ratio.empty()) t.kind = K::cost_growth;
-    else return fail("cost line \"" + tok[2] + "\" is " + (line->ratio.empty() ? "given by amounts/growth" : "a ratio of revenue"));
+    if (tok[3] == "ratio" && !line->ratio.empty())
+      t.kind = K::cost_ratio;
+    else if (tok[3] == "amounts" && line->ratio.empty())
+      t.kind = K::cost_amount;
+    else if (tok[3] == "growth" && line->ratio.empty())
+      t.kind = K::cost_growth;
+    else if (!line->ratio.empty())
+      return fail("cost line \"" + tok[2] + "\" is a ratio of revenue: target /projection/costs/" +
+                  tok[2] + "/ratio/" + tok[4]);
+    else
+      return fail("cost line \"" + tok[2] +
+                  "\" is given by amounts and growth: target its amounts/" + tok[4] +
+                  " or growth/" + tok[4]);
+    if (t.kind == K::cost_amount && line->amounts.count(*y) == 0) {
+      return fail("cost line \"" + tok[2] + "\" has no amount for " + tok[4] +
+                  " (it grows from the year before); "
+                  "give an amount for " +
+                  tok[4] + " in the scenario, or make its growth random");
+    }
+    if (t.kind == K::cost_growth && !grows(*line, *y, p.last_year)) {
+      return fail("cost line \"" + tok[2] +
+                  "\" is a fixed amount in every year the rate would apply to, so it "
+                  "would change nothing");
+    }
     return t;
   }
   if (*text == "/projection/terminal_value/multiple") {
-    if (p.terminal_value.method != TerminalValueSpec::Method::multiple) return fail("the terminal value is not a multiple");
+    if (p.terminal_value.method != TerminalValueSpec::Method::multiple)
+      return fail("the scenario's terminal_value is not a multiple (it has none, or a perpetuity)");
     t.kind = K::terminal_multiple;
     return t;
   }
@@ -267,18 +355,25 @@ std::optional<InputTarget> read_target(const JsonNode& n, const std::string& ptr
     if (!h) return fail("no holder \"" + tok[1] + "\"");
     t.holder = *h;
     const Holder& hd = w.holders[*h];
-    if (tok.size() == 3 && hd.cap && !hd.cap_multiple) t.kind = K::cap_amount;
-    else if (tok.size() == 4 && tok[3] == "multiple" && hd.cap_multiple) t.kind = K::cap_multiple;
-    else return fail("holder \"" + tok[1] + "\" has " + (!hd.cap ? "no cap" : hd.cap_multiple ? "a multiple cap (use /cap/multiple)" : "an absolute cap (use /cap)"));
+    if (tok.size() == 3 && hd.cap && !hd.cap_multiple)
+      t.kind = K::cap_amount;
+    else if (tok.size() == 4 && tok[3] == "multiple" && hd.cap_multiple)
+      t.kind = K::cap_multiple;
+    else
+      return fail("holder \"" + tok[1] + "\" has " +
+                  (!hd.cap           ? "no cap"
+                   : hd.cap_multiple ? "a multiple cap (use /cap/multiple)"
+                                     : "an absolute cap (use /cap)"));
     return t;
   }
   (void)document;
-  return fail("not a supported target");
+  return fail("not a supported target", true);
 }
 
-// Fills a symmetric correlation matrix over `names` from pairwise entries, checks it.
-void check_psd(const std::vector<double>& m, std::size_t n, const JsonNode& at, const std::string& ptr,
-               JsonReader& reader) {
+// Checks that a correlation matrix (row-major, n × n) over `what` is positive
+// semi-definite; the message gives its smallest eigenvalue.
+void check_psd(const std::vector<double>& m, std::size_t n, const std::string& what,
+               const JsonNode& at, const std::string& ptr, JsonReader& reader) {
   if (n == 0) return;
   Eigen::MatrixXd a(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < n; ++i) {
@@ -292,20 +387,23 @@ void check_psd(const std::vector<double>& m, std::size_t n, const JsonNode& at, 
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6g", smallest);
     reader.error(at, ptr,
-                 std::string("correlation matrix is not positive semi-definite (smallest eigenvalue ") +
-                     buf + "): these correlations cannot hold together");
+                 "the correlation matrix of the " + what +
+                     " is not positive semi-definite (smallest eigenvalue " + buf +
+                     "): these correlations cannot hold together; weaken some of them");
   }
 }
 
 }  // namespace
 
 std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const ProjectionSpec& p,
-                                                     const WaterfallSpec& w, const JsonNode& document,
-                                                     JsonReader& reader) {
+                                                     const WaterfallSpec& w,
+                                                     const JsonNode& document, JsonReader& reader) {
   if (node == nullptr) return std::nullopt;
   const std::string ptr = "/uncertainty";
-  if (!reader.expect(*node, ptr, JsonNode::Kind::object, "an uncertainty object")) return std::nullopt;
-  reader.check_keys(*node, ptr, {"inputs", "processes", "correlations", "events", "notes", "source"});
+  if (!reader.expect(*node, ptr, JsonNode::Kind::object, "an uncertainty object"))
+    return std::nullopt;
+  reader.check_keys(*node, ptr,
+                    {"inputs", "processes", "correlations", "events", "notes", "source"});
   const std::size_t before = reader.error_count();
   UncertaintySpec u;
   if (const JsonNode* inputs = node->find("inputs")) {
@@ -318,7 +416,8 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
         in.name = name;
         auto d = read_distribution(spec, np, reader);
         if (const JsonNode* t = spec.find("target")) {
-          if (auto target = read_target(*t, child(np, "target"), p, w, document, reader)) in.target = *target;
+          if (auto target = read_target(*t, child(np, "target"), p, w, document, reader))
+            in.target = *target;
         }
         if (d) {
           in.distribution = *d;
@@ -333,41 +432,62 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
       for (const auto& [name, spec] : procs->members) {
         std::string np = child(pp, name);
         if (!reader.expect(spec, np, JsonNode::Kind::object, "a process object")) continue;
-        reader.check_keys(spec, np, {"kind", "volatility", "mean_reversion", "line", "min", "max", "from_year", "notes", "source"});
+        reader.check_keys(spec, np,
+                          {"kind", "volatility", "mean_reversion", "line", "min", "max",
+                           "from_year", "notes", "source"});
         ProcessSpec pr;
         pr.name = name;
         pr.from_year = p.first_year;
         const JsonNode* kind = spec.find("kind");
         auto k = kind ? reader.string(*kind, child(np, "kind")) : std::nullopt;
-        if (kind == nullptr) reader.error(spec, np, "missing \"kind\": \"revenue_log_growth\" or \"cost_ratio_shock\"");
+        if (kind == nullptr)
+          reader.error(spec, np,
+                       "missing \"kind\": \"revenue_log_growth\" or \"cost_ratio_shock\"");
         if (k && *k == "revenue_log_growth") {
           pr.kind = ProcessSpec::Kind::revenue_log_growth;
+          for (const char* key : {"line", "min", "max"}) {
+            if (const JsonNode* x = spec.find(key)) {
+              reader.error(*x, child(np, key),
+                           std::string("\"") + key + "\" applies to a cost_ratio_shock only");
+            }
+          }
         } else if (k && *k == "cost_ratio_shock") {
           pr.kind = ProcessSpec::Kind::cost_ratio_shock;
           const JsonNode* line = spec.find("line");
           auto id = line ? reader.string(*line, child(np, "line")) : std::nullopt;
-          if (line == nullptr) reader.error(spec, np, "a cost_ratio_shock needs \"line\": the cost line it shocks");
+          if (line == nullptr)
+            reader.error(spec, np, "a cost_ratio_shock needs \"line\": the cost line it shocks");
           if (id) {
-            auto it = std::find_if(p.costs.begin(), p.costs.end(), [&](const LineSpec& l) { return l.id == *id; });
+            auto it = std::find_if(p.costs.begin(), p.costs.end(),
+                                   [&](const LineSpec& l) { return l.id == *id; });
             if (it == p.costs.end() || it->ratio.empty()) {
-              reader.error(*line, child(np, "line"), "\"" + *id + "\" is not a cost line given as a ratio of revenue");
+              reader.error(*line, child(np, "line"),
+                           "\"" + *id + "\" is not a cost line given as a ratio of revenue");
             } else {
               pr.line = static_cast<std::size_t>(it - p.costs.begin());
             }
           }
-          if (const JsonNode* x = spec.find("min")) if (auto v = number_param(*x, child(np, "min"), reader)) pr.min = *v;
-          if (const JsonNode* x = spec.find("max")) if (auto v = number_param(*x, child(np, "max"), reader)) pr.max = *v;
+          if (const JsonNode* x = spec.find("min"))
+            if (auto v = number_param(*x, child(np, "min"), reader)) pr.min = *v;
+          if (const JsonNode* x = spec.find("max"))
+            if (auto v = number_param(*x, child(np, "max"), reader)) pr.max = *v;
           if (pr.min > pr.max) reader.error(spec, np, "min must not exceed max");
         } else if (k) {
-          reader.error(*kind, child(np, "kind"), "unknown process kind \"" + *k + "\"; expected \"revenue_log_growth\" or \"cost_ratio_shock\"");
+          reader.error(*kind, child(np, "kind"),
+                       "unknown process kind \"" + *k +
+                           "\"; expected \"revenue_log_growth\" or \"cost_ratio_shock\"");
         }
         if (auto v = required(spec, "volatility", np, reader)) {
-          if (*v < 0) reader.error(*spec.find("volatility"), child(np, "volatility"), "volatility must be >= 0");
+          if (*v < 0)
+            reader.error(*spec.find("volatility"), child(np, "volatility"),
+                         "volatility must be >= 0");
           pr.volatility = *v;
         }
         if (const JsonNode* x = spec.find("mean_reversion")) {
           if (auto v = number_param(*x, child(np, "mean_reversion"), reader)) {
-            if (*v < 0 || *v > 1) reader.error(*x, child(np, "mean_reversion"), "mean_reversion must be in [0, 1] (1 = independent years)");
+            if (*v < 0 || *v > 1)
+              reader.error(*x, child(np, "mean_reversion"),
+                           "mean_reversion must be in [0, 1] (1 = independent years)");
             pr.mean_reversion = *v;
           }
         }
@@ -391,17 +511,37 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
   for (std::size_t i = 0; i < np; ++i) u.process_correlation[i * np + i] = 1;
   if (const JsonNode* corr = node->find("correlations")) {
     std::string cp = child(ptr, "correlations");
-    if (reader.expect(*corr, cp, JsonNode::Kind::array, "an array of {\"between\": [a, b], \"rho\": r}")) {
+    // Every name declared in the file, valid or not, and the valid ones for messages.
+    std::set<std::string> declared;
+    for (const char* section : {"inputs", "processes"}) {
+      const JsonNode* list = node->find(section);
+      if (list != nullptr && list->is_object()) {
+        for (const auto& [name, spec] : list->members) declared.insert(name);
+      }
+    }
+    auto known_names = [&] {
+      std::string out;
+      for (const auto& in : u.inputs) out += (out.empty() ? "inputs: " : ", ") + in.name;
+      std::string procs;
+      for (const auto& pr : u.processes) procs += (procs.empty() ? "processes: " : ", ") + pr.name;
+      if (!procs.empty()) out += (out.empty() ? "" : "; ") + procs;
+      return out.empty() ? std::string("none declared") : out;
+    };
+    std::map<std::pair<std::string, std::string>, std::size_t> pairs;  // pair -> first entry
+    if (reader.expect(*corr, cp, JsonNode::Kind::array,
+                      "an array of {\"between\": [a, b], \"rho\": r}")) {
       for (std::size_t k = 0; k < corr->items.size(); ++k) {
         const JsonNode& e = corr->items[k];
         std::string ep = child(cp, k);
-        if (!reader.expect(e, ep, JsonNode::Kind::object, "{\"between\": [a, b], \"rho\": r}")) continue;
+        if (!reader.expect(e, ep, JsonNode::Kind::object, "{\"between\": [a, b], \"rho\": r}"))
+          continue;
         reader.check_keys(e, ep, {"between", "rho", "notes", "source"});
         const JsonNode* between = e.find("between");
         auto rho = required(e, "rho", ep, reader);
         if (between == nullptr || !between->is_array() || between->items.size() != 2 ||
             !between->items[0].is_string() || !between->items[1].is_string()) {
-          reader.error(between ? *between : e, child(ep, "between"), "expected two names: [\"a\", \"b\"]");
+          reader.error(between ? *between : e, child(ep, "between"),
+                       "expected two names: [\"a\", \"b\"]");
           continue;
         }
         const std::string& a = between->items[0].text;
@@ -417,22 +557,39 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
         auto ia = index_of(u.inputs, a), ib = index_of(u.inputs, b);
         auto pa = index_of(u.processes, a), pb = index_of(u.processes, b);
         if (!rho) continue;
+        if ((ia && ib) || (pa && pb)) {
+          const auto key = std::minmax(a, b);
+          auto [it, fresh] = pairs.emplace(std::make_pair(key.first, key.second), k);
+          if (!fresh) {
+            reader.error(*between, child(ep, "between"),
+                         "the pair \"" + a + "\", \"" + b + "\" is already correlated at " +
+                             child(cp, it->second) + "; give each pair once");
+            continue;
+          }
+        }
         if (ia && ib) {
           u.input_correlation[*ia * ni + *ib] = u.input_correlation[*ib * ni + *ia] = *rho;
         } else if (pa && pb) {
           u.process_correlation[*pa * np + *pb] = u.process_correlation[*pb * np + *pa] = *rho;
         } else if ((ia || pa) && (ib || pb)) {
-          reader.error(*between, child(ep, "between"),
-                       "\"" + a + "\" and \"" + b + "\" are one a per-path input and one a yearly process; "
-                       "correlate inputs with inputs and processes with processes");
+          reader.error(
+              *between, child(ep, "between"),
+              "\"" + (ia ? a : b) + "\" is a per-path input and \"" + (ia ? b : a) +
+                  "\" a yearly process; correlate inputs with inputs and processes with processes");
         } else {
-          reader.error(*between, child(ep, "between"),
-                       "unknown name \"" + (ia || pa ? b : a) + "\": not an input or a process");
+          // A name declared but invalid has its own error already.
+          const std::string& unknown = declared.count(a) == 0 ? a : b;
+          if (declared.count(unknown) == 0) {
+            reader.error(*between, child(ep, "between"),
+                         "unknown name \"" + unknown +
+                             "\": not an input or a process of /uncertainty (" + known_names() +
+                             ")");
+          }
         }
       }
       if (reader.error_count() == before) {
-        check_psd(u.input_correlation, ni, *corr, cp, reader);
-        check_psd(u.process_correlation, np, *corr, cp, reader);
+        check_psd(u.input_correlation, ni, "inputs", *corr, cp, reader);
+        check_psd(u.process_correlation, np, "processes", *corr, cp, reader);
       }
     }
   }
@@ -452,14 +609,17 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
       auto years = [&](const JsonNode& e, const std::string& p1, Year& from, Year& until) {
         from = p.first_year;
         until = p.last_year;
-        if (const JsonNode* x = e.find("from_year")) if (auto y = year_param(*x, child(p1, "from_year"), reader)) from = *y;
-        if (const JsonNode* x = e.find("until_year")) if (auto y = year_param(*x, child(p1, "until_year"), reader)) until = *y;
+        if (const JsonNode* x = e.find("from_year"))
+          if (auto y = year_param(*x, child(p1, "from_year"), reader)) from = *y;
+        if (const JsonNode* x = e.find("until_year"))
+          if (auto y = year_param(*x, child(p1, "until_year"), reader)) until = *y;
         if (until < from) reader.error(e, p1, "until_year is before from_year");
       };
       if (const JsonNode* c = events->find("conversion")) {
         std::string p1 = child(ep, "conversion");
         if (reader.expect(*c, p1, JsonNode::Kind::object, "a conversion event")) {
-          reader.check_keys(*c, p1, {"probability_per_year", "from_year", "until_year", "on", "notes", "source"});
+          reader.check_keys(
+              *c, p1, {"probability_per_year", "from_year", "until_year", "on", "notes", "source"});
           ConversionEventSpec ev;
           auto pr = prob(*c, p1);
           years(*c, p1, ev.from_year, ev.until_year);
@@ -471,11 +631,13 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
               ev.day = std::atoi(s->substr(3, 2).c_str());
               ok = ev.month >= 1 && ev.month <= 12 && ev.day >= 1 && ev.day <= 31;
             }
-            if (s && !ok) reader.error(*on, child(p1, "on"), "expected a day of the year \"MM-DD\"");
+            if (s && !ok)
+              reader.error(*on, child(p1, "on"), "expected a day of the year \"MM-DD\"");
           }
           if (!p.conversion) {
-            reader.error(*c, p1, "a conversion event needs a \"conversion\" section: it gives the equity "
-                                 "(its date is replaced by the event's)");
+            reader.error(*c, p1,
+                         "a conversion event needs a \"conversion\" section: it gives the equity "
+                         "(its date is replaced by the event's)");
           }
           if (pr) {
             ev.probability_per_year = *pr;
@@ -486,21 +648,28 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
       if (const JsonNode* c = events->find("crash")) {
         std::string p1 = child(ep, "crash");
         if (reader.expect(*c, p1, JsonNode::Kind::object, "a crash event")) {
-          reader.check_keys(*c, p1, {"probability_per_year", "from_year", "until_year", "growth_cut", "years", "stops_new_rounds", "notes", "source"});
+          reader.check_keys(*c, p1,
+                            {"probability_per_year", "from_year", "until_year", "growth_cut",
+                             "years", "stops_new_rounds", "notes", "source"});
           CrashEventSpec ev;
           auto pr = prob(*c, p1);
           years(*c, p1, ev.from_year, ev.until_year);
           if (auto cut = required(*c, "growth_cut", p1, reader)) {
-            if (*cut <= -1) reader.error(*c->find("growth_cut"), child(p1, "growth_cut"), "growth_cut must be above -100%");
+            if (*cut <= -1)
+              reader.error(*c->find("growth_cut"), child(p1, "growth_cut"),
+                           "growth_cut must be above -100%");
             ev.growth_cut = *cut;
           }
           if (const JsonNode* y = c->find("years")) {
             auto v = number_param(*y, child(p1, "years"), reader);
-            if (v && (*v < 1 || *v > 50 || *v != std::floor(*v))) reader.error(*y, child(p1, "years"), "expected a whole number of years, 1 to 50");
-            else if (v) ev.years = static_cast<int>(*v);
+            if (v && (*v < 1 || *v > 50 || *v != std::floor(*v)))
+              reader.error(*y, child(p1, "years"), "expected a whole number of years, 1 to 50");
+            else if (v)
+              ev.years = static_cast<int>(*v);
           }
           if (const JsonNode* s = c->find("stops_new_rounds")) {
-            if (auto b = reader.boolean(*s, child(p1, "stops_new_rounds"))) ev.stops_new_rounds = *b;
+            if (auto b = reader.boolean(*s, child(p1, "stops_new_rounds")))
+              ev.stops_new_rounds = *b;
           }
           if (pr) {
             ev.probability_per_year = *pr;
