@@ -29,6 +29,7 @@ int run(const Options& o) {
   RunMeta meta;
   std::string scenario_file;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  std::uint64_t total_paths = 0;  // of the whole run, as the shards record it
   std::optional<Scenario> scenario;
   for (const auto& f : o.files) {
     std::ifstream in(f);
@@ -67,6 +68,15 @@ int run(const Options& o) {
                   << "; only shards of one run merge\n";
         return kExitBadInput;
       }
+      // Each shard records the path count of the whole run; all must agree.
+      const std::uint64_t whole =
+          m.contains("total_paths") ? m.at("total_paths").get<std::uint64_t>() : 0;
+      if (whole != 0 && total_paths != 0 && whole != total_paths) {
+        std::cerr << f << ": a shard of a run of " << whole << " paths, the others are of "
+                  << total_paths << "; only shards of one run merge\n";
+        return kExitBadInput;
+      }
+      if (whole != 0) total_paths = whole;
       const auto first = m.at("first_path").get<std::uint64_t>();
       const auto paths = m.at("paths").get<std::uint64_t>();
       for (const auto& [a, b] : ranges) {
@@ -85,6 +95,12 @@ int run(const Options& o) {
     }
   }
   std::sort(ranges.begin(), ranges.end());
+  if (total_paths != 0 && (ranges.front().first != 0 || ranges.back().second != total_paths)) {
+    std::cerr << "capflow merge: the shards cover paths " << ranges.front().first << "-"
+              << ranges.back().second - 1 << " of a run of " << total_paths
+              << " paths; merge every shard of the run\n";
+    return kExitBadInput;
+  }
   meta.first_path = ranges.front().first;
   meta.paths = total.paths;
   for (std::size_t i = 1; i < ranges.size(); ++i) {
