@@ -16,6 +16,15 @@ class JsonNode {
  public:
   enum class Kind { null, boolean, number, string, array, object };
 
+  // Defined (as defaults) in json_document.cpp: members holds JsonNodes inside pairs, and
+  // clang with libstdc++ rejects instantiating them while JsonNode is still incomplete.
+  JsonNode();
+  JsonNode(const JsonNode&);
+  JsonNode(JsonNode&&) noexcept;
+  JsonNode& operator=(const JsonNode&);
+  JsonNode& operator=(JsonNode&&) noexcept;
+  ~JsonNode();
+
   Kind kind = Kind::null;
   bool boolean = false;
   std::string text;             // string value, or a number's original text ("0.49", "1e9")
