@@ -5,6 +5,7 @@
 #include <cmath>
 #include <thread>
 
+#include "capflow/lean_path.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/random.hpp"
 
@@ -130,8 +131,11 @@ struct MonteCarlo::Worker {
       : engine(mc.terms_), inputs(mc.base_), stats(), z(), y(), shock(mc.processes_.size(), 0.0) {
     stats.holders.resize(mc.terms_.holders);
     flows.assign(mc.terms_.holders * static_cast<std::size_t>(mc.irr_span_), 0.0);
+    if (mc.lean_) lean.emplace(mc.terms_);
   }
+  const PathSummary<double>& summary() const { return lean ? lean->summary() : engine.summary(); }
   ProjectionEngine<double> engine;
+  std::optional<LeanPath> lean;
   PathInputs<double> inputs;
   RunStats stats;
   std::vector<double> z, y;  // scratch for correlated normals
@@ -166,6 +170,7 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   for (const auto& r : p.rounds) holder_invests_[r.joins] = 1;
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
 
+  lean_ = LeanPath::applies(terms_) && !base_conversion_;
   if (!s.uncertainty) return;
   const UncertaintySpec& u = *s.uncertainty;
   auto step_end = [&](const auto& series, Year y) {
@@ -225,6 +230,9 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   if (!is_identity(u.process_correlation, np)) process_chol_ = cholesky(u.process_correlation, np);
   conversion_event_ = u.conversion;
   crash_event_ = u.crash;
+  bool converts = conversion_event_.has_value() || base_conversion_.has_value();
+  for (const auto& e : effects_) converts = converts || e.kind == InputTarget::Kind::conversion_year;
+  lean_ = LeanPath::applies(terms_) && !converts;
 }
 
 void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const {
@@ -387,6 +395,14 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
     for (const auto& [offset, amount] : prior_investments_[h]) w.flows[h * span + static_cast<std::size_t>(offset)] -= amount;
   }
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
+  if (w.lean) {
+    w.lean->run(w.inputs, [&](int year, const double* received) {
+      for (std::size_t h = 0; h < n; ++h) {
+        if (holder_invests_[h]) w.flows[h * span + first_offset + static_cast<std::size_t>(year)] += received[h] + 0.0 - 0.0;
+      }
+    });
+    return;
+  }
   std::size_t year = 0;
   w.engine.run(w.inputs, [&](const YearRecord<double>& r) {
     for (std::size_t h = 0; h < n; ++h) {
@@ -402,7 +418,7 @@ void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_
   RunStats& st = w.stats;
   for (std::uint64_t path = begin; path < end; ++path) {
     simulate(seed, path, w);
-    const PathSummary<double>& s = w.engine.summary();
+    const PathSummary<double>& s = w.summary();
     for (std::size_t h = 0; h < n; ++h) {
       HolderStats& hs = st.holders[h];
       const double total = s.total_received[h] + s.total_other[h];
@@ -460,7 +476,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
 PathSummary<double> MonteCarlo::simulate_one(std::uint64_t seed, std::uint64_t path) const {
   Worker w(*this);
   simulate(seed, path, w);
-  return w.engine.summary();
+  return w.summary();
 }
 
 void HolderStats::merge(const HolderStats& o) {

@@ -108,6 +108,7 @@ class MonteCarlo {
   int irr_span_ = 0;
   std::vector<std::vector<std::pair<int, double>>> prior_investments_;
   std::vector<char> holder_invests_;
+  bool lean_ = false;  // every path runs on LeanPath (lean_path.hpp)
 };
 
 }  // namespace capflow
