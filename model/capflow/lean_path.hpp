@@ -67,16 +67,22 @@ class LeanPath {
       const auto iu = static_cast<std::size_t>(i);
       std::fill(year_received_.begin(), year_received_.end(), 0.0);
 
-      const double revenue =
-          in.revenue_has_fixed[iu] ? in.revenue_fixed[iu] : prev_revenue * in.revenue_growth_factor[iu];
+      const double revenue = in.revenue_has_fixed[iu] ? in.revenue_fixed[iu]
+                                                      : prev_revenue * in.revenue_growth_factor[iu];
       prev_revenue = revenue;
       double costs = 0;
       for (std::size_t k = 0; k < lines; ++k) {
         double c = 0;
         switch (t_.cost_kind[k][iu]) {
-          case ProjectionTerms<double>::CostKind::ratio: c = in.cost_value[k][iu] * revenue; break;
-          case ProjectionTerms<double>::CostKind::amount: c = in.cost_value[k][iu]; break;
-          case ProjectionTerms<double>::CostKind::growth: c = prev_cost_[k] * in.cost_value[k][iu]; break;
+          case ProjectionTerms<double>::CostKind::ratio:
+            c = in.cost_value[k][iu] * revenue;
+            break;
+          case ProjectionTerms<double>::CostKind::amount:
+            c = in.cost_value[k][iu];
+            break;
+          case ProjectionTerms<double>::CostKind::growth:
+            c = prev_cost_[k] * in.cost_value[k][iu];
+            break;
         }
         prev_cost_[k] = c;
         costs += c;
@@ -89,7 +95,8 @@ class LeanPath {
       cash += ni;
 
       for (std::size_t h = 0; h < n; ++h) {
-        const double base = t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
+        const double base =
+            t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
         caps_[h] = base * in.cap_growth[iu];
       }
       waterfall_.set_caps(caps_);
@@ -111,11 +118,13 @@ class LeanPath {
         if (t_.terminal == TerminalValueSpec::Method::multiple) {
           tv = in.terminal_multiple * std::max(0.0, ni);
         } else if (t_.terminal == TerminalValueSpec::Method::perpetuity) {
-          tv = std::max(0.0, ni) * (1 + t_.terminal_growth) / (t_.discount_rate - t_.terminal_growth);
+          tv = std::max(0.0, ni) * (1 + t_.terminal_growth) /
+               (t_.discount_rate - t_.terminal_growth);
         }
         std::copy(year_received_.begin(), year_received_.end(), terminal_before_.begin());
         pay_holders(tv);
-        for (std::size_t h = 0; h < n; ++h) s.terminal_claim[h] += year_received_[h] - terminal_before_[h];
+        for (std::size_t h = 0; h < n; ++h)
+          s.terminal_claim[h] += year_received_[h] - terminal_before_[h];
       }
 
       const double discount = t_.discount[iu];

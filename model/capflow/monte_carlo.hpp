@@ -40,8 +40,8 @@ struct CompanyStats {
   Metric cumulative_loss{1};    // deepest cumulative loss over the years (>= 0)
   Metric peak_funding_need{1};  // outside money needed at most (shadow cash below the floor)
   Metric refund_owed{1};
-  Counts first_profit_year;     // -1: no profitable year in the horizon
-  Counts conversion_year;       // -1: no conversion in the horizon
+  Counts first_profit_year;  // -1: no profitable year in the horizon
+  Counts conversion_year;    // -1: no conversion in the horizon
   std::uint64_t deadline_missed = 0;
   void merge(const CompanyStats& o);
 };
@@ -95,7 +95,7 @@ class MonteCarlo {
   std::vector<Sampler> samplers_;
   std::vector<std::uint32_t> input_streams_;
   std::vector<Effect> effects_;
-  std::vector<double> input_chol_;    // lower-triangular Cholesky factor, row-major
+  std::vector<double> input_chol_;  // lower-triangular Cholesky factor, row-major
   std::vector<double> process_chol_;
   std::vector<ProcessSpec> processes_;
   std::vector<std::uint32_t> process_streams_;

@@ -113,7 +113,9 @@ std::uint64_t Sketch::total(const Side& side) {
   return n;
 }
 
-std::uint64_t Sketch::count() const { return zero_ + total(positive_) + total(negative_); }
+std::uint64_t Sketch::count() const {
+  return zero_ + total(positive_) + total(negative_);
+}
 
 double Sketch::fraction_positive() const {
   const std::uint64_t n = count();

@@ -19,7 +19,8 @@ namespace {
 
 const std::string kSource = CAPFLOW_SOURCE_DIR;
 
-capflow::Scenario load(const std::string& name, const std::vector<capflow::Override>& overrides = {}) {
+capflow::Scenario load(const std::string& name,
+                       const std::vector<capflow::Override>& overrides = {}) {
   auto loaded = capflow::load_scenario(kSource + "/scenarios/" + name, overrides);
   std::string problems;
   for (const auto& d : loaded.diagnostics) problems += capflow::to_string(d) + "\n";
@@ -28,7 +29,9 @@ capflow::Scenario load(const std::string& name, const std::vector<capflow::Overr
   return std::move(*loaded.scenario);
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 void check_same(const capflow::PathSummary<double>& a, const capflow::PathSummary<double>& b) {
   for (std::size_t h = 0; h < a.pv.size(); ++h) {
@@ -50,12 +53,14 @@ void check_same(const capflow::PathSummary<double>& a, const capflow::PathSummar
 }
 
 // Runs both engines on `inputs` and compares summaries and every yearly receipt.
-void compare(const capflow::ProjectionTerms<double>& terms, const capflow::PathInputs<double>& inputs) {
+void compare(const capflow::ProjectionTerms<double>& terms,
+             const capflow::PathInputs<double>& inputs) {
   capflow::ProjectionEngine<double> general(terms);
   capflow::LeanPath lean(terms);
   std::vector<double> general_received, lean_received;
   general.run(inputs, [&](const capflow::YearRecord<double>& r) {
-    for (std::size_t h = 0; h < terms.holders; ++h) general_received.push_back(r.received[h] + r.other[h]);
+    for (std::size_t h = 0; h < terms.holders; ++h)
+      general_received.push_back(r.received[h] + r.other[h]);
   });
   lean.run(inputs, [&](int, const double* received) {
     for (std::size_t h = 0; h < terms.holders; ++h) lean_received.push_back(received[h]);
@@ -84,7 +89,8 @@ void perturb(capflow::PathInputs<double>& in, std::mt19937_64& rng) {
 
 }  // namespace
 
-TEST_CASE("lean path: the benchmark workload is eligible and matches the general step bit for bit") {
+TEST_CASE(
+    "lean path: the benchmark workload is eligible and matches the general step bit for bit") {
   const auto s = load("bench.json");
   const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
   REQUIRE(capflow::LeanPath::applies(terms));
@@ -98,15 +104,18 @@ TEST_CASE("lean path: the benchmark workload is eligible and matches the general
   }
 }
 
-TEST_CASE("lean path: cost amounts, growth costs, perpetuity value, payout ratio and a cash floor") {
+TEST_CASE(
+    "lean path: cost amounts, growth costs, perpetuity value, payout ratio and a cash floor") {
   // Every lean feature the benchmark does not use, through --set overrides on it.
-  const auto s = load("bench.json",
-                      {{"/projection/costs/fixed", R"({"amounts": {"2025": "2B"}, "growth": {"2026": "0%", "2030": "-10%"}})"},
-                       {"/projection/costs/growing", R"({"amounts": {"2024": "1B"}, "growth": {"2025": "10%"}})"},
-                       {"/projection/distribution/payout_ratio", R"("60%")"},
-                       {"/projection/terminal_value", R"({"perpetuity_growth": "3%"})"},
-                       {"/projection/opening_cash", R"("10B")"},
-                       {"/projection/funding", R"({"cash_floor": "2B"})"}});
+  const auto s = load(
+      "bench.json",
+      {{"/projection/costs/fixed",
+        R"({"amounts": {"2025": "2B"}, "growth": {"2026": "0%", "2030": "-10%"}})"},
+       {"/projection/costs/growing", R"({"amounts": {"2024": "1B"}, "growth": {"2025": "10%"}})"},
+       {"/projection/distribution/payout_ratio", R"("60%")"},
+       {"/projection/terminal_value", R"({"perpetuity_growth": "3%"})"},
+       {"/projection/opening_cash", R"("10B")"},
+       {"/projection/funding", R"({"cash_floor": "2B"})"}});
   const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
   REQUIRE(capflow::LeanPath::applies(terms));
   const auto base = terms.base_inputs(*s.projection, s.waterfall);
@@ -120,7 +129,8 @@ TEST_CASE("lean path: cost amounts, growth costs, perpetuity value, payout ratio
 }
 
 TEST_CASE("lean path: scenarios with rounds, conversion or funding are not eligible") {
-  for (const char* name : {"openai-2024-round.json", "openai-recap-2025.json", "dotcom-crash.json"}) {
+  for (const char* name :
+       {"openai-2024-round.json", "openai-recap-2025.json", "dotcom-crash.json"}) {
     CAPTURE(name);
     const auto s = load(name);
     const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
