@@ -172,6 +172,7 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
 
   lean_ = LeanPath::applies(terms_) && !base_conversion_;
+  resets_.cost_line.assign(base_.cost_value.size(), 0);
   if (!s.uncertainty) return;
   const UncertaintySpec& u = *s.uncertainty;
   auto step_end = [&](const auto& series, Year y) {
@@ -238,6 +239,40 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   if (!is_identity(u.process_correlation, np)) process_chol_ = cholesky(u.process_correlation, np);
   conversion_event_ = u.conversion;
   crash_event_ = u.crash;
+  // Which per-path arrays a draw may change, and so must be reset before each path.
+  for (const auto& e : effects_) {
+    using K = InputTarget::Kind;
+    switch (e.kind) {
+      case K::revenue_amount:
+        resets_.revenue_fixed = true;
+        break;
+      case K::revenue_growth:
+        resets_.revenue_growth = true;
+        break;
+      case K::cost_ratio:
+      case K::cost_amount:
+      case K::cost_growth:
+        resets_.cost_line[e.line] = 1;
+        break;
+      case K::cap_amount:
+      case K::cap_multiple:
+        resets_.caps = true;
+        break;
+      case K::cap_growth_rate:
+        resets_.cap_growth = true;
+        break;
+      default:
+        break;
+    }
+  }
+  for (const auto& pr : processes_) {
+    if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
+      resets_.revenue_growth = true;
+    } else {
+      resets_.cost_line[pr.line] = 1;
+    }
+  }
+  if (crash_event_) resets_.revenue_growth = true;
   bool converts = conversion_event_.has_value() || base_conversion_.has_value();
   for (const auto& e : effects_)
     converts = converts || e.kind == InputTarget::Kind::conversion_year;
@@ -246,18 +281,28 @@ MonteCarlo::MonteCarlo(const Scenario& s)
 
 void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const {
   PathInputs<double>& in = w.inputs;
-  // Start from the scenario's own values (copies into buffers already sized).
-  std::copy(base_.revenue_has_fixed.begin(), base_.revenue_has_fixed.end(),
-            in.revenue_has_fixed.begin());
-  std::copy(base_.revenue_fixed.begin(), base_.revenue_fixed.end(), in.revenue_fixed.begin());
-  std::copy(base_.revenue_growth_factor.begin(), base_.revenue_growth_factor.end(),
-            in.revenue_growth_factor.begin());
-  for (std::size_t k = 0; k < base_.cost_value.size(); ++k) {
-    std::copy(base_.cost_value[k].begin(), base_.cost_value[k].end(), in.cost_value[k].begin());
+  // Start from the scenario's own values: only the arrays some draw changes (the others
+  // were copied once, when the worker was made, and nothing writes them).
+  if (resets_.revenue_fixed) {
+    std::copy(base_.revenue_has_fixed.begin(), base_.revenue_has_fixed.end(),
+              in.revenue_has_fixed.begin());
+    std::copy(base_.revenue_fixed.begin(), base_.revenue_fixed.end(), in.revenue_fixed.begin());
   }
-  std::copy(base_.cap_amount.begin(), base_.cap_amount.end(), in.cap_amount.begin());
-  std::copy(base_.cap_multiple.begin(), base_.cap_multiple.end(), in.cap_multiple.begin());
-  std::copy(base_.cap_growth.begin(), base_.cap_growth.end(), in.cap_growth.begin());
+  if (resets_.revenue_growth) {
+    std::copy(base_.revenue_growth_factor.begin(), base_.revenue_growth_factor.end(),
+              in.revenue_growth_factor.begin());
+  }
+  for (std::size_t k = 0; k < base_.cost_value.size(); ++k) {
+    if (resets_.cost_line[k]) {
+      std::copy(base_.cost_value[k].begin(), base_.cost_value[k].end(), in.cost_value[k].begin());
+    }
+  }
+  if (resets_.caps) {
+    std::copy(base_.cap_amount.begin(), base_.cap_amount.end(), in.cap_amount.begin());
+    std::copy(base_.cap_multiple.begin(), base_.cap_multiple.end(), in.cap_multiple.begin());
+  }
+  if (resets_.cap_growth)
+    std::copy(base_.cap_growth.begin(), base_.cap_growth.end(), in.cap_growth.begin());
   in.terminal_multiple = base_.terminal_multiple;
   in.conversion = base_conversion_;
   in.new_rounds_until = base_.new_rounds_until;

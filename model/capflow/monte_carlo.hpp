@@ -109,6 +109,10 @@ class MonteCarlo {
   std::vector<std::vector<std::pair<int, double>>> prior_investments_;
   std::vector<char> holder_invests_;
   bool lean_ = false;  // every path runs on LeanPath (lean_path.hpp)
+  struct Resets {
+    bool revenue_fixed = false, revenue_growth = false, caps = false, cap_growth = false;
+    std::vector<char> cost_line;
+  } resets_;
 };
 
 }  // namespace capflow

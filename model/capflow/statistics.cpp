@@ -193,15 +193,41 @@ Sketch Sketch::from_json(const nlohmann::json& j) {
   return s;
 }
 
+void Counts::merge(const Counts& other) {
+  if (!other.years_.empty()) {
+    if (years_.empty()) years_.assign(kYears, 0);
+    for (std::size_t i = 0; i < kYears; ++i) years_[i] += other.years_[i];
+  }
+  for (const auto& [k, v] : other.other_) other_[k] += v;
+}
+
+std::map<long long, std::uint64_t> Counts::counts() const {
+  std::map<long long, std::uint64_t> all = other_;
+  for (std::size_t i = 0; i < years_.size(); ++i) {
+    if (years_[i] != 0) all[kFirstYear + static_cast<long long>(i)] += years_[i];
+  }
+  return all;
+}
+
 nlohmann::json Counts::to_json() const {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& [k, v] : counts_) out.push_back({k, v});
+  for (const auto& [k, v] : counts()) out.push_back({k, v});
   return out;
 }
 
 Counts Counts::from_json(const nlohmann::json& j) {
   Counts c;
-  for (const auto& e : j) c.counts_[e.at(0).get<long long>()] += e.at(1).get<std::uint64_t>();
+  for (const auto& e : j) {
+    const auto value = e.at(0).get<long long>();
+    const auto n = e.at(1).get<std::uint64_t>();
+    const auto offset = static_cast<unsigned long long>(value - kFirstYear);
+    if (offset < kYears) {
+      if (c.years_.empty()) c.years_.assign(kYears, 0);
+      c.years_[offset] += n;
+    } else {
+      c.other_[value] += n;
+    }
+  }
   return c;
 }
 

@@ -135,18 +135,31 @@ class Sketch {
   double max_ = -std::numeric_limits<double>::infinity();
 };
 
+// Exact counts of integer outcomes. Years (the common case, once per path and holder)
+// are counted in a flat array, anything else in a map: a map insert per path was a
+// visible part of the per-path cost.
 class Counts {
  public:
-  void add(long long value) { ++counts_[value]; }
-  void merge(const Counts& other) {
-    for (const auto& [k, v] : other.counts_) counts_[k] += v;
+  void add(long long value) {
+    const auto offset = static_cast<unsigned long long>(value - kFirstYear);
+    if (offset < kYears) {
+      if (years_.empty()) years_.assign(kYears, 0);
+      ++years_[offset];
+    } else {
+      ++other_[value];
+    }
   }
-  const std::map<long long, std::uint64_t>& counts() const { return counts_; }
+  void merge(const Counts& other);
+  // Every value counted, with its count, in increasing order of value.
+  std::map<long long, std::uint64_t> counts() const;
   nlohmann::json to_json() const;
   static Counts from_json(const nlohmann::json& j);
 
  private:
-  std::map<long long, std::uint64_t> counts_;
+  static constexpr long long kFirstYear = 1900;  // the years a scenario may use
+  static constexpr unsigned long long kYears = 2200 - 1900 + 1;
+  std::vector<std::uint64_t> years_;  // allocated on first use
+  std::map<long long, std::uint64_t> other_;
 };
 
 // Mean, dispersion and percentiles of one metric.
