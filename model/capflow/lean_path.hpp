@@ -39,14 +39,7 @@ class LeanPath {
         terminal_before_(terms.holders),
         year_received_(terms.holders),
         prev_cost_(terms.cost_kind.size()) {
-    auto& s = summary_;
-    s.total_received.resize(terms.holders);
-    s.terminal_claim.resize(terms.holders);
-    s.total_other.resize(terms.holders);
-    s.pv.resize(terms.holders);
-    s.invested_total.resize(terms.holders);
-    s.cap_year_index.resize(terms.holders);
-    s.ended_at_cap.resize(terms.holders);
+    summary_.resize(terms.holders);
   }
 
   // Runs one path, calling visit(year_index, received) after each year with what each
@@ -145,19 +138,7 @@ class LeanPath {
   void start() {
     waterfall_.reset();
     std::copy(t_.base_cost.begin(), t_.base_cost.end(), prev_cost_.begin());
-    auto& s = summary_;
-    for (std::size_t h = 0; h < t_.holders; ++h) {
-      s.total_received[h] = s.terminal_claim[h] = s.total_other[h] = s.pv[h] = 0;
-      s.invested_total[h] = t_.initial_invested[h];
-      s.cap_year_index[h] = -1;
-      s.ended_at_cap[h] = 0;
-    }
-    s.deadline_missed = false;
-    s.refund_owed = 0;
-    s.first_profit_index = -1;
-    s.worst_cumulative_result = std::min(0.0, t_.opening_cumulative);
-    s.total_funding_need = 0;
-    s.peak_funding_need = 0;
+    summary_.reset(t_.initial_invested, t_.opening_cumulative);
   }
 
   void pay_holders(double amount) {

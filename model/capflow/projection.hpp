@@ -149,6 +149,32 @@ struct PathSummary {
   Num worst_cumulative_result{};  // lowest cumulative result over the years (<= 0 part)
   Num total_funding_need{};       // sum of yearly shortfalls below the cash floor
   Num peak_funding_need{};        // largest cumulative shortfall so far
+
+  // Sized for `holders`; the engines allocate once and reset() per path.
+  void resize(std::size_t holders) {
+    total_received.resize(holders);
+    terminal_claim.resize(holders);
+    total_other.resize(holders);
+    pv.resize(holders);
+    invested_total.resize(holders);
+    cap_year_index.resize(holders);
+    ended_at_cap.resize(holders);
+  }
+  // The start of a path: nothing received yet, `invested` put in before the first year.
+  void reset(const std::vector<Num>& invested, const Num& opening_cumulative) {
+    for (std::size_t h = 0; h < pv.size(); ++h) {
+      total_received[h] = terminal_claim[h] = total_other[h] = pv[h] = Num{};
+      invested_total[h] = invested[h];
+      cap_year_index[h] = -1;
+      ended_at_cap[h] = 0;
+    }
+    deadline_missed = false;
+    refund_owed = Num{};
+    first_profit_index = -1;
+    worst_cumulative_result = opening_cumulative < Num{} ? opening_cumulative : Num{};
+    total_funding_need = Num{};
+    peak_funding_need = Num{};
+  }
 };
 
 template <class Num>

@@ -29,14 +29,7 @@ class ProjectionEngine {
     rec_.invested.resize(terms.holders);
     rec_.caps.resize(terms.holders);
     rec_.at_cap.resize(terms.holders);
-    auto& s = summary_;
-    s.total_received.resize(terms.holders);
-    s.terminal_claim.resize(terms.holders);
-    s.total_other.resize(terms.holders);
-    s.pv.resize(terms.holders);
-    s.invested_total.resize(terms.holders);
-    s.cap_year_index.resize(terms.holders);
-    s.ended_at_cap.resize(terms.holders);
+    summary_.resize(terms.holders);
   }
 
   // Runs one path, calling visit(const YearRecord<Num>&) after each year.
@@ -80,19 +73,7 @@ class ProjectionEngine {
       conversion_index_ = std::max(0, in.conversion->year - t_.first_year);
       if (in.conversion->year > t_.first_year + t_.years - 1) conversion_index_ = -1;
     }
-    auto& s = summary_;
-    for (std::size_t h = 0; h < t_.holders; ++h) {
-      s.total_received[h] = s.terminal_claim[h] = s.total_other[h] = s.pv[h] = Num{};
-      s.invested_total[h] = t_.initial_invested[h];
-      s.cap_year_index[h] = -1;
-      s.ended_at_cap[h] = 0;
-    }
-    s.deadline_missed = false;
-    s.refund_owed = Num{};
-    s.first_profit_index = -1;
-    s.worst_cumulative_result = min_of(Num{}, t_.opening_cumulative);
-    s.total_funding_need = Num{};
-    s.peak_funding_need = Num{};
+    summary_.reset(t_.initial_invested, t_.opening_cumulative);
   }
 
   // Pushes amount to the holders: by equity once converted, else through the waterfall.
