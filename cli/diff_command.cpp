@@ -1,0 +1,618 @@
+// capflow diff A B
+// Two scenarios (their inputs, then their results on common random numbers, or exactly)
+// or two saved outputs (key by key). Exit 1 when anything differs beyond --tolerance.
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "capflow/paired_run.hpp"
+#include "capflow/result_diff.hpp"
+#include "capflow/scenario_diff.hpp"
+#include "capflow/value_format.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "result_file.hpp"
+#include "scenario_input.hpp"
+
+namespace capflow::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+struct Options {
+  std::string a, b;
+  std::vector<std::string> sets, sets_a, sets_b;
+  std::uint64_t paths = 10000;
+  std::uint64_t seed = 42;
+  unsigned threads = 0;
+  bool deterministic = false;
+  std::vector<std::string> profits;
+  std::vector<std::string> metrics;
+  std::string tolerance = "0";
+  bool all = false;
+  OutputOptions output;
+};
+
+enum class Mode { monte_carlo, projection, waterfall, outputs };
+
+const char* mode_name(Mode m) {
+  switch (m) {
+    case Mode::monte_carlo:
+      return "monte_carlo";
+    case Mode::projection:
+      return "projection";
+    case Mode::waterfall:
+      return "waterfall";
+    case Mode::outputs:
+      return "outputs";
+  }
+  return "";
+}
+
+// Everything the renderers need.
+struct Report {
+  std::string file_a, file_b;
+  std::string kind_a, kind_b;
+  Mode mode = Mode::outputs;
+  std::string note;  // why this mode, in words
+  bool inputs_compared = false;
+  InputDiff inputs;
+  std::vector<Comparison> results;
+  std::vector<char> beyond;  // per result: differs beyond the tolerance
+  std::string tolerance;
+  bool all = false;
+  std::uint64_t paths = 0, seed = 0;
+};
+
+// ---- selection ------------------------------------------------------------------------
+
+// --metric: a JSON pointer prefix ("/holders/microsoft") or else a regular expression
+// searched in the pointer ("p_cap|pv/mean").
+struct Selector {
+  std::vector<std::string> prefixes;
+  std::vector<std::regex> patterns;
+  bool empty() const { return prefixes.empty() && patterns.empty(); }
+  bool matches(const std::string& pointer) const {
+    if (empty()) return true;
+    for (const auto& p : prefixes) {
+      if (pointer == p || (pointer.starts_with(p) && (p.back() == '/' || pointer[p.size()] == '/')))
+        return true;
+    }
+    for (const auto& r : patterns) {
+      if (std::regex_search(pointer, r)) return true;
+    }
+    return false;
+  }
+};
+
+// ---- formatting -----------------------------------------------------------------------
+
+std::string number_text(double v, Unit unit, bool signed_diff = false) {
+  if (!std::isfinite(v)) return "n/a";
+  std::string sign = signed_diff && v > 0 ? "+" : "";
+  char buf[64];
+  switch (unit) {
+    case Unit::money: {
+      // Through a decimal string: the compact format works on exact values.
+      std::snprintf(buf, sizeof buf, "%.2f", v);
+      return sign + format_money_compact(*exact_number(buf));
+    }
+    case Unit::probability:
+      std::snprintf(buf, sizeof buf, "%.2f%%", v * 100);
+      return sign + buf;
+    case Unit::ratio:
+      std::snprintf(buf, sizeof buf, "%.4g", v);
+      return sign + buf + "x";
+    case Unit::year:
+      std::snprintf(buf, sizeof buf, "%.2f", v);
+      return sign + std::string(buf);
+    case Unit::count:
+    case Unit::text:
+      std::snprintf(buf, sizeof buf, "%.10g", v);
+      return sign + buf;
+  }
+  return buf;
+}
+
+std::string exact_text(const Rational& v, Unit unit, bool signed_diff = false) {
+  std::string sign = signed_diff && v > 0 ? "+" : "";
+  switch (unit) {
+    case Unit::money:
+      return sign + format_money_compact(v);
+    case Unit::probability:
+      return sign + format_pct(v, 2);
+    case Unit::ratio:
+      return sign + format_decimal(v, 4) + "x";
+    default:
+      return sign + format_decimal(v, 6);
+  }
+}
+
+std::string side_text(const Comparison& c, bool is_a) {
+  const auto& exact = is_a ? c.a_exact : c.b_exact;
+  const auto& num = is_a ? c.a : c.b;
+  const auto& txt = is_a ? c.a_text : c.b_text;
+  if (exact) return exact_text(*exact, c.unit);
+  if (num) return number_text(*num, c.unit);
+  if (txt) return *txt;
+  return "(absent)";
+}
+
+std::string diff_text(const Comparison& c) {
+  if (c.a_exact && c.b_exact) return exact_text(*c.b_exact - *c.a_exact, c.unit, true);
+  if (auto d = c.difference()) return number_text(*d, c.unit, true);
+  return "";
+}
+
+// JSON value of one side: exact money as a decimal string with cents (as the result
+// files write exact money), other exact values as decimals, statistics as numbers.
+ojson side_json(const Comparison& c, bool is_a) {
+  const auto& exact = is_a ? c.a_exact : c.b_exact;
+  const auto& num = is_a ? c.a : c.b;
+  const auto& txt = is_a ? c.a_text : c.b_text;
+  if (exact) {
+    if (c.unit == Unit::money) return format_cents(round_to_cents(*exact));
+    return format_decimal(*exact, 12);
+  }
+  if (num) return *num;
+  if (txt) return *txt;
+  return nullptr;
+}
+
+ojson input_value(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return ojson::parse(*text);
+}
+
+std::string input_text(const std::optional<std::string>& text) {
+  if (!text) return "(absent)";
+  return text->size() > 60 ? text->substr(0, 57) + "..." : *text;
+}
+
+// ---- renderers ------------------------------------------------------------------------
+
+std::string mode_heading(const Report& r) {
+  switch (r.mode) {
+    case Mode::monte_carlo:
+      return "Monte Carlo on common random numbers: " + std::to_string(r.paths) + " paths, seed " +
+             std::to_string(r.seed) +
+             " (path i of A and of B see the same draws; SE = standard error of the mean)";
+    case Mode::projection:
+      return "Deterministic base case (capflow project), exact";
+    case Mode::waterfall:
+      return "Waterfall allocations, exact, at every breakpoint of either scenario";
+    case Mode::outputs:
+      return "Saved outputs compared key by key";
+  }
+  return "";
+}
+
+std::size_t beyond_count(const Report& r) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < r.results.size(); ++i) n += r.beyond[i] ? 1 : 0;
+  return n;
+}
+
+std::string render_json(const Report& r) {
+  ojson out;
+  out["a"] = {{"file", r.file_a}, {"kind", r.kind_a}};
+  out["b"] = {{"file", r.file_b}, {"kind", r.kind_b}};
+  out["mode"] = mode_name(r.mode);
+  if (!r.note.empty()) out["note"] = r.note;
+  if (r.mode == Mode::monte_carlo) {
+    out["monte_carlo"] = {{"paths", r.paths}, {"seed", r.seed}, {"common_random_numbers", true}};
+  }
+  out["tolerance"] = r.tolerance;
+  if (r.inputs_compared) {
+    ojson list = ojson::array();
+    for (const auto& c : r.inputs.changes) {
+      list.push_back({{"pointer", c.pointer}, {"a", input_value(c.a)}, {"b", input_value(c.b)},
+                      {"absent_in", !c.a ? ojson("a") : !c.b ? ojson("b") : ojson(nullptr)}});
+    }
+    out["inputs"] = list;
+    out["descriptive_input_changes"] = r.inputs.descriptive;
+  }
+  ojson list = ojson::array();
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const Comparison& c = r.results[i];
+    ojson j;
+    j["pointer"] = c.pointer;
+    j["a"] = side_json(c, true);
+    j["b"] = side_json(c, false);
+    if (c.a_exact && c.b_exact) {
+      const Rational d = *c.b_exact - *c.a_exact;
+      j["difference"] =
+          c.unit == Unit::money ? ojson(format_cents(round_to_cents(d))) : ojson(format_decimal(d, 12));
+    } else if (auto d = c.difference()) {
+      j["difference"] = *d;
+    } else {
+      j["difference"] = nullptr;
+    }
+    if (c.se_paired) {
+      j["se_a"] = *c.se_a;
+      j["se_b"] = *c.se_b;
+      j["se_paired"] = *c.se_paired;
+      j["se_unpaired"] = *c.se_unpaired();
+      j["n"] = c.n;
+    }
+    if (c.informational) j["informational"] = true;
+    j["differs"] = static_cast<bool>(r.beyond[i]);
+    list.push_back(j);
+  }
+  out["results"] = list;
+  out["summary"] = {{"compared", r.results.size()},
+                    {"differ", beyond_count(r)},
+                    {"input_changes", r.inputs.changes.size()}};
+  return out.dump(2) + "\n";
+}
+
+std::string render_text(const Report& r, Format format) {
+  const bool md = format == Format::md;
+  std::string out;
+  auto section = [&](const std::string& head, const TextTable& t) {
+    out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+  };
+  auto line = [&](const std::string& text) { out += (md ? "\n" : "  ") + text + "\n"; };
+  out += md ? "# capflow diff\n\n" : "";
+  out += (md ? "A: `" + r.file_a + "` (" + r.kind_a + ")  \nB: `" + r.file_b + "` (" + r.kind_b + ")\n"
+             : "A: " + r.file_a + " (" + r.kind_a + ")\nB: " + r.file_b + " (" + r.kind_b + ")\n");
+  if (r.inputs_compared) {
+    const std::string head = "Inputs that differ (after extends and --set): " +
+                             std::to_string(r.inputs.changes.size());
+    if (r.inputs.changes.empty()) {
+      out += md ? "\n## " + head + "\n" : "\n" + head + "\n";
+    } else {
+      TextTable t;
+      t.add_column("pointer");
+      t.add_column("A");
+      t.add_column("B");
+      for (const auto& c : r.inputs.changes) t.add_row({c.pointer, input_text(c.a), input_text(c.b)});
+      section(head, t);
+    }
+    if (r.inputs.descriptive > 0) {
+      line("(and " + std::to_string(r.inputs.descriptive) +
+           " changes in descriptive text: title, description, sources, notes, names)");
+    }
+  }
+  const bool mc = r.mode == Mode::monte_carlo;
+  TextTable t;
+  t.add_column("metric");
+  t.add_column("A", TextTable::Align::right);
+  t.add_column("B", TextTable::Align::right);
+  t.add_column("B - A", TextTable::Align::right);
+  if (mc) {
+    t.add_column("SE paired", TextTable::Align::right);
+    t.add_column("SE unpaired", TextTable::Align::right);
+    t.add_column("gain", TextTable::Align::right);
+  }
+  t.add_column("");
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const Comparison& c = r.results[i];
+    if (!mc && !r.all && !r.beyond[i]) continue;
+    ++shown;
+    std::vector<std::string> row{c.pointer, side_text(c, true), side_text(c, false), diff_text(c)};
+    if (mc) {
+      row.push_back(number_text(*c.se_paired, c.unit));
+      row.push_back(number_text(*c.se_unpaired(), c.unit));
+      // How many times more paths two independent runs would need for the same error.
+      const double p = *c.se_paired, u = *c.se_unpaired();
+      char buf[32];
+      if (p > 0) {
+        std::snprintf(buf, sizeof buf, "%.0fx", (u / p) * (u / p));
+      } else {
+        std::snprintf(buf, sizeof buf, "%s", u > 0 ? "exact" : "");
+      }
+      row.push_back(buf);
+    }
+    row.push_back(r.beyond[i] ? "*" : (c.informational && differs(c, Tolerance{}) ? "(info)" : ""));
+    t.add_row(row);
+  }
+  std::string head = mode_heading(r);
+  if (shown == 0) {
+    out += md ? "\n## " + head + "\n" : "\n" + head + "\n";
+  } else {
+    section(head, t);
+  }
+  if (!r.note.empty()) line(r.note);
+  const std::size_t n = beyond_count(r);
+  std::string summary = std::to_string(n) + " of " + std::to_string(r.results.size()) +
+                        " compared values differ beyond the tolerance (" + r.tolerance + ")";
+  if (!mc && !r.all && shown < r.results.size()) summary += "; --all shows the equal ones too";
+  if (n > 0) summary += "; marked *";
+  line(summary + ".");
+  if (mc) {
+    line("gain: (SE unpaired / SE paired)^2, how many times the paths two independent runs would "
+         "need for the same error on the difference.");
+  }
+  return out;
+}
+
+std::string render_csv(const Report& r) {
+  TextTable t;
+  for (const char* c : {"section", "pointer", "a", "b", "difference", "se_paired", "se_unpaired",
+                        "differs"})
+    t.add_column(c);
+  for (const auto& c : r.inputs.changes) {
+    t.add_row({"input", c.pointer, c.a.value_or(""), c.b.value_or(""), "", "", "", "true"});
+  }
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const Comparison& c = r.results[i];
+    auto plain = [](const ojson& j) { return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump(); };
+    ojson d = nullptr;
+    if (c.a_exact && c.b_exact) {
+      d = format_decimal(*c.b_exact - *c.a_exact, 12);
+    } else if (auto x = c.difference()) {
+      d = *x;
+    }
+    t.add_row({"result", c.pointer, plain(side_json(c, true)), plain(side_json(c, false)), plain(d),
+               c.se_paired ? plain(*c.se_paired) : "", c.se_paired ? plain(*c.se_unpaired()) : "",
+               r.beyond[i] ? "true" : "false"});
+  }
+  return t.csv();
+}
+
+// ---- the command ----------------------------------------------------------------------
+
+// What a file is, by content: a scenario, or the JSON output of a capflow command.
+struct Input {
+  OutputKind kind = OutputKind::unknown;
+  nlohmann::json doc;
+  bool parsed = false;
+};
+
+Input classify(const std::string& path) {
+  Input in;
+  auto r = read_json_file(path);
+  if (!r) {
+    // Not JSON (or not readable): the scenario loader reports it with line and column.
+    in.kind = OutputKind::scenario;
+    return in;
+  }
+  in.doc = std::move(r).value();
+  in.parsed = true;
+  in.kind = output_kind(in.doc);
+  // A scenario with a wrong or missing schema still goes to the loader, which says so.
+  if (in.kind == OutputKind::unknown && in.doc.is_object() &&
+      (in.doc.contains("holders") || in.doc.contains("waterfall") || in.doc.contains("schema")) &&
+      !in.doc.contains("allocations")) {
+    in.kind = OutputKind::scenario;
+  }
+  return in;
+}
+
+int run(const Options& o) {
+  const char* me = "capflow diff: ";
+  auto tolerance = Tolerance::parse(o.tolerance);
+  if (!tolerance) {
+    std::cerr << me << "--tolerance \"" << o.tolerance << "\": " << tolerance.error() << "\n";
+    return kExitBadInput;
+  }
+  Selector selector;
+  for (const auto& m : o.metrics) {
+    if (m.starts_with("/")) {
+      selector.prefixes.push_back(m);
+      continue;
+    }
+    try {
+      selector.patterns.emplace_back(m, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      std::cerr << me << "--metric \"" << m << "\": not a JSON pointer (those start with '/') nor "
+                << "a valid regular expression: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::vector<Money> profits;
+  for (const auto& p : o.profits) {
+    auto v = parse_money(p);
+    if (!v || v.value() < 0) {
+      std::cerr << me << "--profit \"" << p << "\": " << (v ? "profit must be >= 0" : v.error()) << "\n";
+      return kExitBadInput;
+    }
+    profits.push_back(v.value());
+  }
+
+  const Input ia = classify(o.a), ib = classify(o.b);
+  for (const auto& [in, path] : {std::pair{&ia, &o.a}, std::pair{&ib, &o.b}}) {
+    if (in->kind == OutputKind::unknown) {
+      std::cerr << *path << ": not a capflow scenario nor the JSON output of a capflow command "
+                << "(a scenario has \"schema\": \"capflow/scenario/v1\"; outputs come from "
+                   "`capflow waterfall|project|run ... --format json`)\n";
+      return kExitBadInput;
+    }
+  }
+  const bool scen_a = ia.kind == OutputKind::scenario, scen_b = ib.kind == OutputKind::scenario;
+  if (scen_a != scen_b || (!scen_a && ia.kind != ib.kind)) {
+    std::cerr << me << o.a << " is " << output_kind_name(ia.kind) << " but " << o.b << " is "
+              << output_kind_name(ib.kind)
+              << ": diff compares two scenarios, or two outputs of the same command\n";
+    return kExitBadInput;
+  }
+
+  Report report;
+  report.file_a = o.a;
+  report.file_b = o.b;
+  report.kind_a = scen_a ? "scenario" : output_kind_name(ia.kind);
+  report.kind_b = scen_b ? "scenario" : output_kind_name(ib.kind);
+  report.tolerance = o.tolerance;
+  report.all = o.all;
+
+  if (!scen_a) {
+    if (!o.sets.empty() || !o.sets_a.empty() || !o.sets_b.empty() || o.deterministic ||
+        !profits.empty()) {
+      std::cerr << me << "--set, --set-a, --set-b, --deterministic and --profit apply to "
+                   "scenarios; "
+                << o.a << " and " << o.b << " are saved outputs\n";
+      return kExitBadInput;
+    }
+    report.mode = Mode::outputs;
+    report.kind_a = report.kind_b = output_kind_name(ia.kind);
+    report.results = diff_outputs(ia.doc, ib.doc);
+    report.note = "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
+                  "(file names, version, threads, timing) are informational and never count.";
+  } else {
+    auto with = [](std::vector<std::string> v, const std::vector<std::string>& more) {
+      v.insert(v.end(), more.begin(), more.end());
+      return v;
+    };
+    auto sa = load_or_report(o.a, with(o.sets, o.sets_a), std::cerr);
+    auto sb = load_or_report(o.b, with(o.sets, o.sets_b), std::cerr);
+    if (!sa || !sb) return kExitBadInput;
+    report.inputs_compared = true;
+    report.inputs = diff_inputs(sa->document, sb->document);
+    const bool proj = sa->projection && sb->projection;
+    const bool unc = sa->uncertainty && sb->uncertainty;
+    if (o.deterministic && !proj) {
+      std::cerr << me << "--deterministic compares `capflow project` results, but "
+                << (sa->projection ? o.b : o.a)
+                << " has no \"projection\" section; without --deterministic diff compares the "
+                   "waterfalls exactly\n";
+      return kExitBadInput;
+    }
+    if (!profits.empty() && proj && (o.deterministic || unc)) {
+      std::cerr << me << "--profit adds waterfall profits to compare, which diff does only when "
+                   "a scenario has no projection; use `capflow diff` on two `capflow waterfall "
+                   "--profit ... --format json` outputs instead\n";
+      return kExitBadInput;
+    }
+    if (proj && unc && !o.deterministic) {
+      report.mode = Mode::monte_carlo;
+      std::unique_ptr<MonteCarlo> ma, mb;
+      try {
+        ma = std::make_unique<MonteCarlo>(*sa);
+      } catch (const MonteCarloInputError& e) {
+        std::cerr << o.a << ": " << e.what() << "\n";
+        return kExitBadInput;
+      }
+      try {
+        mb = std::make_unique<MonteCarlo>(*sb);
+      } catch (const MonteCarloInputError& e) {
+        std::cerr << o.b << ": " << e.what() << "\n";
+        return kExitBadInput;
+      }
+      const unsigned threads =
+          o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+      report.paths = o.paths;
+      report.seed = o.seed;
+      report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
+      report.note = "IRR is not compared path by path (it needs each path's yearly cash flows); "
+                    "compare two `capflow run --format json` outputs for its distribution.";
+    } else if (proj) {
+      report.mode = Mode::projection;
+      if (!o.deterministic) {
+        report.note = std::string(sa->uncertainty ? o.b : o.a) +
+                      " has no \"uncertainty\" section, so there is nothing random to run: the "
+                      "deterministic base cases are compared exactly.";
+      }
+      report.results = compare_projections(*sa, *sb);
+    } else {
+      report.mode = Mode::waterfall;
+      report.results = compare_waterfalls(*sa, *sb, profits);
+      report.note =
+          std::string(sa->projection ? o.b : o.a) +
+          " has no \"projection\" section: a waterfall alone has nothing random, so there are no "
+          "error bars to give; the allocations are exact. Profits compared: every breakpoint of "
+          "either scenario" +
+          (profits.empty() ? "" : " and each --profit") +
+          ". For payout distributions, diff two scenarios that extend these with a projection "
+          "and uncertainty (e.g. scenarios/openai-2024-round.json).";
+    }
+  }
+
+  if (!selector.empty()) {
+    std::vector<Comparison> kept;
+    for (auto& c : report.results) {
+      if (selector.matches(c.pointer)) kept.push_back(std::move(c));
+    }
+    if (kept.empty()) {
+      std::cerr << me << "--metric";
+      for (const auto& m : o.metrics) std::cerr << " \"" << m << "\"";
+      std::cerr << " matches none of the " << report.results.size() << " compared values";
+      if (!report.results.empty()) {
+        std::cerr << "; they look like " << report.results.front().pointer;
+        if (report.results.size() > 1) std::cerr << ", " << report.results.back().pointer;
+      }
+      std::cerr << " (--format json lists them all)\n";
+      return kExitBadInput;
+    }
+    report.results = std::move(kept);
+  }
+  for (const auto& c : report.results) {
+    report.beyond.push_back(!c.informational && differs(c, tolerance.value()));
+  }
+  std::string text;
+  switch (o.output.format) {
+    case Format::json:
+      text = render_json(report);
+      break;
+    case Format::csv:
+      text = render_csv(report);
+      break;
+    default:
+      text = render_text(report, o.output.format);
+      break;
+  }
+  if (auto err = emit(text, o.output.output_path)) {
+    std::cerr << me << *err << "\n";
+    return kExitBadInput;
+  }
+  // Input changes count as differences unless the comparison is narrowed by --metric.
+  const bool inputs_differ = selector.empty() && !report.inputs.changes.empty();
+  return beyond_count(report) > 0 || inputs_differ ? kExitDifferences : kExitOk;
+}
+
+}  // namespace
+
+Command setup_diff(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "diff",
+      "Compare two scenarios (inputs, then results on common random numbers, or exactly) or two\n"
+      "saved JSON outputs of capflow (key by key). Exit 1 if anything differs beyond --tolerance.\n"
+      "Examples:\n"
+      "  capflow diff scenarios/openai-2024-round.json scenarios/openai-deadline-missed.json\n"
+      "  capflow diff scenarios/openai-wsj-2023.json scenarios/openai-fortune-2023.json\n"
+      "  capflow diff S.json S.json --set-b holders.microsoft.cap=120B --metric microsoft\n"
+      "  capflow diff saved.json new.json --tolerance 0.5%");
+  app->add_option("a", opts->a, "Scenario or saved output A (the reference)")->required();
+  app->add_option("b", opts->b, "Scenario or saved output B")->required();
+  add_set_option(*app, opts->sets);
+  app->add_option("--set-a", opts->sets_a, "Like --set, on A only")
+      ->type_name("PATH=VALUE")
+      ->allow_extra_args(false);
+  app->add_option("--set-b", opts->sets_b, "Like --set, on B only")
+      ->type_name("PATH=VALUE")
+      ->allow_extra_args(false);
+  app->add_option("--paths", opts->paths, "Monte Carlo paths per scenario (default 10000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
+  app->add_option("--seed", opts->seed, "Seed shared by both runs (default 42)");
+  app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app->add_flag("--deterministic", opts->deterministic,
+                "Compare the exact base cases (capflow project) instead of Monte Carlo");
+  app->add_option("--profit", opts->profits,
+                  "Waterfall-only scenarios: also compare the allocations at this profit "
+                  "(repeatable)")
+      ->type_name("AMOUNT")
+      ->allow_extra_args(false);
+  app->add_option("--metric", opts->metrics,
+                  "Only these values: a JSON pointer prefix (/holders/microsoft) or a regular "
+                  "expression (p_cap|pv) (repeatable)")
+      ->type_name("SEL")
+      ->allow_extra_args(false);
+  app->add_option("--tolerance", opts->tolerance,
+                  "Differences up to ABS (e.g. 0.01, 5M) or REL% of the larger value (e.g. 1%) "
+                  "do not count (default 0)")
+      ->type_name("ABS|REL%");
+  app->add_flag("--all", opts->all, "Table and md: list equal values too (exact comparisons)");
+  add_output_options(*app, opts->output);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli
