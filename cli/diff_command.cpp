@@ -195,7 +195,8 @@ std::string mode_heading(const Report& r) {
 
 std::size_t beyond_count(const Report& r) {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < r.results.size(); ++i) n += r.beyond[i] ? 1 : 0;
+  for (std::size_t i = 0; i < r.results.size(); ++i)
+    if (r.beyond[i]) ++n;
   return n;
 }
 
@@ -212,8 +213,12 @@ std::string render_json(const Report& r) {
   if (r.inputs_compared) {
     ojson list = ojson::array();
     for (const auto& c : r.inputs.changes) {
-      list.push_back({{"pointer", c.pointer}, {"a", input_value(c.a)}, {"b", input_value(c.b)},
-                      {"absent_in", !c.a ? ojson("a") : !c.b ? ojson("b") : ojson(nullptr)}});
+      list.push_back({{"pointer", c.pointer},
+                      {"a", input_value(c.a)},
+                      {"b", input_value(c.b)},
+                      {"absent_in", !c.a   ? ojson("a")
+                                    : !c.b ? ojson("b")
+                                           : ojson(nullptr)}});
     }
     out["inputs"] = list;
     out["descriptive_input_changes"] = r.inputs.descriptive;
@@ -227,8 +232,8 @@ std::string render_json(const Report& r) {
     j["b"] = side_json(c, false);
     if (c.a_exact && c.b_exact) {
       const Rational d = *c.b_exact - *c.a_exact;
-      j["difference"] =
-          c.unit == Unit::money ? ojson(format_cents(round_to_cents(d))) : ojson(format_decimal(d, 12));
+      j["difference"] = c.unit == Unit::money ? ojson(format_cents(round_to_cents(d)))
+                                              : ojson(format_decimal(d, 12));
     } else if (auto d = c.difference()) {
       j["difference"] = *d;
     } else {
@@ -260,11 +265,12 @@ std::string render_text(const Report& r, Format format) {
   };
   auto line = [&](const std::string& text) { out += (md ? "\n" : "  ") + text + "\n"; };
   out += md ? "# capflow diff\n\n" : "";
-  out += (md ? "A: `" + r.file_a + "` (" + r.kind_a + ")  \nB: `" + r.file_b + "` (" + r.kind_b + ")\n"
-             : "A: " + r.file_a + " (" + r.kind_a + ")\nB: " + r.file_b + " (" + r.kind_b + ")\n");
+  out +=
+      (md ? "A: `" + r.file_a + "` (" + r.kind_a + ")  \nB: `" + r.file_b + "` (" + r.kind_b + ")\n"
+          : "A: " + r.file_a + " (" + r.kind_a + ")\nB: " + r.file_b + " (" + r.kind_b + ")\n");
   if (r.inputs_compared) {
-    const std::string head = "Inputs that differ (after extends and --set): " +
-                             std::to_string(r.inputs.changes.size());
+    const std::string head =
+        "Inputs that differ (after extends and --set): " + std::to_string(r.inputs.changes.size());
     if (r.inputs.changes.empty()) {
       out += md ? "\n## " + head + "\n" : "\n" + head + "\n";
     } else {
@@ -272,7 +278,8 @@ std::string render_text(const Report& r, Format format) {
       t.add_column("pointer");
       t.add_column("A");
       t.add_column("B");
-      for (const auto& c : r.inputs.changes) t.add_row({c.pointer, input_text(c.a), input_text(c.b)});
+      for (const auto& c : r.inputs.changes)
+        t.add_row({c.pointer, input_text(c.a), input_text(c.b)});
       section(head, t);
     }
     if (r.inputs.descriptive > 0) {
@@ -328,23 +335,26 @@ std::string render_text(const Report& r, Format format) {
   if (n > 0) summary += "; marked *";
   line(summary + ".");
   if (mc) {
-    line("gain: (SE unpaired / SE paired)^2, how many times the paths two independent runs would "
-         "need for the same error on the difference.");
+    line(
+        "gain: (SE unpaired / SE paired)^2, how many times the paths two independent runs would "
+        "need for the same error on the difference.");
   }
   return out;
 }
 
 std::string render_csv(const Report& r) {
   TextTable t;
-  for (const char* c : {"section", "pointer", "a", "b", "difference", "se_paired", "se_unpaired",
-                        "differs"})
+  for (const char* c :
+       {"section", "pointer", "a", "b", "difference", "se_paired", "se_unpaired", "differs"})
     t.add_column(c);
   for (const auto& c : r.inputs.changes) {
     t.add_row({"input", c.pointer, c.a.value_or(""), c.b.value_or(""), "", "", "", "true"});
   }
   for (std::size_t i = 0; i < r.results.size(); ++i) {
     const Comparison& c = r.results[i];
-    auto plain = [](const ojson& j) { return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump(); };
+    auto plain = [](const ojson& j) {
+      return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump();
+    };
     ojson d = nullptr;
     if (c.a_exact && c.b_exact) {
       d = format_decimal(*c.b_exact - *c.a_exact, 12);
@@ -365,14 +375,17 @@ struct Input {
   OutputKind kind = OutputKind::unknown;
   nlohmann::json doc;
   bool parsed = false;
+  std::string error;  // why it could not be read as JSON, when !parsed
 };
 
 Input classify(const std::string& path) {
   Input in;
   auto r = read_json_file(path);
   if (!r) {
-    // Not JSON (or not readable): the scenario loader reports it with line and column.
+    // Not JSON (or not readable): if it is meant as a scenario, the scenario loader
+    // reports the problem with line and column.
     in.kind = OutputKind::scenario;
+    in.error = r.error();
     return in;
   }
   in.doc = std::move(r).value();
@@ -412,7 +425,8 @@ int run(const Options& o) {
   for (const auto& p : o.profits) {
     auto v = parse_money(p);
     if (!v || v.value() < 0) {
-      std::cerr << me << "--profit \"" << p << "\": " << (v ? "profit must be >= 0" : v.error()) << "\n";
+      std::cerr << me << "--profit \"" << p << "\": " << (v ? "profit must be >= 0" : v.error())
+                << "\n";
       return kExitBadInput;
     }
     profits.push_back(v.value());
@@ -424,6 +438,12 @@ int run(const Options& o) {
       std::cerr << *path << ": not a capflow scenario nor the JSON output of a capflow command "
                 << "(a scenario has \"schema\": \"capflow/scenario/v1\"; outputs come from "
                    "`capflow waterfall|project|run ... --format json`)\n";
+      return kExitBadInput;
+    }
+  }
+  for (const auto& [in, other] : {std::pair{&ia, &ib}, std::pair{&ib, &ia}}) {
+    if (!in->parsed && other->parsed && other->kind != OutputKind::scenario) {
+      std::cerr << in->error << "\n";
       return kExitBadInput;
     }
   }
@@ -446,7 +466,8 @@ int run(const Options& o) {
   if (!scen_a) {
     if (!o.sets.empty() || !o.sets_a.empty() || !o.sets_b.empty() || o.deterministic ||
         !profits.empty()) {
-      std::cerr << me << "--set, --set-a, --set-b, --deterministic and --profit apply to "
+      std::cerr << me
+                << "--set, --set-a, --set-b, --deterministic and --profit apply to "
                    "scenarios; "
                 << o.a << " and " << o.b << " are saved outputs\n";
       return kExitBadInput;
@@ -454,8 +475,9 @@ int run(const Options& o) {
     report.mode = Mode::outputs;
     report.kind_a = report.kind_b = output_kind_name(ia.kind);
     report.results = diff_outputs(ia.doc, ib.doc);
-    report.note = "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
-                  "(file names, version, threads, timing) are informational and never count.";
+    report.note =
+        "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
+        "(file names, version, threads, timing) are informational and never count.";
   } else {
     auto with = [](std::vector<std::string> v, const std::vector<std::string>& more) {
       v.insert(v.end(), more.begin(), more.end());
@@ -476,7 +498,8 @@ int run(const Options& o) {
       return kExitBadInput;
     }
     if (!profits.empty() && proj && (o.deterministic || unc)) {
-      std::cerr << me << "--profit adds waterfall profits to compare, which diff does only when "
+      std::cerr << me
+                << "--profit adds waterfall profits to compare, which diff does only when "
                    "a scenario has no projection; use `capflow diff` on two `capflow waterfall "
                    "--profit ... --format json` outputs instead\n";
       return kExitBadInput;
@@ -501,8 +524,9 @@ int run(const Options& o) {
       report.paths = o.paths;
       report.seed = o.seed;
       report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
-      report.note = "IRR is not compared path by path (it needs each path's yearly cash flows); "
-                    "compare two `capflow run --format json` outputs for its distribution.";
+      report.note =
+          "IRR is not compared path by path (it needs each path's yearly cash flows); "
+          "compare two `capflow run --format json` outputs for its distribution.";
     } else if (proj) {
       report.mode = Mode::projection;
       if (!o.deterministic) {

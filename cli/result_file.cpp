@@ -11,10 +11,13 @@ namespace capflow::cli {
 Result<nlohmann::json> read_json_file(const std::string& path) {
   using R = Result<nlohmann::json>;
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return R::failure(path + ": cannot read it: it is a directory");
+  if (std::filesystem::is_directory(path, ec))
+    return R::failure(path + ": cannot read it: it is a directory");
   errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return R::failure(path + ": cannot read it: " + (errno ? std::strerror(errno) : "cannot open it"));
+  if (!in)
+    return R::failure(path +
+                      ": cannot read it: " + (errno ? std::strerror(errno) : "cannot open it"));
   std::ostringstream text;
   text << in.rdbuf();
   const std::string s = text.str();
@@ -34,7 +37,8 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
     std::string what = e.what();
     const auto colon = what.rfind(": ");
     if (colon != std::string::npos) what = what.substr(colon + 2);
-    return R::failure(path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": not valid JSON: " + what);
+    return R::failure(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                      ": not valid JSON: " + what);
   }
 }
 

@@ -140,8 +140,8 @@ TextTable solve_table(const WaterfallSpec& spec, const std::vector<Solved>& solv
     const Holder& h = spec.holders[x.holder];
     if (x.result.profit) {
       t.add_row({h.name, format_money_short(x.amount),
-                 format_cents_grouped(ceil_cents(*x.result.profit)),
-                 exact_text(*x.result.profit), tier_label(spec, x.last_tier)});
+                 format_cents_grouped(ceil_cents(*x.result.profit)), exact_text(*x.result.profit),
+                 tier_label(spec, x.last_tier)});
     } else {
       t.add_row({h.name, format_money_short(x.amount), "never", "",
                  h.cap && *x.result.ceiling == *h.cap
@@ -292,7 +292,8 @@ std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocat
   const WaterfallSpec& spec = s.waterfall;
   TextTable t;
   if (!solved.empty()) {
-    for (const char* c : {"holder", "amount", "reached", "profit", "profit_exact", "ceiling", "cap"})
+    for (const char* c :
+         {"holder", "amount", "reached", "profit", "profit_exact", "ceiling", "cap"})
       t.add_column(c);
     for (const auto& x : solved) {
       const Holder& h = spec.holders[x.holder];

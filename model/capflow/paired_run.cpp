@@ -55,10 +55,9 @@ std::vector<MetricDef> metric_defs(const Scenario& a, const Scenario& b, Year fi
                     [=](const auto& x, const auto& y, PairedMoments& m) {
                       m.add(nominal(x, ha), nominal(y, hb));
                     }});
-    defs.push_back({base + "/pv/mean", Unit::money, kDollarScale,
-                    [=](const auto& x, const auto& y, PairedMoments& m) {
-                      m.add(x.pv[ha], y.pv[hb]);
-                    }});
+    defs.push_back(
+        {base + "/pv/mean", Unit::money, kDollarScale,
+         [=](const auto& x, const auto& y, PairedMoments& m) { m.add(x.pv[ha], y.pv[hb]); }});
     defs.push_back({base + "/moic/mean", Unit::ratio, kFineScale,
                     [=](const auto& x, const auto& y, PairedMoments& m) {
                       if (x.invested_total[ha] > 0 && y.invested_total[hb] > 0) {

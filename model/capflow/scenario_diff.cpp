@@ -11,9 +11,9 @@ namespace capflow {
 namespace {
 
 bool descriptive_key(const std::string& key) {
-  static const std::set<std::string> keys{"title",  "description", "sources", "notes",
-                                          "name",   "source",      "figure",  "assumption",
-                                          "confidence"};
+  static const std::set<std::string> keys{"title",  "description", "sources",
+                                          "notes",  "name",        "source",
+                                          "figure", "assumption",  "confidence"};
   return keys.count(key) > 0;
 }
 
@@ -149,8 +149,8 @@ std::vector<Comparison> compare_waterfalls(const Scenario& a, const Scenario& b,
     for (std::size_t hb = 0; hb < b.waterfall.holders.size(); ++hb) {
       const std::string& id = b.waterfall.holders[hb].id;
       if (a.waterfall.find(id)) continue;
-      out.push_back(exact_opt(base + pointer_token(id) + "/received", Unit::money, std::nullopt,
-                              rb[hb]));
+      out.push_back(
+          exact_opt(base + pointer_token(id) + "/received", Unit::money, std::nullopt, rb[hb]));
     }
   }
   // Caps and where they are reached, for every holder capped on either side.
@@ -220,8 +220,8 @@ std::vector<Comparison> compare_projections(const Scenario& a, const Scenario& b
     if (index < 0) return std::nullopt;
     return Rational(first + index);
   };
-  out.push_back(exact_opt("/company/first_profit_year", Unit::year,
-                          year(x.first_profit_index, fa), year(y.first_profit_index, fb)));
+  out.push_back(exact_opt("/company/first_profit_year", Unit::year, year(x.first_profit_index, fa),
+                          year(y.first_profit_index, fb)));
   out.push_back(exact("/company/worst_cumulative_result", Unit::money, x.worst_cumulative_result,
                       y.worst_cumulative_result));
   out.push_back(

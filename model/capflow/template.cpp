@@ -84,8 +84,9 @@ Result<std::string> apply_filter(const json& value, const std::string& filter_te
                      name == "int" || name == "year" || name == "fixed";
   if (!known) return R::failure("unknown filter \"" + filter + "\"; filters are: " + kKnown);
   if (value.is_null()) {
-    return R::failure("is null (not defined in this result, e.g. the IRR of a holder that "
-                      "invested nothing)");
+    return R::failure(
+        "is null (not defined in this result, e.g. the IRR of a holder that "
+        "invested nothing)");
   }
   if (value.is_object() || value.is_array()) {
     std::string msg = "is " + kind_of(value) + ", not a value";
@@ -108,7 +109,8 @@ Result<std::string> apply_filter(const json& value, const std::string& filter_te
     return R::failure("unknown filter \"" + filter + "\"; money takes no argument or :full");
   }
   if (name == "pct" || name == "fixed") {
-    std::optional<int> places = arg.empty() ? std::optional<int>(name == "pct" ? 1 : 2) : places_arg(arg);
+    std::optional<int> places =
+        arg.empty() ? std::optional<int>(name == "pct" ? 1 : 2) : places_arg(arg);
     if (!places) return R::failure("filter " + name + ":N takes a number of decimals from 0 to 99");
     return name == "pct" ? format_pct(*v, *places) : format_fixed(*v, *places);
   }
@@ -128,7 +130,8 @@ Result<const json*> resolve_pointer(const json& doc, const std::string& pointer)
   std::size_t start = 1;
   while (true) {
     const auto slash = pointer.find('/', start);
-    const std::string raw = pointer.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    const std::string raw =
+        pointer.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     const std::string token = unescape(raw);
     const std::string where = path.empty() ? "the result" : path;
     if (node->is_object()) {
@@ -141,7 +144,8 @@ Result<const json*> resolve_pointer(const json& doc, const std::string& pointer)
       if (token.size() > 2 && token.front() == '[' && token.back() == ']' &&
           token.find('=') != std::string::npos) {
         const auto eq = token.find('=');
-        const std::string key = token.substr(1, eq - 1), wanted = token.substr(eq + 1, token.size() - eq - 2);
+        const std::string key = token.substr(1, eq - 1),
+                          wanted = token.substr(eq + 1, token.size() - eq - 2);
         const json* found = nullptr;
         for (const auto& element : *node) {
           if (element.is_object() && element.contains(key) && same_value(element.at(key), wanted)) {
@@ -239,8 +243,9 @@ RenderOutcome render_template(const std::string& text, const std::string& file,
       pointer = trim(expr.substr(colon + 1));
     }
     if (pointer.empty() || pointer[0] != '/') {
-      fail("expected a JSON pointer such as /holders/microsoft/pv/p50, optionally after a "
-           "source name (run:/holders/...)");
+      fail(
+          "expected a JSON pointer such as /holders/microsoft/pv/p50, optionally after a "
+          "source name (run:/holders/...)");
       continue;
     }
     const nlohmann::json* doc = nullptr;

@@ -27,11 +27,12 @@ Result<std::string> apply_filter(const nlohmann::json& value, const std::string&
 
 // Resolves a pointer (with [key=value] tokens) in doc; the error names the first token
 // that does not resolve and what was there instead.
-Result<const nlohmann::json*> resolve_pointer(const nlohmann::json& doc, const std::string& pointer);
+Result<const nlohmann::json*> resolve_pointer(const nlohmann::json& doc,
+                                              const std::string& pointer);
 
 struct RenderOutcome {
-  std::string text;          // meaningful only if diagnostics is empty
-  Diagnostics diagnostics;   // every bad placeholder, located at file:line:col
+  std::string text;         // meaningful only if diagnostics is empty
+  Diagnostics diagnostics;  // every bad placeholder, located at file:line:col
   std::size_t placeholders = 0;
 };
 

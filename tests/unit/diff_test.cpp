@@ -84,7 +84,8 @@ TEST_CASE("diff waterfalls: exact at every breakpoint; itself equal, Fortune dif
   }
   const auto cmp = capflow::compare_waterfalls(wsj, fortune, {capflow::Rational(500'000'000'000)});
   std::size_t differing = 0;
-  for (const auto& c : cmp) differing += capflow::differs(c, tol("0")) ? 1 : 0;
+  for (const auto& c : cmp)
+    if (capflow::differs(c, tol("0"))) ++differing;
   CHECK(differing > 0);
   const Comparison& cap = find(cmp, "/caps/microsoft/cap");
   CHECK(cap.a_exact == capflow::Rational(92'000'000'000));
@@ -97,7 +98,8 @@ TEST_CASE("diff waterfalls: exact at every breakpoint; itself equal, Fortune dif
 TEST_CASE("diff projections: exact, itself equal, --set of the discount rate moves only PVs") {
   const Scenario a = load("openai-2024-round.json");
   const Scenario b = load("openai-2024-round.json", {{"projection.discount_rate", "12%"}});
-  for (const auto& c : capflow::compare_projections(a, a)) CHECK_FALSE(capflow::differs(c, tol("0")));
+  for (const auto& c : capflow::compare_projections(a, a))
+    CHECK_FALSE(capflow::differs(c, tol("0")));
   const auto cmp = capflow::compare_projections(a, b);
   for (const auto& c : cmp) {
     CAPTURE(c.pointer);

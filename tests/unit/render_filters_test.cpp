@@ -81,7 +81,8 @@ TEST_CASE("filter errors say what is wrong") {
   CHECK(filter_error(json(1), "dollars").starts_with("unknown filter \"dollars\""));
   CHECK(filter_error(json(1), "money:short").starts_with("unknown filter \"money:short\""));
   CHECK(filter_error(json(1), "pct:x") == "filter pct:N takes a number of decimals from 0 to 99");
-  CHECK(filter_error(json("Microsoft"), "money").starts_with("is a string (\"Microsoft\"), not a number"));
+  CHECK(filter_error(json("Microsoft"), "money")
+            .starts_with("is a string (\"Microsoft\"), not a number"));
   CHECK(filter_error(json(nullptr), "money").starts_with("is null"));
   CHECK(filter_error(json{{"mean", 1}}, "money") == "is an object, not a value; its keys: mean");
 }
@@ -115,25 +116,27 @@ TEST_CASE("pointers: object keys, array indices, [key=value] selection, escapes"
 }
 
 TEST_CASE("templates: placeholders, sources, escapes, and located errors") {
-  const json run = json::parse(R"({"holders": {"microsoft": {"p_cap": 0.31, "pv": {"p50": 155424129024.0}}}})");
-  const json wf = json::parse(R"({"allocations": [{"holders": {"nonprofit": {"received": "1234567.891"}}}]})");
+  const json run =
+      json::parse(R"({"holders": {"microsoft": {"p_cap": 0.31, "pv": {"p50": 155424129024.0}}}})");
+  const json wf =
+      json::parse(R"({"allocations": [{"holders": {"nonprofit": {"received": "1234567.891"}}}]})");
   capflow::TemplateSources sources;
   sources.unnamed = &run;
   sources.named["wf"] = &wf;
-  auto ok = capflow::render_template(
-      "P = {{ /holders/microsoft/p_cap | pct }}, PV {{run:/x}}", "t.md", {&run, {{"run", &run}}});
+  auto ok = capflow::render_template("P = {{ /holders/microsoft/p_cap | pct }}, PV {{run:/x}}",
+                                     "t.md", {&run, {{"run", &run}}});
   CHECK(ok.diagnostics.size() == 1);  // run:/x does not exist
   auto out = capflow::render_template(
-      "P(cap) {{ /holders/microsoft/p_cap | pct }}; median PV {{/holders/microsoft/pv/p50|money}};\n"
+      "P(cap) {{ /holders/microsoft/p_cap | pct }}; median PV "
+      "{{/holders/microsoft/pv/p50|money}};\n"
       "nonprofit {{ wf:/allocations/0/holders/nonprofit/received | money:full }} \\{{ literal }}",
       "t.md", sources);
   REQUIRE(out.diagnostics.empty());
-  CHECK(out.text ==
-        "P(cap) 31.0%; median PV $155.4B;\nnonprofit $1,234,567.89 {{ literal }}");
+  CHECK(out.text == "P(cap) 31.0%; median PV $155.4B;\nnonprofit $1,234,567.89 {{ literal }}");
   CHECK(out.placeholders == 3);
 
-  auto bad = capflow::render_template("ok\n  {{ /holders/msft | money }} and {{ x:/a }}\n{{ /holders",
-                                      "t.md", sources);
+  auto bad = capflow::render_template(
+      "ok\n  {{ /holders/msft | money }} and {{ x:/a }}\n{{ /holders", "t.md", sources);
   REQUIRE(bad.diagnostics.size() == 3);
   CHECK(capflow::to_string(bad.diagnostics[0]) ==
         "t.md:2:3: {{ /holders/msft | money }}: no \"msft\" in /holders (its keys: microsoft)");
