@@ -284,7 +284,8 @@ std::string render_text(const Report& r, Format format) {
     }
     if (r.inputs.descriptive > 0) {
       line("(and " + std::to_string(r.inputs.descriptive) +
-           " changes in descriptive text: title, description, sources, notes, names)");
+           (r.inputs.descriptive == 1 ? " change" : " changes") +
+           " in descriptive text: title, description, sources, notes, names)");
     }
   }
   const bool mc = r.mode == Mode::monte_carlo;
@@ -302,7 +303,8 @@ std::string render_text(const Report& r, Format format) {
   std::size_t shown = 0;
   for (std::size_t i = 0; i < r.results.size(); ++i) {
     const Comparison& c = r.results[i];
-    if (!mc && !r.all && !r.beyond[i]) continue;
+    const bool info = c.informational && differs(c, Tolerance{});
+    if (!mc && !r.all && !r.beyond[i] && !info) continue;
     ++shown;
     std::vector<std::string> row{c.pointer, side_text(c, true), side_text(c, false), diff_text(c)};
     if (mc) {
@@ -318,7 +320,7 @@ std::string render_text(const Report& r, Format format) {
       }
       row.push_back(buf);
     }
-    row.push_back(r.beyond[i] ? "*" : (c.informational && differs(c, Tolerance{}) ? "(info)" : ""));
+    row.push_back(r.beyond[i] ? "*" : info ? "(info)" : "");
     t.add_row(row);
   }
   std::string head = mode_heading(r);
@@ -373,7 +375,7 @@ std::string render_csv(const Report& r) {
 // What a file is, by content: a scenario, or the JSON output of a capflow command.
 struct Input {
   OutputKind kind = OutputKind::unknown;
-  nlohmann::json doc;
+  nlohmann::ordered_json doc;
   bool parsed = false;
   std::string error;  // why it could not be read as JSON, when !parsed
 };

@@ -35,8 +35,8 @@ bool valid_name(const std::string& name) {
 
 int run(const Options& o) {
   const char* me = "capflow render: ";
-  std::optional<nlohmann::json> unnamed;
-  std::map<std::string, nlohmann::json> named;
+  std::optional<nlohmann::ordered_json> unnamed;
+  std::map<std::string, nlohmann::ordered_json> named;
   bool bad = false;
   for (const auto& spec : o.results) {
     std::string name, path = spec;

@@ -8,8 +8,8 @@
 
 namespace capflow::cli {
 
-Result<nlohmann::json> read_json_file(const std::string& path) {
-  using R = Result<nlohmann::json>;
+Result<nlohmann::ordered_json> read_json_file(const std::string& path) {
+  using R = Result<nlohmann::ordered_json>;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     return R::failure(path + ": cannot read it: it is a directory");
@@ -22,7 +22,7 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
   text << in.rdbuf();
   const std::string s = text.str();
   try {
-    return nlohmann::json::parse(s);
+    return nlohmann::ordered_json::parse(s);
   } catch (const nlohmann::json::parse_error& e) {
     // Turn the byte offset into a line and column, as scenario errors give them.
     std::size_t line = 1, col = 1;
@@ -34,8 +34,10 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
         ++col;
       }
     }
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
     std::string what = e.what();
-    const auto colon = what.rfind(": ");
+    const auto column = what.find("column ");
+    const auto colon = what.find(": ", column == std::string::npos ? 0 : column);
     if (colon != std::string::npos) what = what.substr(colon + 2);
     return R::failure(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
                       ": not valid JSON: " + what);

@@ -10,6 +10,6 @@ namespace capflow::cli {
 
 // The parsed document, or the whole message: "PATH: cannot read it: why" or
 // "PATH:LINE:COL: not valid JSON: why".
-Result<nlohmann::json> read_json_file(const std::string& path);
+Result<nlohmann::ordered_json> read_json_file(const std::string& path);
 
 }  // namespace capflow::cli

@@ -7,7 +7,7 @@
 namespace capflow {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::optional<Rational> leaf_number(const json& v) {
   if (v.is_number()) return exact_number(v.dump());

@@ -14,7 +14,7 @@ enum class OutputKind { scenario, waterfall, project, run, unknown };
 
 // scenario: "schema" is capflow/scenario/v1; run: meta.schema is capflow/result/v1;
 // waterfall: "allocations", "breakpoints" or "solve"; project: "years" and "holders".
-OutputKind output_kind(const nlohmann::json& doc);
+OutputKind output_kind(const nlohmann::ordered_json& doc);
 const char* output_kind_name(OutputKind kind);
 
 // Every leaf of either document, paired by JSON pointer (objects by key, arrays by
@@ -22,6 +22,7 @@ const char* output_kind_name(OutputKind kind);
 // as exact numbers; other values as their JSON text. Leaves under /meta and /scenario
 // (file names, version, threads, timing) are informational; /accumulators (the exact
 // internals of a shard) is skipped.
-std::vector<Comparison> diff_outputs(const nlohmann::json& a, const nlohmann::json& b);
+std::vector<Comparison> diff_outputs(const nlohmann::ordered_json& a,
+                                     const nlohmann::ordered_json& b);
 
 }  // namespace capflow

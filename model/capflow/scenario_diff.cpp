@@ -106,6 +106,16 @@ Comparison exact_opt(std::string pointer, Unit unit, const std::optional<Rationa
   return c;
 }
 
+// A holder's amount where the other scenario has no such holder: shown as absent there.
+Comparison one_sided(std::string pointer, const Rational& v, bool in_a) {
+  Comparison c;
+  c.pointer = std::move(pointer);
+  c.unit = Unit::money;
+  (in_a ? c.a : c.b) = to_double(v);
+  (in_a ? c.a_exact : c.b_exact) = v;
+  return c;
+}
+
 Comparison text(std::string pointer, std::string a, std::string b) {
   Comparison c;
   c.pointer = std::move(pointer);
@@ -143,8 +153,11 @@ std::vector<Comparison> compare_waterfalls(const Scenario& a, const Scenario& b,
     for (std::size_t ha = 0; ha < a.waterfall.holders.size(); ++ha) {
       const std::string& id = a.waterfall.holders[ha].id;
       const auto hb = b.waterfall.find(id);
-      out.push_back(exact_opt(base + pointer_token(id) + "/received", Unit::money, ra[ha],
-                              hb ? std::optional<Rational>(rb[*hb]) : std::nullopt));
+      if (hb) {
+        out.push_back(exact(base + pointer_token(id) + "/received", Unit::money, ra[ha], rb[*hb]));
+      } else {
+        out.push_back(one_sided(base + pointer_token(id) + "/received", ra[ha], true));
+      }
     }
     for (std::size_t hb = 0; hb < b.waterfall.holders.size(); ++hb) {
       const std::string& id = b.waterfall.holders[hb].id;

@@ -7,7 +7,7 @@
 namespace capflow {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
@@ -248,7 +248,7 @@ RenderOutcome render_template(const std::string& text, const std::string& file,
           "source name (run:/holders/...)");
       continue;
     }
-    const nlohmann::json* doc = nullptr;
+    const nlohmann::ordered_json* doc = nullptr;
     if (source.empty()) {
       doc = sources.unnamed;
       if (doc == nullptr) {

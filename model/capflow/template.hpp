@@ -17,18 +17,18 @@
 namespace capflow {
 
 struct TemplateSources {
-  const nlohmann::json* unnamed = nullptr;  // the default source, if any
-  std::map<std::string, const nlohmann::json*> named;
+  const nlohmann::ordered_json* unnamed = nullptr;  // the default source, if any
+  std::map<std::string, const nlohmann::ordered_json*> named;
 };
 
 // Formats one value with a filter ("" = raw). Returns the text or what is wrong
 // ("unknown filter ..." / "is a string, not a number" ...).
-Result<std::string> apply_filter(const nlohmann::json& value, const std::string& filter);
+Result<std::string> apply_filter(const nlohmann::ordered_json& value, const std::string& filter);
 
 // Resolves a pointer (with [key=value] tokens) in doc; the error names the first token
 // that does not resolve and what was there instead.
-Result<const nlohmann::json*> resolve_pointer(const nlohmann::json& doc,
-                                              const std::string& pointer);
+Result<const nlohmann::ordered_json*> resolve_pointer(const nlohmann::ordered_json& doc,
+                                                      const std::string& pointer);
 
 struct RenderOutcome {
   std::string text;         // meaningful only if diagnostics is empty

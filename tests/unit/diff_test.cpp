@@ -149,7 +149,7 @@ TEST_CASE("paired run: common random numbers make the paired SE smaller than the
 }
 
 TEST_CASE("diff outputs: kinds, numeric strings exact, missing keys, informational meta") {
-  using json = nlohmann::json;
+  using json = nlohmann::ordered_json;
   const json a = json::parse(R"({"scenario": {"file": "a.json"}, "allocations": [
       {"profit": "10.00", "holders": {"x": {"received": "4.00", "capped": false}}}]})");
   const json b = json::parse(R"({"scenario": {"file": "b.json"}, "allocations": [

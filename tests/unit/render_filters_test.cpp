@@ -9,7 +9,7 @@
 #include "capflow/value_format.hpp"
 
 using capflow::Rational;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -141,7 +141,7 @@ TEST_CASE("templates: placeholders, sources, escapes, and located errors") {
   CHECK(capflow::to_string(bad.diagnostics[0]) ==
         "t.md:2:3: {{ /holders/msft | money }}: no \"msft\" in /holders (its keys: microsoft)");
   CHECK(capflow::to_string(bad.diagnostics[1]) ==
-        "t.md:2:34: {{ x:/a }}: unknown source \"x\"; --results name=FILE gave: wf");
+        "t.md:2:35: {{ x:/a }}: unknown source \"x\"; --results name=FILE gave: wf");
   CHECK(capflow::to_string(bad.diagnostics[2]) ==
         "t.md:3:1: unterminated placeholder: \"{{\" without a closing \"}}\"");
 }
