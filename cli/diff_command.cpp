@@ -72,8 +72,9 @@ struct Report {
 
 // ---- selection ------------------------------------------------------------------------
 
-// --metric: a JSON pointer prefix ("/holders/microsoft") or else a regular expression
-// searched in the pointer ("p_cap|pv/mean").
+// --metric: a JSON pointer prefix ("/holders/microsoft": whole segments) or, when it has
+// regular-expression syntax or does not start with '/', a regular expression searched in
+// the pointer ("p_cap|pv/mean").
 struct Selector {
   std::vector<std::string> prefixes;
   std::vector<std::regex> patterns;
@@ -313,7 +314,9 @@ std::string render_text(const Report& r, Format format) {
       // How many times more paths two independent runs would need for the same error.
       const double p = *c.se_paired, u = *c.se_unpaired();
       char buf[32];
-      if (p > 0) {
+      if (p > 0 && (u / p) * (u / p) >= 1e4) {
+        std::snprintf(buf, sizeof buf, ">10000x");
+      } else if (p > 0) {
         std::snprintf(buf, sizeof buf, "%.0fx", (u / p) * (u / p));
       } else {
         std::snprintf(buf, sizeof buf, "%s", u > 0 ? "exact" : "");
@@ -411,7 +414,8 @@ int run(const Options& o) {
   }
   Selector selector;
   for (const auto& m : o.metrics) {
-    if (m.starts_with("/")) {
+    // A plain pointer is a prefix; anything with regex syntax is a regular expression.
+    if (m.starts_with("/") && m.find_first_of("|()[]{}*+?^$\\") == std::string::npos) {
       selector.prefixes.push_back(m);
       continue;
     }
