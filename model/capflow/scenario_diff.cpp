@@ -39,6 +39,24 @@ struct Walker {
       ++out.descriptive;
       return;
     }
+    // A value on one side only: list its leaves, so that every change has the pointer of
+    // one value (a whole "conversion" section reads as its date, its valuation, ...).
+    const JsonNode* only = a == nullptr ? b : b == nullptr ? a : nullptr;
+    if (only != nullptr && only->is_object() && !only->members.empty()) {
+      for (const auto& [k, v] : only->members) {
+        const JsonNode* x = a == nullptr ? nullptr : &v;
+        record(ptr + "/" + pointer_token(k), descriptive_key(k), x, x == nullptr ? &v : nullptr);
+      }
+      return;
+    }
+    if (only != nullptr && only->is_array() && !only->items.empty()) {
+      for (std::size_t i = 0; i < only->items.size(); ++i) {
+        const JsonNode* v = &only->items[i];
+        record(ptr + "/" + std::to_string(i), false, a == nullptr ? nullptr : v,
+               a == nullptr ? v : nullptr);
+      }
+      return;
+    }
     InputChange c{ptr, std::nullopt, std::nullopt};
     if (a != nullptr) c.a = dump(*a);
     if (b != nullptr) c.b = dump(*b);

@@ -14,6 +14,7 @@
 namespace capflow {
 
 // One input that differs: compact JSON of each side, nullopt where the value is absent.
+// A section present on one side only is listed leaf by leaf.
 struct InputChange {
   std::string pointer;
   std::optional<std::string> a, b;
