@@ -16,5 +16,7 @@ Command setup_validate(CLI::App& parent);
 Command setup_project(CLI::App& parent);
 Command setup_run(CLI::App& parent);
 Command setup_merge(CLI::App& parent);
+Command setup_diff(CLI::App& parent);
+Command setup_render(CLI::App& parent);
 
 }  // namespace capflow::cli

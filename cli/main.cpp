@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
       "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
   std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_run(app),
                                 setup_merge(app), setup_validate(app)};
+  commands.push_back(setup_diff(app));
+  commands.push_back(setup_render(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

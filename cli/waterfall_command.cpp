@@ -1,13 +1,17 @@
-// capflow waterfall FILE --profit AMOUNT... | --breakpoints
-// Exact allocation of cumulative profit among the holders, to the cent.
+// capflow waterfall FILE --profit AMOUNT... | --breakpoints | --solve HOLDER=AMOUNT...
+// Exact allocation of cumulative profit among the holders, to the cent, and its inverse.
 
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string_view>
 
 #include "capflow/breakpoints.hpp"
+#include "capflow/json_reader.hpp"
 #include "capflow/rounding.hpp"
 #include "capflow/scenario.hpp"
+#include "capflow/solve.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -22,8 +26,18 @@ struct Options {
   std::string file;
   std::vector<std::string> profits;
   bool breakpoints = false;
+  std::vector<std::string> solves;
   std::vector<std::string> sets;
   OutputOptions output;
+};
+
+// One --solve HOLDER=AMOUNT and its answer.
+struct Solved {
+  HolderIndex holder = 0;
+  Money amount;
+  SolveResult result;
+  Money ceiling_profit;  // where the holder reaches its ceiling (when there is one)
+  std::optional<std::size_t> last_tier;
 };
 
 struct Allocation {
@@ -57,8 +71,90 @@ std::string percent_text(const Rational& share) {
   return format_percent(share, 4);
 }
 
+// The profit rounded up to the cent: at that many cents the holder has received at least
+// the amount, one cent less and it has not.
+Integer ceil_cents(const Money& m) {
+  const Rational c = m * 100;
+  Integer q = numerator(c) / denominator(c);
+  if (Rational(q) < c) ++q;
+  return q;
+}
+
+// Exact text of a rational: a decimal when it terminates, else "numerator/denominator".
+std::string exact_text(const Rational& v) {
+  Integer d = denominator(v);
+  int places = 0;
+  while (d % 10 == 0) d /= 10, ++places;
+  while (d % 2 == 0) d /= 2, ++places;
+  while (d % 5 == 0) d /= 5, ++places;
+  if (d == 1) return format_decimal(v, places);
+  return numerator(v).str() + "/" + denominator(v).str();
+}
+
+// Why the amount is never reached, in words.
+std::string never_text(const WaterfallSpec& spec, const Solved& x) {
+  const Holder& h = spec.holders[x.holder];
+  const Money& ceiling = *x.result.ceiling;
+  std::string why = h.id + " never receives " + format_money_short(x.amount) + ": ";
+  if (h.cap && ceiling == *h.cap) {
+    why += "it is capped at " + format_money_short(*h.cap) + " ($" +
+           format_cents_grouped(round_to_cents(*h.cap)) + ")";
+  } else {
+    why += "it receives at most " + format_money_short(ceiling) + " ($" +
+           format_cents_grouped(round_to_cents(ceiling)) + "; no later tier gives it a share)";
+  }
+  if (ceiling > 0) {
+    why += ", reached at a total profit of $" + format_cents_grouped(ceil_cents(x.ceiling_profit));
+  }
+  return why;
+}
+
+ojson solve_json(const WaterfallSpec& spec, const Solved& x) {
+  const Holder& h = spec.holders[x.holder];
+  ojson j;
+  j["holder"] = h.id;
+  j["amount"] = format_cents(round_to_cents(x.amount));
+  j["reached"] = x.result.profit.has_value();
+  if (x.result.profit) {
+    j["profit"] = format_cents(ceil_cents(*x.result.profit));
+    j["profit_exact"] = exact_text(*x.result.profit);
+    j["last_tier"] = tier_json(spec, x.last_tier);
+  } else {
+    j["profit"] = nullptr;
+    j["ceiling"] = format_cents(round_to_cents(*x.result.ceiling));
+    j["ceiling_profit"] = format_cents(ceil_cents(x.ceiling_profit));
+    j["message"] = never_text(spec, x);
+  }
+  j["cap"] = h.cap ? ojson(format_cents(round_to_cents(*h.cap))) : ojson(nullptr);
+  return j;
+}
+
+TextTable solve_table(const WaterfallSpec& spec, const std::vector<Solved>& solved) {
+  TextTable t;
+  t.add_column("holder");
+  t.add_column("amount", TextTable::Align::right);
+  t.add_column("total profit", TextTable::Align::right);
+  t.add_column("exact");
+  t.add_column("last dollar in tier");
+  for (const auto& x : solved) {
+    const Holder& h = spec.holders[x.holder];
+    if (x.result.profit) {
+      t.add_row({h.name, format_money_short(x.amount),
+                 format_cents_grouped(ceil_cents(*x.result.profit)), exact_text(*x.result.profit),
+                 tier_label(spec, x.last_tier)});
+    } else {
+      t.add_row({h.name, format_money_short(x.amount), "never", "",
+                 h.cap && *x.result.ceiling == *h.cap
+                     ? "capped at " + format_money_short(*h.cap)
+                     : "at most " + format_money_short(*x.result.ceiling)});
+    }
+  }
+  return t;
+}
+
 std::string render_json(const Scenario& s, const std::vector<Allocation>& allocations,
-                        const std::optional<BreakpointTable>& bps) {
+                        const std::optional<BreakpointTable>& bps,
+                        const std::vector<Solved>& solved) {
   const WaterfallSpec& spec = s.waterfall;
   ojson out;
   out["scenario"] = {{"file", s.file}, {"title", s.title}};
@@ -104,6 +200,11 @@ std::string render_json(const Scenario& s, const std::vector<Allocation>& alloca
                       {"holders", holders}});
     }
     out["breakpoints"] = list;
+  }
+  if (!solved.empty()) {
+    ojson list = ojson::array();
+    for (const auto& x : solved) list.push_back(solve_json(spec, x));
+    out["solve"] = list;
   }
   return out.dump(2) + "\n";
 }
@@ -151,7 +252,8 @@ TextTable breakpoint_table(const WaterfallSpec& spec, const BreakpointTable& bps
 }
 
 std::string render_text(const Scenario& s, const std::vector<Allocation>& allocations,
-                        const std::optional<BreakpointTable>& bps, bool markdown) {
+                        const std::optional<BreakpointTable>& bps,
+                        const std::vector<Solved>& solved, bool markdown) {
   const WaterfallSpec& spec = s.waterfall;
   std::string out;
   std::string title = s.title.empty() ? s.file : s.title;
@@ -171,13 +273,39 @@ std::string render_text(const Scenario& s, const std::vector<Allocation>& alloca
     TextTable t = breakpoint_table(spec, *bps);
     out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
   }
+  if (!solved.empty()) {
+    std::string head =
+        "Solve: the smallest total profit at which each holder has received the amount (in cents, "
+        "rounded up)";
+    TextTable t = solve_table(spec, solved);
+    out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    for (const auto& x : solved) {
+      if (!x.result.profit) out += (markdown ? "\n" : "  ") + never_text(spec, x) + "\n";
+    }
+  }
   return out;
 }
 
 std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocations,
-                       const std::optional<BreakpointTable>& bps) {
+                       const std::optional<BreakpointTable>& bps,
+                       const std::vector<Solved>& solved) {
   const WaterfallSpec& spec = s.waterfall;
   TextTable t;
+  if (!solved.empty()) {
+    for (const char* c :
+         {"holder", "amount", "reached", "profit", "profit_exact", "ceiling", "cap"})
+      t.add_column(c);
+    for (const auto& x : solved) {
+      const Holder& h = spec.holders[x.holder];
+      const auto& r = x.result;
+      t.add_row({h.id, format_cents(round_to_cents(x.amount)), r.profit ? "true" : "false",
+                 r.profit ? format_cents(ceil_cents(*r.profit)) : "",
+                 r.profit ? exact_text(*r.profit) : "",
+                 r.ceiling ? format_cents(round_to_cents(*r.ceiling)) : "",
+                 h.cap ? format_cents(round_to_cents(*h.cap)) : ""});
+    }
+    return t.csv();
+  }
   if (bps) {
     for (const char* c : {"profit", "tier", "holder", "received", "marginal_share"})
       t.add_column(c);
@@ -208,13 +336,15 @@ std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocat
 }
 
 int run(const Options& o) {
-  if (o.profits.empty() && !o.breakpoints) {
-    std::cerr << "capflow waterfall: give --profit AMOUNT (repeatable) or --breakpoints\n";
+  if (o.profits.empty() && !o.breakpoints && o.solves.empty()) {
+    std::cerr << "capflow waterfall: give --profit AMOUNT (repeatable), --breakpoints or --solve "
+                 "HOLDER=AMOUNT (repeatable)\n";
     return kExitBadInput;
   }
-  if (o.output.format == Format::csv && !o.profits.empty() && o.breakpoints) {
-    std::cerr
-        << "capflow waterfall: --format csv takes either --profit or --breakpoints, not both\n";
+  if (o.output.format == Format::csv &&
+      (!o.profits.empty()) + static_cast<int>(o.breakpoints) + (!o.solves.empty()) > 1) {
+    std::cerr << "capflow waterfall: --format csv takes one of --profit, --breakpoints and "
+                 "--solve, not several\n";
     return kExitBadInput;
   }
   std::vector<Money> profits;
@@ -232,8 +362,51 @@ int run(const Options& o) {
       profits.push_back(p.value());
     }
   }
+  // --solve: the amounts parse before the scenario loads, the holders after.
+  std::vector<std::pair<std::string, Money>> solve_requests;
+  for (const auto& text : o.solves) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "capflow waterfall: --solve \"" << text
+                << "\": expected HOLDER=AMOUNT, e.g. --solve nonprofit=1B\n";
+      bad = true;
+      continue;
+    }
+    auto amount = parse_money(text.substr(eq + 1));
+    if (!amount) {
+      std::cerr << "capflow waterfall: --solve " << text << ": " << amount.error() << "\n";
+      bad = true;
+    } else if (amount.value() < 0) {
+      std::cerr << "capflow waterfall: --solve " << text
+                << ": the amount must be >= 0 (receipts never decrease)\n";
+      bad = true;
+    } else {
+      solve_requests.emplace_back(text.substr(0, eq), amount.value());
+    }
+  }
   auto scenario = load_or_report(o.file, o.sets, std::cerr);
   if (bad || !scenario) return kExitBadInput;
+  std::vector<HolderIndex> solve_holders;
+  for (const auto& [id, amount] : solve_requests) {
+    if (auto h = scenario->waterfall.find(id)) {
+      solve_holders.push_back(*h);
+      continue;
+    }
+    std::vector<std::string_view> ids;
+    for (const auto& h : scenario->waterfall.holders) ids.push_back(h.id);
+    std::string best = closest_match(id, ids);
+    std::cerr << "capflow waterfall: --solve " << id << "=...: no holder \"" << id << "\" in "
+              << o.file;
+    if (!best.empty()) {
+      std::cerr << "; did you mean \"" << best << "\"?\n";
+    } else {
+      std::cerr << "; holders are:";
+      for (auto v : ids) std::cerr << " " << v;
+      std::cerr << "\n";
+    }
+    bad = true;
+  }
+  if (bad) return kExitBadInput;
 
   const auto terms = WaterfallTerms<Rational>::from(scenario->waterfall);
   std::vector<Allocation> allocations;
@@ -246,20 +419,40 @@ int run(const Options& o) {
   }
   std::optional<BreakpointTable> bps;
   if (o.breakpoints) bps = breakpoints(terms);
+  std::vector<Solved> solved;
+  if (!solve_requests.empty()) {
+    const BreakpointTable table = breakpoints(terms);
+    for (std::size_t i = 0; i < solve_requests.size(); ++i) {
+      Solved x{solve_holders[i], solve_requests[i].second, {}, 0, std::nullopt};
+      x.result = solve_profit(table, x.holder, x.amount);
+      if (!x.result.profit) {
+        x.ceiling_profit = *solve_profit(table, x.holder, *x.result.ceiling).profit;
+      }
+      Waterfall<Rational> w(terms);
+      w.distribute(x.result.profit ? *x.result.profit : x.ceiling_profit);
+      x.last_tier = w.last_tier();
+      // The inverse is read off the corners; the engine itself must agree exactly.
+      if (x.result.profit && w.received()[x.holder] != x.amount) {
+        throw std::logic_error("--solve: the engine gives " + w.received()[x.holder].str() +
+                               " at the solved profit, not " + x.amount.str());
+      }
+      solved.push_back(std::move(x));
+    }
+  }
 
   std::string text;
   switch (o.output.format) {
     case Format::json:
-      text = render_json(*scenario, allocations, bps);
+      text = render_json(*scenario, allocations, bps, solved);
       break;
     case Format::csv:
-      text = render_csv(*scenario, allocations, bps);
+      text = render_csv(*scenario, allocations, bps, solved);
       break;
     case Format::md:
-      text = render_text(*scenario, allocations, bps, true);
+      text = render_text(*scenario, allocations, bps, solved, true);
       break;
     case Format::table:
-      text = render_text(*scenario, allocations, bps, false);
+      text = render_text(*scenario, allocations, bps, solved, false);
       break;
   }
   if (auto err = emit(text, o.output.output_path)) {
@@ -279,7 +472,8 @@ Command setup_waterfall(CLI::App& parent) {
       "Examples:\n"
       "  capflow waterfall scenarios/openai-wsj-2023.json --profit 500B\n"
       "  capflow waterfall scenarios/openai-wsj-2023.json --profit 50B --profit 1T --format json\n"
-      "  capflow waterfall scenarios/openai-fortune-2023.json --breakpoints");
+      "  capflow waterfall scenarios/openai-fortune-2023.json --breakpoints\n"
+      "  capflow waterfall scenarios/openai-wsj-2023.json --solve nonprofit=1B");
   app->add_option("file", opts->file, "Scenario file (JSON)")->required();
   app->add_option("--profit", opts->profits,
                   "Cumulative profit to allocate, e.g. 500B, 17.3e9, 1,000,000 (repeatable)")
@@ -287,6 +481,11 @@ Command setup_waterfall(CLI::App& parent) {
       ->allow_extra_args(false);
   app->add_flag("--breakpoints", opts->breakpoints,
                 "List the profit levels where any holder's marginal share changes");
+  app->add_option("--solve", opts->solves,
+                  "The exact total profit at which HOLDER has received AMOUNT, e.g. "
+                  "nonprofit=1B (repeatable)")
+      ->type_name("HOLDER=AMOUNT")
+      ->allow_extra_args(false);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
   return {app, [opts] { return run(*opts); }};

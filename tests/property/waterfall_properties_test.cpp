@@ -20,6 +20,7 @@
 
 #include "capflow/breakpoints.hpp"
 #include "capflow/rounding.hpp"
+#include "capflow/solve.hpp"
 #include "capflow/waterfall.hpp"
 
 using capflow::CapOverflow;
@@ -585,6 +586,63 @@ TEST_CASE("property: with caps changing every year, nothing is taken back, caps 
         REQUIRE(std::abs(fast.received()[h] - want) <= 1e-9 * capflow::to_double(total));
       }
       require_same(w.received(), ref.received());
+    }
+  }
+}
+
+TEST_CASE("property: --solve inverts the allocation exactly (round trip through --profit)") {
+  for (long long k = 0; k < case_count(); ++k) {
+    const RandomCase c = make_case(base_seed() + static_cast<std::uint64_t>(k));
+    CAPTURE(c.seed);
+    INFO(c.text);
+    Rng rng(c.seed + 11);
+    const Terms terms = Terms::from(c.spec);
+    const auto table = capflow::breakpoints(terms);
+    const std::size_t n = c.spec.holders.size();
+    // Past the last corner every holder's share is fixed: a holder that gets nothing
+    // more there has its final receipts already.
+    const Rational past = table.points.empty() ? Rational(0) : table.points.back().profit;
+    const Rational far = past + c.scale;
+    for (int t = 0; t < 8; ++t) {
+      // A target some holder reaches: its receipts at a random profit (so flat stretches
+      // and corners are hit too), or now and then an amount beyond anything it receives.
+      const HolderIndex h = index_below(rng, n);
+      const Rational probe = random_profit(rng, c.scale);
+      Rational amount = capflow::allocate(terms, probe)[h];
+      const bool beyond = uniform(rng, 0, 4) == 0;
+      if (beyond) amount = capflow::allocate(terms, far)[h] + random_amount(rng, 50);
+      CAPTURE(h);
+      CAPTURE(amount);
+      const capflow::SolveResult r = capflow::solve_profit(table, h, amount);
+      if (beyond && c.spec.holders[h].cap) {
+        // Capped (or its share ends): never reached, and the ceiling is what it ends with.
+        REQUIRE_FALSE(r.profit.has_value());
+        REQUIRE(r.ceiling.has_value());
+        REQUIRE(*r.ceiling < amount);
+        REQUIRE(capflow::allocate(terms, past)[h] == *r.ceiling);
+        continue;
+      }
+      if (!r.profit) {
+        // Only a holder whose receipts stop growing can miss an amount.
+        REQUIRE(r.ceiling.has_value());
+        REQUIRE(*r.ceiling < amount);
+        REQUIRE(capflow::allocate(terms, past)[h] == *r.ceiling);
+        continue;
+      }
+      const Rational p = *r.profit;
+      CAPTURE(p);
+      REQUIRE(p >= 0);
+      // At the solved profit the holder has exactly the amount ...
+      REQUIRE(capflow::allocate(terms, p)[h] == amount);
+      // ... and it is the smallest such profit: any less and the holder has less.
+      if (amount > 0) {
+        REQUIRE(p > 0);
+        REQUIRE(capflow::allocate(terms, Rational(p * Rational(999999, 1000000)))[h] < amount);
+      } else {
+        REQUIRE(p == 0);
+      }
+      // Never later than the probe that produced the amount.
+      if (!beyond) REQUIRE(p <= probe);
     }
   }
 }

@@ -1,0 +1,341 @@
+// capflow diff A B
+// Two scenarios (their inputs, then their results on common random numbers, or exactly)
+// or two saved outputs (key by key). Exit 1 when anything differs beyond --tolerance.
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "capflow/paired_run.hpp"
+#include "capflow/result_diff.hpp"
+#include "capflow/scenario_diff.hpp"
+#include "commands.hpp"
+#include "diff_report.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "result_file.hpp"
+#include "scenario_input.hpp"
+
+namespace capflow::cli {
+namespace {
+
+struct Options {
+  std::string a, b;
+  std::vector<std::string> sets, sets_a, sets_b;
+  std::uint64_t paths = 10000;
+  std::uint64_t seed = 42;
+  unsigned threads = 0;
+  bool deterministic = false;
+  std::vector<std::string> profits;
+  std::vector<std::string> metrics;
+  std::string tolerance = "0";
+  bool all = false;
+  OutputOptions output;
+};
+
+// --paths: a whole number from 1 to 1e10, also written as "1e6" (as for capflow run).
+CLI::Validator path_count() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
+            v > 1e10) {
+          return "expected a whole number of paths from 1 to 1e10, e.g. 100000 or 1e6; found \"" +
+                 s + "\"";
+        }
+        s = std::to_string(static_cast<std::uint64_t>(v));
+        return {};
+      },
+      "PATHS");
+}
+
+// ---- selection ------------------------------------------------------------------------
+
+// --metric: a JSON pointer prefix ("/holders/microsoft": whole segments) or, when it has
+// regular-expression syntax or does not start with '/', a regular expression searched in
+// the pointer ("p_cap|pv/mean").
+struct Selector {
+  std::vector<std::string> prefixes;
+  std::vector<std::regex> patterns;
+  bool empty() const { return prefixes.empty() && patterns.empty(); }
+  bool matches(const std::string& pointer) const {
+    if (empty()) return true;
+    for (const auto& p : prefixes) {
+      if (pointer == p || (pointer.starts_with(p) && (p.back() == '/' || pointer[p.size()] == '/')))
+        return true;
+    }
+    for (const auto& r : patterns) {
+      if (std::regex_search(pointer, r)) return true;
+    }
+    return false;
+  }
+};
+
+// ---- the command ----------------------------------------------------------------------
+
+// What a file is, by content: a scenario, or the JSON output of a capflow command.
+struct Input {
+  OutputKind kind = OutputKind::unknown;
+  nlohmann::ordered_json doc;
+  bool parsed = false;
+  std::string error;  // why it could not be read as JSON, when !parsed
+};
+
+Input classify(const std::string& path) {
+  Input in;
+  auto r = read_json_file(path);
+  if (!r) {
+    // Not JSON (or not readable): if it is meant as a scenario, the scenario loader
+    // reports the problem with line and column.
+    in.kind = OutputKind::scenario;
+    in.error = r.error();
+    return in;
+  }
+  in.doc = std::move(r).value();
+  in.parsed = true;
+  in.kind = output_kind(in.doc);
+  // A scenario with a wrong or missing schema still goes to the loader, which says so.
+  if (in.kind == OutputKind::unknown && in.doc.is_object() &&
+      (in.doc.contains("holders") || in.doc.contains("waterfall") || in.doc.contains("schema")) &&
+      !in.doc.contains("allocations")) {
+    in.kind = OutputKind::scenario;
+  }
+  return in;
+}
+
+int run(const Options& o) {
+  const char* me = "capflow diff: ";
+  auto tolerance = Tolerance::parse(o.tolerance);
+  if (!tolerance) {
+    std::cerr << me << "--tolerance \"" << o.tolerance << "\": " << tolerance.error() << "\n";
+    return kExitBadInput;
+  }
+  Selector selector;
+  for (const auto& m : o.metrics) {
+    // A plain pointer is a prefix; anything with regex syntax is a regular expression.
+    if (m.starts_with("/") && m.find_first_of("|()[]{}*+?^$\\") == std::string::npos) {
+      selector.prefixes.push_back(m);
+      continue;
+    }
+    try {
+      selector.patterns.emplace_back(m, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      std::cerr << me << "--metric \"" << m << "\": not a JSON pointer (those start with '/') nor "
+                << "a valid regular expression: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::vector<Money> profits;
+  for (const auto& p : o.profits) {
+    auto v = parse_money(p);
+    if (!v || v.value() < 0) {
+      std::cerr << me << "--profit \"" << p << "\": " << (v ? "profit must be >= 0" : v.error())
+                << "\n";
+      return kExitBadInput;
+    }
+    profits.push_back(v.value());
+  }
+
+  const Input ia = classify(o.a), ib = classify(o.b);
+  for (const auto& [in, path] : {std::pair{&ia, &o.a}, std::pair{&ib, &o.b}}) {
+    if (in->kind == OutputKind::unknown) {
+      std::cerr << *path << ": not a capflow scenario nor the JSON output of a capflow command "
+                << "(a scenario has \"schema\": \"capflow/scenario/v1\"; outputs come from "
+                   "`capflow waterfall|project|run ... --format json`)\n";
+      return kExitBadInput;
+    }
+  }
+  for (const auto& [in, other] : {std::pair{&ia, &ib}, std::pair{&ib, &ia}}) {
+    if (!in->parsed && other->parsed && other->kind != OutputKind::scenario) {
+      std::cerr << in->error << "\n";
+      return kExitBadInput;
+    }
+  }
+  const bool scen_a = ia.kind == OutputKind::scenario, scen_b = ib.kind == OutputKind::scenario;
+  if (scen_a != scen_b || (!scen_a && ia.kind != ib.kind)) {
+    std::cerr << me << o.a << " is " << output_kind_name(ia.kind) << " but " << o.b << " is "
+              << output_kind_name(ib.kind)
+              << ": diff compares two scenarios, or two outputs of the same command\n";
+    return kExitBadInput;
+  }
+
+  DiffReport report;
+  report.file_a = o.a;
+  report.file_b = o.b;
+  report.kind_a = scen_a ? "scenario" : output_kind_name(ia.kind);
+  report.kind_b = scen_b ? "scenario" : output_kind_name(ib.kind);
+  report.tolerance = o.tolerance;
+  report.all = o.all;
+
+  if (!scen_a) {
+    if (!o.sets.empty() || !o.sets_a.empty() || !o.sets_b.empty() || o.deterministic ||
+        !profits.empty()) {
+      std::cerr << me
+                << "--set, --set-a, --set-b, --deterministic and --profit apply to "
+                   "scenarios; "
+                << o.a << " and " << o.b << " are saved outputs\n";
+      return kExitBadInput;
+    }
+    report.mode = DiffMode::outputs;
+    report.kind_a = report.kind_b = output_kind_name(ia.kind);
+    report.results = diff_outputs(ia.doc, ib.doc);
+    report.note =
+        "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
+        "(file names, version, threads, timing) are informational and never count.";
+  } else {
+    auto with = [](std::vector<std::string> v, const std::vector<std::string>& more) {
+      v.insert(v.end(), more.begin(), more.end());
+      return v;
+    };
+    auto sa = load_or_report(o.a, with(o.sets, o.sets_a), std::cerr);
+    auto sb = load_or_report(o.b, with(o.sets, o.sets_b), std::cerr);
+    if (!sa || !sb) return kExitBadInput;
+    report.inputs_compared = true;
+    report.inputs = diff_inputs(sa->document, sb->document);
+    const bool proj = sa->projection && sb->projection;
+    const bool unc = sa->uncertainty && sb->uncertainty;
+    if (o.deterministic && !proj) {
+      std::cerr << me << "--deterministic compares `capflow project` results, but "
+                << (sa->projection ? o.b : o.a)
+                << " has no \"projection\" section; without --deterministic diff compares the "
+                   "waterfalls exactly\n";
+      return kExitBadInput;
+    }
+    if (!profits.empty() && proj && (o.deterministic || unc)) {
+      std::cerr << me
+                << "--profit adds waterfall profits to compare, which diff does only when "
+                   "a scenario has no projection; use `capflow diff` on two `capflow waterfall "
+                   "--profit ... --format json` outputs instead\n";
+      return kExitBadInput;
+    }
+    if (proj && unc && !o.deterministic) {
+      report.mode = DiffMode::monte_carlo;
+      std::unique_ptr<MonteCarlo> ma, mb;
+      try {
+        ma = std::make_unique<MonteCarlo>(*sa);
+      } catch (const MonteCarloInputError& e) {
+        std::cerr << o.a << ": " << e.what() << "\n";
+        return kExitBadInput;
+      }
+      try {
+        mb = std::make_unique<MonteCarlo>(*sb);
+      } catch (const MonteCarloInputError& e) {
+        std::cerr << o.b << ": " << e.what() << "\n";
+        return kExitBadInput;
+      }
+      const unsigned threads =
+          o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+      report.paths = o.paths;
+      report.seed = o.seed;
+      report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
+      report.note =
+          "IRR is not compared path by path (it needs each path's yearly cash flows); "
+          "compare two `capflow run --format json` outputs for its distribution.";
+    } else if (proj) {
+      report.mode = DiffMode::projection;
+      if (!o.deterministic) {
+        report.note = std::string(sa->uncertainty ? o.b : o.a) +
+                      " has no \"uncertainty\" section, so there is nothing random to run: the "
+                      "deterministic base cases are compared exactly.";
+      }
+      report.results = compare_projections(*sa, *sb);
+    } else {
+      report.mode = DiffMode::waterfall;
+      report.results = compare_waterfalls(*sa, *sb, profits);
+      report.note =
+          std::string(sa->projection ? o.b : o.a) +
+          " has no \"projection\" section: a waterfall alone has nothing random, so there are no "
+          "error bars to give; the allocations are exact. Profits compared: every breakpoint of "
+          "either scenario" +
+          (profits.empty() ? "" : " and each --profit") +
+          ". For payout distributions, diff two scenarios that extend these with a projection "
+          "and uncertainty (e.g. scenarios/openai-2024-round.json).";
+    }
+  }
+
+  if (!selector.empty()) {
+    std::vector<Comparison> kept;
+    for (auto& c : report.results) {
+      if (selector.matches(c.pointer)) kept.push_back(std::move(c));
+    }
+    if (kept.empty()) {
+      std::cerr << me << "--metric";
+      for (const auto& m : o.metrics) std::cerr << " \"" << m << "\"";
+      std::cerr << " matches none of the " << report.results.size() << " compared values";
+      if (!report.results.empty()) {
+        std::cerr << "; they look like " << report.results.front().pointer;
+        if (report.results.size() > 1) std::cerr << ", " << report.results.back().pointer;
+      }
+      std::cerr << " (--format json lists them all)\n";
+      return kExitBadInput;
+    }
+    report.results = std::move(kept);
+  }
+  for (const auto& c : report.results) {
+    report.beyond.push_back(!c.informational && differs(c, tolerance.value()));
+  }
+  const std::string text = render_diff(report, o.output.format);
+  if (auto err = emit(text, o.output.output_path)) {
+    std::cerr << me << *err << "\n";
+    return kExitBadInput;
+  }
+  // Input changes count as differences unless the comparison is narrowed by --metric.
+  const bool inputs_differ = selector.empty() && !report.inputs.changes.empty();
+  return beyond_count(report) > 0 || inputs_differ ? kExitDifferences : kExitOk;
+}
+
+}  // namespace
+
+Command setup_diff(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "diff",
+      "Compare two scenarios (inputs, then results on common random numbers, or exactly) or two\n"
+      "saved JSON outputs of capflow (key by key). Exit 1 if anything differs beyond --tolerance.\n"
+      "Examples:\n"
+      "  capflow diff scenarios/openai-2024-round.json scenarios/openai-deadline-missed.json\n"
+      "  capflow diff scenarios/openai-wsj-2023.json scenarios/openai-fortune-2023.json\n"
+      "  capflow diff S.json S.json --set-b holders.microsoft.cap=120B --metric microsoft\n"
+      "  capflow diff saved.json new.json --tolerance 0.5%");
+  app->add_option("a", opts->a, "Scenario or saved output A (the reference)")->required();
+  app->add_option("b", opts->b, "Scenario or saved output B")->required();
+  add_set_option(*app, opts->sets);
+  app->add_option("--set-a", opts->sets_a, "Like --set, on A only")
+      ->type_name("PATH=VALUE")
+      ->allow_extra_args(false);
+  app->add_option("--set-b", opts->sets_b, "Like --set, on B only")
+      ->type_name("PATH=VALUE")
+      ->allow_extra_args(false);
+  app->add_option("--paths", opts->paths, "Monte Carlo paths per scenario (default 10000)")
+      ->transform(path_count());
+  app->add_option("--seed", opts->seed, "Seed shared by both runs (default 42)");
+  app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app->add_flag("--deterministic", opts->deterministic,
+                "Compare the exact base cases (capflow project) instead of Monte Carlo");
+  app->add_option("--profit", opts->profits,
+                  "Waterfall-only scenarios: also compare the allocations at this profit "
+                  "(repeatable)")
+      ->type_name("AMOUNT")
+      ->allow_extra_args(false);
+  app->add_option("--metric", opts->metrics,
+                  "Only these values: a JSON pointer prefix (/holders/microsoft) or a regular "
+                  "expression (p_cap|pv) (repeatable)")
+      ->type_name("SEL")
+      ->allow_extra_args(false);
+  app->add_option("--tolerance", opts->tolerance,
+                  "Differences up to ABS (e.g. 0.01, 5M) or REL% of the larger value (e.g. 1%) "
+                  "do not count (default 0)")
+      ->type_name("ABS|REL%");
+  app->add_flag("--all", opts->all, "Table and md: list equal values too (exact comparisons)");
+  add_output_options(*app, opts->output);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli
