@@ -16,5 +16,8 @@ Command setup_validate(CLI::App& parent);
 Command setup_project(CLI::App& parent);
 Command setup_run(CLI::App& parent);
 Command setup_merge(CLI::App& parent);
+Command setup_sweep(CLI::App& parent);
+Command setup_tornado(CLI::App& parent);
+Command setup_report(CLI::App& parent);
 
 }  // namespace capflow::cli

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
       "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
   std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_run(app),
                                 setup_merge(app), setup_validate(app)};
+  commands.push_back(setup_sweep(app));
+  commands.push_back(setup_tornado(app));
+  commands.push_back(setup_report(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

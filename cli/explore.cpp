@@ -1,0 +1,348 @@
+#include "explore.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <ostream>
+
+#include "capflow/monte_carlo.hpp"
+#include "capflow/projection.hpp"
+#include "capflow/rounding.hpp"
+#include "run_result.hpp"
+#include "scenario_input.hpp"
+
+namespace capflow::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+Result<Rational> parse_bound(const std::string& text) {
+  if (!text.empty() && text.back() == '%') return parse_share(text);
+  return parse_money(text);
+}
+
+// RFC 6901 tokens of a JSON pointer, or the parts of a dotted path (as --set reads them).
+std::vector<std::string> path_tokens(const std::string& path) {
+  std::vector<std::string> tokens;
+  std::string token;
+  if (path.starts_with("/")) {
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+      if (i == path.size() || path[i] == '/') {
+        tokens.push_back(token);
+        token.clear();
+      } else if (path[i] == '~' && i + 1 < path.size() &&
+                 (path[i + 1] == '0' || path[i + 1] == '1')) {
+        token += path[i + 1] == '0' ? '~' : '/';
+        ++i;
+      } else {
+        token += path[i];
+      }
+    }
+    return tokens;
+  }
+  for (char c : path) {
+    if (c == '.') {
+      tokens.push_back(token);
+      token.clear();
+    } else {
+      token += c;
+    }
+  }
+  tokens.push_back(token);
+  return tokens;
+}
+
+std::string cents(const Money& m) { return format_cents(round_to_cents(m)); }
+
+// The exact base case's per-holder and company totals, under the keys `capflow project
+// --format json` uses, so a metric names the same value in both.
+ojson projection_metrics(const Scenario& s) {
+  const auto terms = ProjectionTerms<Rational>::from(*s.projection, s.waterfall);
+  const auto r = project(terms, terms.base_inputs(*s.projection, s.waterfall));
+  const auto& sum = r.summary;
+  ojson out;
+  ojson hs = ojson::object();
+  for (std::size_t h = 0; h < s.waterfall.holders.size(); ++h) {
+    const Money total = sum.total_received[h] + sum.total_other[h];
+    hs[s.waterfall.holders[h].id] = {
+        {"invested", cents(sum.invested_total[h])},
+        {"received", cents(sum.total_received[h])},
+        {"terminal_claim", cents(sum.terminal_claim[h])},
+        {"other", cents(sum.total_other[h])},
+        {"total", cents(total)},
+        {"pv", cents(sum.pv[h])},
+        {"moic", sum.invested_total[h] > 0
+                     ? ojson(format_decimal(total / sum.invested_total[h], 6))
+                     : ojson(nullptr)},
+        {"cap_year", sum.cap_year_index[h] >= 0
+                         ? ojson(s.projection->first_year + sum.cap_year_index[h])
+                         : ojson(nullptr)}};
+  }
+  out["holders"] = hs;
+  out["company"] = {
+      {"first_profit_year", sum.first_profit_index >= 0
+                                ? ojson(s.projection->first_year + sum.first_profit_index)
+                                : ojson(nullptr)},
+      {"worst_cumulative_result", cents(sum.worst_cumulative_result)},
+      {"peak_funding_need", cents(sum.peak_funding_need)},
+      {"total_funding_need", cents(sum.total_funding_need)},
+      {"deadline_missed", sum.deadline_missed},
+      {"refund_owed", cents(sum.refund_owed)}};
+  return out;
+}
+
+// Looks up a metric; on failure explains what the result has at the deepest level found.
+std::optional<ojson> lookup(const ojson& result, const std::string& metric, std::string& why) {
+  if (!metric.starts_with("/")) {
+    why = "a metric is a JSON pointer into the result, e.g. /holders/microsoft/nominal/mean";
+    return std::nullopt;
+  }
+  const ojson* node = &result;
+  std::string here;
+  for (const auto& t : path_tokens(metric)) {
+    if (node->is_object() && node->contains(t)) {
+      node = &node->at(t);
+      here += "/" + t;
+      continue;
+    }
+    std::string keys;
+    if (node->is_object()) {
+      std::size_t shown = 0;
+      for (const auto& [k, v] : node->items()) {
+        if (shown++ == 12) {
+          keys += ", ...";
+          break;
+        }
+        keys += (keys.empty() ? "" : ", ") + k;
+      }
+    }
+    why = "no \"" + t + "\" in the result" + (here.empty() ? "" : " under " + here) +
+          (keys.empty() ? "" : "; it has " + keys);
+    return std::nullopt;
+  }
+  if (node->is_object() || node->is_array()) {
+    why = "names a group of values, not one number; pick one of its keys";
+    return std::nullopt;
+  }
+  return *node;
+}
+
+}  // namespace
+
+std::string Vary::value_text(int k) const {
+  const Rational v = steps < 2 ? lo : lo + (hi - lo) * k / (steps - 1);
+  return format_decimal(v, 12);
+}
+
+std::optional<std::string> parse_vary(const std::string& text, bool with_steps, Vary& out) {
+  const std::string form = with_steps ? "PATH=LO:HI:STEPS" : "PATH=LO:HI";
+  const auto eq = text.rfind('=');
+  if (eq == std::string::npos || eq == 0) return "expected " + form + ", found \"" + text + "\"";
+  out.path = text.substr(0, eq);
+  std::vector<std::string> parts;
+  std::string rest = text.substr(eq + 1);
+  for (std::size_t start = 0;;) {
+    const auto colon = rest.find(':', start);
+    parts.push_back(rest.substr(start, colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (parts.size() != (with_steps ? 3u : 2u)) {
+    return "expected " + form + " (e.g. /holders/microsoft/cap=46B:138B" +
+           (with_steps ? ":5" : "") + "), found \"" + text + "\"";
+  }
+  out.lo_text = parts[0];
+  out.hi_text = parts[1];
+  auto lo = parse_bound(parts[0]);
+  if (!lo) return "LO \"" + parts[0] + "\": " + lo.error();
+  auto hi = parse_bound(parts[1]);
+  if (!hi) return "HI \"" + parts[1] + "\": " + hi.error();
+  out.lo = lo.value();
+  out.hi = hi.value();
+  if (out.lo > out.hi) {
+    return "LO " + parts[0] + " is above HI " + parts[1] + "; write the smaller value first";
+  }
+  if (with_steps) {
+    const std::string& s = parts[2];
+    const bool digits = !s.empty() && s.size() < 6 &&
+                        s.find_first_not_of("0123456789") == std::string::npos;
+    const int n = digits ? std::stoi(s) : 0;
+    if (n < 2 || n > 1000) {
+      return "STEPS \"" + s + "\": expected a whole number of grid points from 2 to 1000 (LO and "
+             "HI are both points)";
+    }
+    out.steps = n;
+  } else {
+    out.steps = 2;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path) {
+  if (!path.starts_with("/") && path.find('/') != std::string::npos) {
+    return "\"" + path + "\" is neither a JSON pointer (those start with '/') nor a dotted path";
+  }
+  const JsonNode* node = &document;
+  std::string here;
+  for (const auto& t : path_tokens(path)) {
+    const JsonNode* next = nullptr;
+    if (node->is_object()) {
+      next = node->find(t);
+    } else if (node->is_array()) {
+      const bool numeric =
+          !t.empty() && t.size() < 10 && t.find_first_not_of("0123456789") == std::string::npos;
+      if (numeric && std::stoul(t) < node->items.size()) next = &node->items[std::stoul(t)];
+    }
+    if (next == nullptr) {
+      return "no value at " + here + "/" + t +
+             " in the resolved scenario (--vary changes a value the scenario has; use --set to "
+             "add one)";
+    }
+    node = next;
+    here += "/" + t;
+  }
+  if (node->is_number()) return std::nullopt;
+  if (node->is_string() && (parse_money(node->text) || parse_share(node->text))) {
+    return std::nullopt;
+  }
+  return "the value at " + path + " is " +
+         (node->is_string() ? "the text \"" + node->text + "\"" : std::string("an ") + kind_name(node->kind)) +
+         ", not a number";
+}
+
+std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
+                                    const std::vector<std::string>& extra,
+                                    const std::vector<std::string>& metrics,
+                                    const EvalSettings& settings, std::ostream& err) {
+  std::vector<std::string> all = sets;
+  all.insert(all.end(), extra.begin(), extra.end());
+  auto scenario = load_or_report(file, all, err);
+  if (!scenario) return std::nullopt;
+  if (!scenario->projection) {
+    err << file << ": no \"projection\" section: sweeps and tornados evaluate `run` or `project` "
+                   "metrics, which need the year-by-year model (see docs/scenario-format.md)\n";
+    return std::nullopt;
+  }
+  ojson result;
+  if (settings.deterministic) {
+    result = projection_metrics(*scenario);
+  } else {
+    std::unique_ptr<MonteCarlo> mc;
+    try {
+      mc = std::make_unique<MonteCarlo>(*scenario);
+    } catch (const MonteCarloInputError& e) {
+      err << file << ": " << e.what() << "\n";
+      return std::nullopt;
+    }
+    const RunStats stats =
+        mc->run(RunRequest{settings.seed, 0, settings.paths, settings.threads, nullptr});
+    RunMeta meta;
+    meta.scenario_file = file;
+    meta.scenario_sha256 = scenario->content_sha256;
+    meta.seed = settings.seed;
+    meta.paths = settings.paths;
+    meta.threads = settings.threads;
+    result = ojson::parse(render_run(*scenario, meta, stats, Format::json));
+  }
+  PointResult out;
+  out.scenario_sha256 = scenario->content_sha256;
+  for (const auto& m : metrics) {
+    std::string why;
+    auto v = lookup(result, m, why);
+    if (!v) {
+      err << "capflow: metric " << m << ": " << why << "\n";
+      return std::nullopt;
+    }
+    out.values.push_back(*v);
+  }
+  return out;
+}
+
+std::vector<std::string> default_metrics(const Scenario& s, bool deterministic) {
+  std::vector<std::string> out;
+  for (const auto& h : s.waterfall.holders) {
+    out.push_back("/holders/" + pointer_token(h.id) +
+                  (deterministic ? "/total" : "/nominal/mean"));
+  }
+  return out;
+}
+
+double metric_number(const MetricValue& v) {
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) {
+    try {
+      return std::stod(v.get<std::string>());
+    } catch (const std::exception&) {
+      return NAN;
+    }
+  }
+  if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+  return NAN;
+}
+
+bool metric_is_money(const std::string& metric) {
+  const auto slash = metric.rfind('/');
+  const std::string last = metric.substr(slash + 1);
+  const std::string parent =
+      slash == 0 || slash == std::string::npos ? "" : metric.substr(0, slash);
+  const std::string group = parent.substr(parent.rfind('/') + 1);
+  if (last.starts_with("p_") || last == "moic" || last == "irr" || last == "cap_year" ||
+      last == "first_profit_year" || last == "deadline_missed" || last == "n") {
+    return false;
+  }
+  return group != "moic" && group != "irr" && group != "cap_year" &&
+         group != "first_profit_year" && group != "conversion_year";
+}
+
+std::string metric_text(const std::string& metric, const MetricValue& v) {
+  if (v.is_null()) return "n/a";
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  const double x = metric_number(v);
+  if (!std::isfinite(x)) return v.is_string() ? v.get<std::string>() : "n/a";
+  char buf[48];
+  const std::string last = metric.substr(metric.rfind('/') + 1);
+  if (metric_is_money(metric)) {
+    const double a = std::fabs(x);
+    const char* sign = x < 0 ? "-" : "";
+    if (a >= 1e12) {
+      std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
+    } else if (a >= 1e9) {
+      std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
+    } else if (a >= 1e6) {
+      std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
+    } else {
+      std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
+    }
+  } else if (last.starts_with("p_") || metric.find("/conversion_year/") != std::string::npos ||
+             metric.find("/first_profit_year/") != std::string::npos ||
+             metric.find("/cap_year/") != std::string::npos) {
+    std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
+  } else if (metric.find("/irr") != std::string::npos) {
+    std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
+  } else if (last == "cap_year" || last == "first_profit_year") {
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", x);
+  }
+  return buf;
+}
+
+std::string value_label(const std::string& value_text) {
+  auto m = parse_money(value_text);
+  if (m && abs(m.value()) >= 1000000) return format_money_short(m.value());
+  return value_text;
+}
+
+void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths,
+                      std::uint64_t& seed, unsigned& threads) {
+  app.add_flag("--deterministic", deterministic,
+               "Evaluate the exact projection (capflow project) instead of a Monte Carlo run; "
+               "metrics then name keys of project's result, e.g. /holders/microsoft/total");
+  app.add_option("--paths", paths, "Monte Carlo paths per point (default 10000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  app.add_option("--seed", seed, "Seed shared by every point (default 42)");
+  app.add_option("--threads", threads, "Worker threads (default: all cores; results do not change)")
+      ->check(CLI::Range(1u, 1024u));
+}
+
+}  // namespace capflow::cli

@@ -1,0 +1,76 @@
+#pragma once
+// What `capflow sweep`, `tornado` and `report` share: --vary specifications, checking
+// them against the resolved scenario, and evaluating metrics (JSON pointers into a
+// `run` or `project` result) for the scenario with extra overrides.
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capflow/number.hpp"
+#include "capflow/scenario.hpp"
+
+namespace capflow::cli {
+
+// One --vary PATH=LO:HI[:STEPS].
+struct Vary {
+  std::string path;  // JSON pointer or dotted path, as for --set
+  std::string lo_text, hi_text;
+  Rational lo, hi;
+  int steps = 2;
+  // The value of grid point k of steps (LO + (HI - LO) k / (steps - 1)) as --set text.
+  std::string value_text(int k) const;
+};
+
+// Parses "PATH=LO:HI:STEPS" (with_steps) or "PATH=LO:HI". LO and HI are money ("92B",
+// "1.5e9") or shares ("30%", "0.3"). Returns the error text on failure.
+std::optional<std::string> parse_vary(const std::string& text, bool with_steps, Vary& out);
+
+// An error text if path names no number (or numeric string) in the resolved document.
+std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
+
+struct EvalSettings {
+  bool deterministic = false;  // the exact projection instead of a Monte Carlo run
+  std::uint64_t seed = 42;
+  std::uint64_t paths = 10000;
+  unsigned threads = 1;
+};
+
+// A metric value: a JSON number (Monte Carlo, as `run` prints it), a cents string
+// (deterministic, as `project` prints it), or null (undefined on this point).
+using MetricValue = nlohmann::ordered_json;
+
+struct PointResult {
+  std::string scenario_sha256;
+  std::vector<MetricValue> values;  // one per metric
+};
+
+// Adds --deterministic, --paths, --seed and --threads.
+void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths,
+                      std::uint64_t& seed, unsigned& threads);
+
+// The metrics for file + sets + extra. On bad input prints the problem to err and
+// returns nullopt (exit 2).
+std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
+                                    const std::vector<std::string>& extra,
+                                    const std::vector<std::string>& metrics,
+                                    const EvalSettings& settings, std::ostream& err);
+
+// Default metrics: every holder's mean nominal payout (Monte Carlo) or total (exact).
+std::vector<std::string> default_metrics(const Scenario& s, bool deterministic);
+
+// A metric value as a double (NaN for null).
+double metric_number(const MetricValue& v);
+// For tables: money as $1.23B, probabilities as percentages, multiples as numbers.
+std::string metric_text(const std::string& metric, const MetricValue& v);
+// Whether a metric is an amount of money (by its last key).
+bool metric_is_money(const std::string& metric);
+
+// "46B" style for a grid value on a path that holds money, the decimal otherwise.
+std::string value_label(const std::string& value_text);
+
+}  // namespace capflow::cli
