@@ -154,9 +154,9 @@ std::optional<std::string> parse_vary(const std::string& text, bool with_steps, 
   out.lo_text = parts[0];
   out.hi_text = parts[1];
   auto lo = parse_bound(parts[0]);
-  if (!lo) return "LO \"" + parts[0] + "\": " + lo.error();
+  if (!lo) return "LO: " + lo.error();
   auto hi = parse_bound(parts[1]);
-  if (!hi) return "HI \"" + parts[1] + "\": " + hi.error();
+  if (!hi) return "HI: " + hi.error();
   out.lo = lo.value();
   out.hi = hi.value();
   if (out.lo > out.hi) {
@@ -250,7 +250,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     std::string why;
     auto v = lookup(result, m, why);
     if (!v) {
-      err << "capflow: metric " << m << ": " << why << "\n";
+      err << "capflow: --metric " << m << ": " << why << "\n";
       return std::nullopt;
     }
     out.values.push_back(*v);

@@ -274,12 +274,20 @@ ReportSection breakpoint_section(const Scenario& s, Report& r) {
   std::vector<double> out(alloc.holders());
   c.series.resize(w.holders.size());
   for (std::size_t h = 0; h < w.holders.size(); ++h) c.series[h].name = w.holders[h].name;
+  // Receipts far below the first tier would stretch the log axis down to cents: a line
+  // starts where its holder has a tenth of the first tier.
+  const double floor_y = x0;
+  std::vector<char> any(w.holders.size(), 0);
   for (double x : xs) {
     alloc.allocate(x, out.data());
     for (std::size_t h = 0; h < w.holders.size(); ++h) {
       c.series[h].x.push_back(x);
-      c.series[h].y.push_back(out[h]);
+      c.series[h].y.push_back(out[h] >= floor_y ? out[h] : 0.0);
+      any[h] |= out[h] > 0 ? 1 : 0;
     }
+  }
+  for (std::size_t h = 0; h < w.holders.size(); ++h) {
+    if (!any[h]) c.series[h].name += " (nothing here)";
   }
   for (const auto& b : bt.points) {
     for (std::size_t h = 0; h < w.holders.size(); ++h) {
@@ -287,11 +295,12 @@ ReportSection breakpoint_section(const Scenario& s, Report& r) {
       c.series[h].dots_y.push_back(to_double(b.received[h]));
     }
   }
-  c.note = "Dots: the exact breakpoints, where some holder's share of the next dollar changes. "
-           "Receipts of $0 are not drawn on a log axis.";
+  c.note = "Dots: exact breakpoints, where a holder's share of the next dollar changes.";
   sec.blocks.push_back(para(
       "Each line is one holder's cumulative receipts as total cumulative profit grows, from the "
-      "exact breakpoints of the waterfall as written (before any projection changes the caps)."));
+      "exact breakpoints of the waterfall as written (before any projection changes the caps). "
+      "On log axes equal distances are equal ratios and $0 is not drawn; a holder with nothing "
+      "in the waterfall as written (a cap on money a later round brings) has no line."));
   sec.blocks.push_back(chart(r, "breakpoints", charts::render(c)));
   ReportTable t{{"profit", "next dollar enters"}, {true, false}, {}};
   for (const auto& h : w.holders) {

@@ -50,6 +50,11 @@ int run(const Options& o) {
   }
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
+  if (!base->projection) {
+    std::cerr << o.file << ": no \"projection\" section: `capflow sweep` evaluates `run` or "
+                 "`project` metrics, which need the year-by-year model (docs/scenario-format.md)\n";
+    return kExitBadInput;
+  }
   for (const auto& v : varies) {
     if (auto err = check_varied_value(base->document, v.path)) {
       std::cerr << "capflow sweep: --vary " << v.path << ": " << *err << "\n";

@@ -47,6 +47,11 @@ int run(const Options& o) {
   }
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
+  if (!base->projection) {
+    std::cerr << o.file << ": no \"projection\" section: `capflow tornado` evaluates `run` or "
+                 "`project` metrics, which need the year-by-year model (docs/scenario-format.md)\n";
+    return kExitBadInput;
+  }
   for (const auto& in : inputs) {
     if (auto err = check_varied_value(base->document, in.vary.path)) {
       std::cerr << "capflow tornado: --vary " << in.vary.path << ": " << *err << "\n";

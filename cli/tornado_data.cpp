@@ -25,6 +25,22 @@ bool make_vary(const std::string& path, const std::string& lo, const std::string
   return !parse_vary(path + "=" + lo + ":" + hi, false, v);
 }
 
+// A target --set can write: a number the scenario has, or a new key of an object it has
+// (an input may replace a growth rate from a year the scenario leaves to an earlier one).
+bool settable(const JsonNode& document, const std::string& pointer) {
+  if (!check_varied_value(document, pointer)) return true;
+  const auto slash = pointer.rfind('/');
+  if (slash == std::string::npos || slash == 0) return false;
+  const JsonNode* node = &document;
+  std::string rest = pointer.substr(1, slash - 1) + "/";
+  for (std::size_t start = 0, end; (end = rest.find('/', start)) != std::string::npos;
+       start = end + 1) {
+    node = node->is_object() ? node->find(rest.substr(start, end - start)) : nullptr;
+    if (node == nullptr) return false;
+  }
+  return node->is_object() && node->find(pointer.substr(slash + 1)) == nullptr;
+}
+
 bool is_numeric_string(const MetricValue& v) {
   return v.is_string() && parse_money(v.get<std::string>()).ok();
 }
@@ -36,7 +52,7 @@ std::vector<TornadoInput> default_tornado_inputs(const Scenario& s, std::string&
   if (s.uncertainty) {
     for (const auto& in : s.uncertainty->inputs) {
       if (in.target.kind == InputTarget::Kind::none || in.target.pointer.empty()) continue;
-      if (check_varied_value(s.document, in.target.pointer)) continue;
+      if (!settable(s.document, in.target.pointer)) continue;
       const Sampler sampler(in.distribution);
       double lo = sampler.quantile(0.1), hi = sampler.quantile(0.9);
       if (lo > hi) std::swap(lo, hi);

@@ -245,22 +245,36 @@ std::string render(const TornadoChart& c) {
     const auto& b = c.bars[i];
     const double y = p.y0 + 4 + static_cast<double>(i) * kRow;
     svg.text(p.x0 - 8, y + kBar / 2 + 4, b.label, "end", 11);
-    auto bar = [&](double v, std::size_t colour, const std::string& text) {
-      const double x = xa.map(v, p.x0, p.x1);
+    const double lo_x = xa.map(b.at_lo, p.x0, p.x1), hi_x = xa.map(b.at_hi, p.x0, p.x1);
+    // Less than a pixel from the base: no bar, and one label for both ends.
+    if (std::fabs(lo_x - base_x) < 1 && std::fabs(hi_x - base_x) < 1) {
+      svg.text(base_x + 6, y + kBar / 2 + 4, "no visible change (" + b.lo_text + " / " + b.hi_text + ")",
+               "start", 10, "normal", 0, "#555");
+      continue;
+    }
+    // Labels go outside the bars; a label whose bar is too short to see goes on the side
+    // the other bar leaves free.
+    const bool lo_right = std::fabs(lo_x - base_x) < 1 ? hi_x < base_x : lo_x >= base_x;
+    bool hi_right = std::fabs(hi_x - base_x) < 1 ? lo_x < base_x : hi_x >= base_x;
+    bool lo_side = lo_right;
+    // Both bars on one side: the shorter one's label would sit inside the longer bar.
+    if (lo_side == hi_right) {
+      (std::fabs(lo_x - base_x) < std::fabs(hi_x - base_x) ? lo_side : hi_right) = !lo_side;
+    }
+    auto bar = [&](double x, std::size_t colour, const std::string& text, bool right) {
       svg.rect(std::min(x, base_x), y, std::fabs(x - base_x), kBar, series_colour(colour),
                "none", 0.85);
-      const bool right = x >= base_x;
-      svg.text(right ? x + 4 : x - 4, y + kBar / 2 + 4, text, right ? "start" : "end", 10,
-               "normal", 0, "#333");
+      const double tx = right ? std::max(x, base_x) + 4 : std::min(x, base_x) - 4;
+      svg.text(tx, y + kBar / 2 + 4, text, right ? "start" : "end", 10, "normal", 0, "#333");
     };
     // The larger bar first so the smaller one stays visible where both sit on one side.
     const bool lo_first = std::fabs(b.at_lo - c.base) >= std::fabs(b.at_hi - c.base);
     if (lo_first) {
-      bar(b.at_lo, 0, b.lo_text);
-      bar(b.at_hi, 1, b.hi_text);
+      bar(lo_x, 0, b.lo_text, lo_side);
+      bar(hi_x, 1, b.hi_text, hi_right);
     } else {
-      bar(b.at_hi, 1, b.hi_text);
-      bar(b.at_lo, 0, b.lo_text);
+      bar(hi_x, 1, b.hi_text, hi_right);
+      bar(lo_x, 0, b.lo_text, lo_side);
     }
   }
   svg.line(base_x, p.y0 - 4, base_x, p.y1, kInk, 1.5);
