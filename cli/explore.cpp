@@ -210,6 +210,20 @@ std::optional<std::string> check_varied_value(const JsonNode& document, const st
          ", not a number";
 }
 
+std::vector<std::string> overrides_for(const Scenario& s, const std::string& path,
+                                       const std::string& value, bool deterministic) {
+  std::vector<std::string> out{path + "=" + value};
+  if (deterministic || !s.uncertainty) return out;
+  std::string pointer;
+  for (const auto& t : path_tokens(path)) pointer += "/" + pointer_token(t);
+  for (const auto& in : s.uncertainty->inputs) {
+    if (in.target.pointer != pointer) continue;
+    ojson fixed = {{"distribution", "fixed"}, {"value", value}, {"target", pointer}};
+    out.push_back("/uncertainty/inputs/" + pointer_token(in.name) + "=" + fixed.dump());
+  }
+  return out;
+}
+
 std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
                                     const std::vector<std::string>& extra,
                                     const std::vector<std::string>& metrics,

@@ -33,6 +33,12 @@ std::optional<std::string> parse_vary(const std::string& text, bool with_steps, 
 // An error text if path names no number (or numeric string) in the resolved document.
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
 
+// The --set overrides that put `path` at `value`: path=value itself, and in Monte Carlo
+// mode, for every uncertainty input whose target is path, that input made fixed at value
+// (otherwise each path's draw would overwrite the value and the change would show nothing).
+std::vector<std::string> overrides_for(const Scenario& s, const std::string& path,
+                                       const std::string& value, bool deterministic);
+
 struct EvalSettings {
   bool deterministic = false;  // the exact projection instead of a Monte Carlo run
   std::uint64_t seed = 42;

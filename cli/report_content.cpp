@@ -283,7 +283,7 @@ ReportSection breakpoint_section(const Scenario& s, Report& r) {
     for (std::size_t h = 0; h < w.holders.size(); ++h) {
       c.series[h].x.push_back(x);
       c.series[h].y.push_back(out[h] >= floor_y ? out[h] : 0.0);
-      any[h] |= out[h] > 0 ? 1 : 0;
+      if (out[h] > 0) any[h] = 1;
     }
   }
   for (std::size_t h = 0; h < w.holders.size(); ++h) {
@@ -431,7 +431,7 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
   es.paths = rs.tornado_paths;
   es.threads = rs.threads;
   const std::string metric = default_tornado_metric(s, false);
-  auto t = compute_tornado(s.file, sets, inputs, metric, es, err);
+  auto t = compute_tornado(s, s.file, sets, inputs, metric, es, err);
   if (!t) {
     ok = false;
     return sec;

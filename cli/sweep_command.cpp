@@ -78,6 +78,11 @@ int run(const Options& o) {
   settings.paths = o.paths;
   settings.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 
+  // Unknown metrics fail here, on one path, rather than after a grid point's full run.
+  EvalSettings probe = settings;
+  probe.paths = 1;
+  if (!evaluate(o.file, o.sets, {}, metrics, probe, std::cerr)) return kExitBadInput;
+
   // Row-major over the grid: the first --vary changes slowest.
   std::vector<std::vector<std::string>> values;
   std::vector<PointResult> results;
@@ -89,7 +94,11 @@ int run(const Options& o) {
       point[k] = varies[k].value_text(static_cast<int>(rest % steps));
       rest /= steps;
     }
-    for (std::size_t k = 0; k < varies.size(); ++k) extra.push_back(varies[k].path + "=" + point[k]);
+    for (std::size_t k = 0; k < varies.size(); ++k) {
+      for (auto& e : overrides_for(*base, varies[k].path, point[k], o.deterministic)) {
+        extra.push_back(std::move(e));
+      }
+    }
     auto r = evaluate(o.file, o.sets, extra, metrics, settings, std::cerr);
     if (!r) {
       std::cerr << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";

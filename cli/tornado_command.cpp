@@ -73,7 +73,7 @@ int run(const Options& o) {
   settings.seed = o.seed;
   settings.paths = o.paths;
   settings.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  auto t = compute_tornado(o.file, o.sets, inputs, metric, settings, std::cerr);
+  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, settings, std::cerr);
   if (!t) return kExitBadInput;
 
   const std::string title = base->title.empty() ? o.file : base->title;

@@ -98,7 +98,7 @@ std::string default_tornado_metric(const Scenario& s, bool deterministic) {
   return "/holders/" + pointer_token(h.id) + (deterministic ? "/total" : "/nominal/mean");
 }
 
-std::optional<Tornado> compute_tornado(const std::string& file,
+std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std::string& file,
                                        const std::vector<std::string>& sets,
                                        const std::vector<TornadoInput>& inputs,
                                        const std::string& metric, const EvalSettings& settings,
@@ -111,8 +111,10 @@ std::optional<Tornado> compute_tornado(const std::string& file,
   for (const auto& in : inputs) {
     TornadoRow row{in, {}, {}, 0};
     for (int k = 0; k < 2; ++k) {
-      auto r = evaluate(file, sets, {in.vary.path + "=" + in.vary.value_text(k)}, {metric},
-                        settings, err);
+      auto r = evaluate(file, sets,
+                        overrides_for(base_scenario, in.vary.path, in.vary.value_text(k),
+                                      settings.deterministic),
+                        {metric}, settings, err);
       if (!r) {
         err << "capflow tornado: with " << in.vary.path << " at "
             << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";

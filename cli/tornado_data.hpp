@@ -38,7 +38,7 @@ std::vector<TornadoInput> default_tornado_inputs(const Scenario& s, std::string&
 std::string default_tornado_metric(const Scenario& s, bool deterministic);
 
 // Runs base + 2 per input. On bad input prints to err and returns nullopt.
-std::optional<Tornado> compute_tornado(const std::string& file,
+std::optional<Tornado> compute_tornado(const Scenario& base, const std::string& file,
                                        const std::vector<std::string>& sets,
                                        const std::vector<TornadoInput>& inputs,
                                        const std::string& metric, const EvalSettings& settings,

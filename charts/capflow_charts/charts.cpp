@@ -231,7 +231,8 @@ std::string render(const TornadoChart& c) {
   const double plot_h = std::max<double>(1, static_cast<double>(c.bars.size())) * kRow + 8;
   const double height = kTop + plot_h + 50 + 18 + (c.note.empty() ? 0 : 18) + 8;
   Svg svg(c.width, height, c.id, c.title);
-  const Plot p{label_w + 8, kTop, c.width - kRight, kTop + plot_h};
+  // Room on the right for the label of a bar that reaches the end of the axis.
+  const Plot p{label_w + 8, kTop, c.width - kRight - 70, kTop + plot_h};
   draw_title(svg, c.title);
   for (double t : xa.ticks) {
     const double x = xa.map(t, p.x0, p.x1);
