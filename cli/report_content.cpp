@@ -86,6 +86,9 @@ std::string scalar(const JsonNode* n) {
 std::string cap_text(const Holder& h) {
   if (h.residual) return "residual (everything after the last tier)";
   if (!h.cap) return "uncapped";
+  if (h.cap_multiple && h.invested == 0) {
+    return format_decimal(*h.cap_multiple, 4) + "x what its rounds bring in";
+  }
   if (h.cap_multiple) {
     return format_decimal(*h.cap_multiple, 4) + "x invested (" + money(*h.cap) + ")";
   }
@@ -465,7 +468,6 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
   r.title = s.title.empty() ? s.file : s.title;
   r.subtitle = "capflow report of " + s.file;
   r.sections.push_back(scenario_section(s));
-  r.sections.push_back(sources_section(s));
   r.sections.push_back(breakpoint_section(s, r));
   const std::string no_projection =
       "Not in this report: the scenario has no \"projection\" section, so there is no year-by-year "
@@ -505,6 +507,8 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
     r.sections.push_back(tornado_section(s, sets, rs, r, err, ok));
     if (!ok) return std::nullopt;
   }
+  // Last but one: a long table that would push every chart below the first screens.
+  r.sections.push_back(sources_section(s));
   ReportSection repro{"Reproducing this report", {}};
   repro.blocks.push_back(list({"command: " + rs.command, "scenario: " + s.file,
                                "scenario SHA-256 (after extends and --set): " + s.content_sha256,
