@@ -52,7 +52,9 @@ std::vector<std::string> path_tokens(const std::string& path) {
   return tokens;
 }
 
-std::string cents(const Money& m) { return format_cents(round_to_cents(m)); }
+std::string cents(const Money& m) {
+  return format_cents(round_to_cents(m));
+}
 
 // The exact base case's per-holder and company totals, under the keys `capflow project
 // --format json` uses, so a metric names the same value in both.
@@ -71,9 +73,8 @@ ojson projection_metrics(const Scenario& s) {
         {"other", cents(sum.total_other[h])},
         {"total", cents(total)},
         {"pv", cents(sum.pv[h])},
-        {"moic", sum.invested_total[h] > 0
-                     ? ojson(format_decimal(total / sum.invested_total[h], 6))
-                     : ojson(nullptr)},
+        {"moic", sum.invested_total[h] > 0 ? ojson(format_decimal(total / sum.invested_total[h], 6))
+                                           : ojson(nullptr)},
         {"cap_year", sum.cap_year_index[h] >= 0
                          ? ojson(s.projection->first_year + sum.cap_year_index[h])
                          : ojson(nullptr)}};
@@ -164,11 +165,12 @@ std::optional<std::string> parse_vary(const std::string& text, bool with_steps, 
   }
   if (with_steps) {
     const std::string& s = parts[2];
-    const bool digits = !s.empty() && s.size() < 6 &&
-                        s.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits =
+        !s.empty() && s.size() < 6 && s.find_first_not_of("0123456789") == std::string::npos;
     const int n = digits ? std::stoi(s) : 0;
     if (n < 2 || n > 1000) {
-      return "STEPS \"" + s + "\": expected a whole number of grid points from 2 to 1000 (LO and "
+      return "STEPS \"" + s +
+             "\": expected a whole number of grid points from 2 to 1000 (LO and "
              "HI are both points)";
     }
     out.steps = n;
@@ -206,7 +208,8 @@ std::optional<std::string> check_varied_value(const JsonNode& document, const st
     return std::nullopt;
   }
   return "the value at " + path + " is " +
-         (node->is_string() ? "the text \"" + node->text + "\"" : std::string("an ") + kind_name(node->kind)) +
+         (node->is_string() ? "the text \"" + node->text + "\""
+                            : std::string("an ") + kind_name(node->kind)) +
          ", not a number";
 }
 
@@ -233,8 +236,9 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
   auto scenario = load_or_report(file, all, err);
   if (!scenario) return std::nullopt;
   if (!scenario->projection) {
-    err << file << ": no \"projection\" section: sweeps and tornados evaluate `run` or `project` "
-                   "metrics, which need the year-by-year model (see docs/scenario-format.md)\n";
+    err << file
+        << ": no \"projection\" section: sweeps and tornados evaluate `run` or `project` "
+           "metrics, which need the year-by-year model (see docs/scenario-format.md)\n";
     return std::nullopt;
   }
   ojson result;
@@ -275,8 +279,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
 std::vector<std::string> default_metrics(const Scenario& s, bool deterministic) {
   std::vector<std::string> out;
   for (const auto& h : s.waterfall.holders) {
-    out.push_back("/holders/" + pointer_token(h.id) +
-                  (deterministic ? "/total" : "/nominal/mean"));
+    out.push_back("/holders/" + pointer_token(h.id) + (deterministic ? "/total" : "/nominal/mean"));
   }
   return out;
 }
@@ -304,8 +307,8 @@ bool metric_is_money(const std::string& metric) {
       last == "first_profit_year" || last == "deadline_missed" || last == "n") {
     return false;
   }
-  return group != "moic" && group != "irr" && group != "cap_year" &&
-         group != "first_profit_year" && group != "conversion_year";
+  return group != "moic" && group != "irr" && group != "cap_year" && group != "first_profit_year" &&
+         group != "conversion_year";
 }
 
 std::string metric_text(const std::string& metric, const MetricValue& v) {
@@ -347,8 +350,8 @@ std::string value_label(const std::string& value_text) {
   return value_text;
 }
 
-void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths,
-                      std::uint64_t& seed, unsigned& threads) {
+void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths, std::uint64_t& seed,
+                      unsigned& threads) {
   app.add_flag("--deterministic", deterministic,
                "Evaluate the exact projection (capflow project) instead of a Monte Carlo run; "
                "metrics then name keys of project's result, e.g. /holders/microsoft/total");

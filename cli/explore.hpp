@@ -56,8 +56,8 @@ struct PointResult {
 };
 
 // Adds --deterministic, --paths, --seed and --threads.
-void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths,
-                      std::uint64_t& seed, unsigned& threads);
+void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths, std::uint64_t& seed,
+                      unsigned& threads);
 
 // The metrics for file + sets + extra. On bad input prints the problem to err and
 // returns nullopt (exit 2).

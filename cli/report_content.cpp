@@ -20,8 +20,12 @@ namespace {
 
 using charts::money_label;
 
-std::string money(const Rational& v) { return format_money_short(v); }
-std::string pct(const Rational& v) { return format_percent(v, 4); }
+std::string money(const Rational& v) {
+  return format_money_short(v);
+}
+std::string pct(const Rational& v) {
+  return format_percent(v, 4);
+}
 std::string pctd(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
@@ -101,8 +105,9 @@ ReportSection scenario_section(const Scenario& s) {
   const WaterfallSpec& w = s.waterfall;
   ReportSection sec{"The scenario", {}};
   if (!s.description.empty()) sec.blocks.push_back(para(s.description));
-  sec.blocks.push_back(para("Holders: who shares in the profit, what they put in and what they may "
-                            "receive at most."));
+  sec.blocks.push_back(
+      para("Holders: who shares in the profit, what they put in and what they may "
+           "receive at most."));
   ReportTable ht{{"holder", "id", "invested", "cap"}, {false, false, true, false}, {}};
   for (const auto& h : w.holders) ht.rows.push_back({h.name, h.id, money(h.invested), cap_text(h)});
   sec.blocks.push_back(table(ht));
@@ -121,8 +126,8 @@ ReportSection scenario_section(const Scenario& s) {
     std::string size = "no end";
     if (t.size) size = "the next " + money(*t.size) + " of profit";
     if (t.until) {
-      size = "until " + w.holders[t.until->holder].name + " has received " +
-             money(t.until->received);
+      size =
+          "until " + w.holders[t.until->holder].name + " has received " + money(t.until->received);
     }
     std::string split;
     for (std::size_t h = 0; h < t.split.size(); ++h) {
@@ -143,20 +148,20 @@ ReportSection scenario_section(const Scenario& s) {
     } else if (p.terminal_value.method == TerminalValueSpec::Method::perpetuity) {
       tv = "a perpetuity growing " + pct(p.terminal_value.growth) + " a year";
     }
-    sec.blocks.push_back(para(
-        "The year-by-year projection runs from " + std::to_string(p.first_year) + " to " +
-        std::to_string(p.last_year) + ", present values as of the end of " +
-        std::to_string(p.valuation_year) + " at a discount rate of " + pct(p.discount_rate) +
-        "; terminal value: " + tv + "; opening cash " + money(p.opening_cash) +
-        (p.cap_growth ? "; caps grow " + pct(p.cap_growth->rate) + " a year from " +
-                            std::to_string(p.cap_growth->from_year)
-                      : "") +
-        "."));
+    sec.blocks.push_back(
+        para("The year-by-year projection runs from " + std::to_string(p.first_year) + " to " +
+             std::to_string(p.last_year) + ", present values as of the end of " +
+             std::to_string(p.valuation_year) + " at a discount rate of " + pct(p.discount_rate) +
+             "; terminal value: " + tv + "; opening cash " + money(p.opening_cash) +
+             (p.cap_growth ? "; caps grow " + pct(p.cap_growth->rate) + " a year from " +
+                                 std::to_string(p.cap_growth->from_year)
+                           : "") +
+             "."));
     if (!p.rounds.empty()) {
-      ReportTable rt{{"round", "date", "amount", "post-money", "joins", "conversion deadline",
-                      "if missed"},
-                     {false, false, true, true, false, false, false},
-                     {}};
+      ReportTable rt{
+          {"round", "date", "amount", "post-money", "joins", "conversion deadline", "if missed"},
+          {false, false, true, true, false, false, false},
+          {}};
       for (const auto& rd : p.rounds) {
         rt.rows.push_back(
             {rd.name, rd.date.str(), money(rd.amount), rd.post_money ? money(*rd.post_money) : "",
@@ -170,13 +175,13 @@ ReportSection scenario_section(const Scenario& s) {
     }
     if (p.conversion) {
       const auto& c = *p.conversion;
-      sec.blocks.push_back(para(
-          "The for-profit conversion takes effect on " + c.date.str() +
-          "; from then on distributions follow equity and the caps stop applying" +
-          (c.claims_valuation ? ", equity being each holder's capped claim on a " +
-                                    money(*c.claims_valuation) + " valuation"
-                              : "") +
-          "."));
+      sec.blocks.push_back(
+          para("The for-profit conversion takes effect on " + c.date.str() +
+               "; from then on distributions follow equity and the caps stop applying" +
+               (c.claims_valuation ? ", equity being each holder's capped claim on a " +
+                                         money(*c.claims_valuation) + " valuation"
+                                   : "") +
+               "."));
     }
   }
   if (s.uncertainty) {
@@ -186,7 +191,8 @@ ReportSection scenario_section(const Scenario& s) {
     if (!notes.empty()) sec.blocks.push_back(para("Uncertainty: " + notes));
     std::vector<std::string> items;
     for (const auto& in : u.inputs) {
-      items.push_back("input " + in.name + (in.target.pointer.empty() ? "" : " → " + in.target.pointer));
+      items.push_back("input " + in.name +
+                      (in.target.pointer.empty() ? "" : " → " + in.target.pointer));
     }
     for (const auto& pr : u.processes) {
       items.push_back("process " + pr.name + ": " +
@@ -224,11 +230,12 @@ ReportSection sources_section(const Scenario& s) {
       if (assumed) source = source.empty() ? "assumption" : source + " (assumption)";
       const std::string notes = scalar(e.find("notes"));
       if (!notes.empty()) source += (source.empty() ? "" : ". ") + notes;
-      t.rows.push_back(
-          {scalar(e.find("figure")), scalar(e.find("value")), source, scalar(e.find("confidence"))});
+      t.rows.push_back({scalar(e.find("figure")), scalar(e.find("value")), source,
+                        scalar(e.find("confidence"))});
     }
-    sec.blocks.push_back(para("Each figure, where it comes from and how sure it is (H, M, L); "
-                              "assumptions are figures no source gives."));
+    sec.blocks.push_back(
+        para("Each figure, where it comes from and how sure it is (H, M, L); "
+             "assumptions are figures no source gives."));
     sec.blocks.push_back(table(t));
   } else {
     sec.blocks.push_back(absent("The scenario has no \"sources\" list (docs/sources.md)."));
@@ -311,10 +318,10 @@ ReportSection breakpoint_section(const Scenario& s, Report& r) {
     t.right.push_back(true);
   }
   for (const auto& b : bt.points) {
-    std::vector<std::string> row{money(b.profit),
-                                 b.tier < w.tiers.size()
-                                     ? "tier " + std::to_string(b.tier + 1) + " " + w.tiers[b.tier].name
-                                     : "past the last tier"};
+    std::vector<std::string> row{
+        money(b.profit), b.tier < w.tiers.size()
+                             ? "tier " + std::to_string(b.tier + 1) + " " + w.tiers[b.tier].name
+                             : "past the last tier"};
     for (const auto& v : b.received) row.push_back(money(v));
     t.rows.push_back(row);
   }
@@ -328,10 +335,10 @@ ReportSection base_case_section(const Scenario& s, Report& r) {
   ReportSection sec{"The base case by year", {}};
   const auto terms = ProjectionTerms<Rational>::from(*s.projection, s.waterfall);
   const auto res = project(terms, terms.base_inputs(*s.projection, s.waterfall));
-  ReportTable t{{"year", "revenue", "net income", "cumulative result", "cash", "raised",
-                 "distributed"},
-                {false, true, true, true, true, true, true},
-                {}};
+  ReportTable t{
+      {"year", "revenue", "net income", "cumulative result", "cash", "raised", "distributed"},
+      {false, true, true, true, true, true, true},
+      {}};
   charts::LineChart c;
   c.id = "base-case";
   c.title = "Base case: cumulative result and cash";
@@ -350,8 +357,9 @@ ReportSection base_case_section(const Scenario& s, Report& r) {
     c.series[1].x.push_back(y.year);
     c.series[1].y.push_back(to_double(y.cash));
   }
-  sec.blocks.push_back(para("The scenario's own numbers, computed exactly (capflow project): "
-                            "raised counts rounds, new rounds and credit drawn."));
+  sec.blocks.push_back(
+      para("The scenario's own numbers, computed exactly (capflow project): "
+           "raised counts rounds, new rounds and credit drawn."));
   sec.blocks.push_back(table(t));
   sec.blocks.push_back(chart(r, "base-case", charts::render(c)));
   return sec;
@@ -359,8 +367,8 @@ ReportSection base_case_section(const Scenario& s, Report& r) {
 
 // ---- Monte Carlo ---------------------------------------------------------------------------
 
-ReportSection distribution_section(const Scenario& s, const RunStats& st,
-                                   const ReportSettings& rs, Report& r) {
+ReportSection distribution_section(const Scenario& s, const RunStats& st, const ReportSettings& rs,
+                                   Report& r) {
   const auto& holders = s.waterfall.holders;
   ReportSection sec{"Payout distributions", {}};
   sec.blocks.push_back(para(
@@ -406,7 +414,8 @@ ReportSection distribution_section(const Scenario& s, const RunStats& st,
     for (double p : {0.05, 0.5, 0.95}) {
       const double v = q.quantile(p);
       if (v > 0) {
-        c.markers.push_back({v, "p" + std::to_string(static_cast<int>(p * 100)) + " " + money_label(v), 0});
+        c.markers.push_back(
+            {v, "p" + std::to_string(static_cast<int>(p * 100)) + " " + money_label(v), 0});
       }
     }
     if (p_zero > 0) {
@@ -425,8 +434,9 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
   std::string note;
   const auto inputs = default_tornado_inputs(s, note);
   if (inputs.empty()) {
-    sec.blocks.push_back(absent("No tornado: the scenario has no uncertainty inputs, caps or "
-                                "terminal multiple to move."));
+    sec.blocks.push_back(
+        absent("No tornado: the scenario has no uncertainty inputs, caps or "
+               "terminal multiple to move."));
     return sec;
   }
   EvalSettings es;
@@ -441,15 +451,14 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
   }
   sec.blocks.push_back(para(
       "Each input moved alone to a low and a high value, the others at base, and the change in " +
-      s.waterfall.holders[s.waterfall.residual].name + "'s mean payout (" + metric + "); " +
-      note + ". Monte Carlo with " + std::to_string(rs.tornado_paths) + " paths, seed " +
+      s.waterfall.holders[s.waterfall.residual].name + "'s mean payout (" + metric + "); " + note +
+      ". Monte Carlo with " + std::to_string(rs.tornado_paths) + " paths, seed " +
       std::to_string(rs.seed) +
       ", on common random numbers (each run sees the same draws), so the swings are not noise. "
       "Longest bar on top. The same with other inputs: capflow tornado FILE --vary PATH=LO:HI."));
   sec.blocks.push_back(chart(r, "tornado", tornado_svg(*t, "tornado", "Tornado: " + metric)));
-  ReportTable tt{{"input", "LO", "HI", "at LO", "at HI", "swing"},
-                 {false, true, true, true, true, true},
-                 {}};
+  ReportTable tt{
+      {"input", "LO", "HI", "at LO", "at HI", "swing"}, {false, true, true, true, true, true}, {}};
   for (const auto& row : t->rows) {
     tt.rows.push_back({row.input.vary.path, value_label(row.input.vary.value_text(0)),
                        value_label(row.input.vary.value_text(1)), metric_text(metric, row.at_lo),
@@ -474,9 +483,9 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
       "model to run. It describes the waterfall only (as the WSJ, Fortune and Semafor readings "
       "do); see scenarios/openai-2024-round.json for one with a projection and uncertainty.";
   if (!s.projection) {
-    for (const char* t : {"The base case by year", "Payout distributions",
-                          "Cumulative result and cash over the years (fan chart)",
-                          "What moves the result most"}) {
+    for (const char* t :
+         {"The base case by year", "Payout distributions",
+          "Cumulative result and cash over the years (fan chart)", "What moves the result most"}) {
       r.sections.push_back({t, {absent(no_projection)}});
     }
   } else {
@@ -513,11 +522,12 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
   repro.blocks.push_back(list({"command: " + rs.command, "scenario: " + s.file,
                                "scenario SHA-256 (after extends and --set): " + s.content_sha256,
                                "seed: " + std::to_string(rs.seed),
-                               "paths: " + std::to_string(rs.paths) + " (tornado: " +
-                                   std::to_string(rs.tornado_paths) + " per run)",
+                               "paths: " + std::to_string(rs.paths) +
+                                   " (tornado: " + std::to_string(rs.tornado_paths) + " per run)",
                                std::string("capflow version: ") + kVersion}));
-  repro.blocks.push_back(para("The numbers depend only on the scenario, the seed and the path "
-                              "counts, not on the thread count or the machine."));
+  repro.blocks.push_back(
+      para("The numbers depend only on the scenario, the seed and the path "
+           "counts, not on the thread count or the machine."));
   r.sections.push_back(repro);
   return r;
 }
@@ -548,7 +558,9 @@ std::string report_html(const Report& r) {
     out += "<section>\n<h2>" + xml_escape(sec.title) + "</h2>\n";
     for (const auto& b : sec.blocks) {
       switch (b.kind) {
-        case ReportBlock::Kind::paragraph: out += "<p>" + xml_escape(b.text) + "</p>\n"; break;
+        case ReportBlock::Kind::paragraph:
+          out += "<p>" + xml_escape(b.text) + "</p>\n";
+          break;
         case ReportBlock::Kind::absent:
           out += "<p class=\"absent\">" + xml_escape(b.text) + "</p>\n";
           break;
@@ -611,8 +623,12 @@ std::string report_markdown(const Report& r, const std::string& charts_dir) {
     for (const auto& b : sec.blocks) {
       out += "\n";
       switch (b.kind) {
-        case ReportBlock::Kind::paragraph: out += md_text(b.text) + "\n"; break;
-        case ReportBlock::Kind::absent: out += "> " + md_text(b.text) + "\n"; break;
+        case ReportBlock::Kind::paragraph:
+          out += md_text(b.text) + "\n";
+          break;
+        case ReportBlock::Kind::absent:
+          out += "> " + md_text(b.text) + "\n";
+          break;
         case ReportBlock::Kind::list:
           for (const auto& i : b.items) out += "- " + md_text(i) + "\n";
           break;

@@ -51,7 +51,8 @@ int run(const Options& o) {
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
   if (!base->projection) {
-    std::cerr << o.file << ": no \"projection\" section: `capflow sweep` evaluates `run` or "
+    std::cerr << o.file
+              << ": no \"projection\" section: `capflow sweep` evaluates `run` or "
                  "`project` metrics, which need the year-by-year model (docs/scenario-format.md)\n";
     return kExitBadInput;
   }
@@ -151,7 +152,8 @@ int run(const Options& o) {
       std::vector<std::string> row;
       for (const auto& v : values[i]) row.push_back(csv ? v : value_label(v));
       for (std::size_t k = 0; k < metrics.size(); ++k) {
-        row.push_back(csv ? raw(results[i].values[k]) : metric_text(metrics[k], results[i].values[k]));
+        row.push_back(csv ? raw(results[i].values[k])
+                          : metric_text(metrics[k], results[i].values[k]));
       }
       t.add_row(row);
     }
@@ -160,10 +162,11 @@ int run(const Options& o) {
     } else {
       const std::string title = base->title.empty() ? o.file : base->title;
       const std::string how =
-          o.deterministic ? "exact projection at each point"
-                          : "Monte Carlo at each point: " + std::to_string(o.paths) +
-                                " paths, seed " + std::to_string(o.seed) +
-                                " (common random numbers: path i sees the same draws at every point)";
+          o.deterministic
+              ? "exact projection at each point"
+              : "Monte Carlo at each point: " + std::to_string(o.paths) + " paths, seed " +
+                    std::to_string(o.seed) +
+                    " (common random numbers: path i sees the same draws at every point)";
       const std::string head = std::to_string(points) + " points; " + how + "; scenario sha256 " +
                                base->content_sha256.substr(0, 12);
       if (o.output.format == Format::md) {

@@ -48,7 +48,8 @@ int run(const Options& o) {
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
   if (!base->projection) {
-    std::cerr << o.file << ": no \"projection\" section: `capflow tornado` evaluates `run` or "
+    std::cerr << o.file
+              << ": no \"projection\" section: `capflow tornado` evaluates `run` or "
                  "`project` metrics, which need the year-by-year model (docs/scenario-format.md)\n";
     return kExitBadInput;
   }
@@ -129,8 +130,8 @@ int run(const Options& o) {
                                   ? "exact projection"
                                   : "Monte Carlo, " + std::to_string(o.paths) + " paths, seed " +
                                         std::to_string(o.seed) + " (common random numbers)";
-      const std::string head = "metric " + metric + "; base " + metric_text(metric, t->base) +
-                               "; " + how + "; " + note;
+      const std::string head =
+          "metric " + metric + "; base " + metric_text(metric, t->base) + "; " + how + "; " + note;
       if (o.output.format == Format::md) {
         text = "# Tornado: " + title + "\n\n" + head + "\n\n" + tt.markdown();
       } else {

@@ -88,8 +88,9 @@ std::vector<TornadoInput> default_tornado_inputs(const Scenario& s, std::string&
       }
     }
   }
-  note = "inputs: the scenario has no numeric uncertainty inputs, so each cap and the terminal "
-         "multiple from 0.5x to 1.5x its value";
+  note =
+      "inputs: the scenario has no numeric uncertainty inputs, so each cap and the terminal "
+      "multiple from 0.5x to 1.5x its value";
   return out;
 }
 
@@ -111,10 +112,10 @@ std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std:
   for (const auto& in : inputs) {
     TornadoRow row{in, {}, {}, 0};
     for (int k = 0; k < 2; ++k) {
-      auto r = evaluate(file, sets,
-                        overrides_for(base_scenario, in.vary.path, in.vary.value_text(k),
-                                      settings.deterministic),
-                        {metric}, settings, err);
+      auto r = evaluate(
+          file, sets,
+          overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings.deterministic),
+          {metric}, settings, err);
       if (!r) {
         err << "capflow tornado: with " << in.vary.path << " at "
             << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";
@@ -149,9 +150,10 @@ std::string tornado_svg(const Tornado& t, const std::string& id, const std::stri
   c.x_kind = metric_is_money(t.metric) ? charts::Kind::money : charts::Kind::number;
   c.base = metric_number(t.base);
   for (const auto& r : t.rows) {
-    c.bars.push_back({r.input.vary.path, metric_number(r.at_lo), metric_number(r.at_hi),
-                      value_label(r.input.vary.value_text(0)) + ": " + metric_text(t.metric, r.at_lo),
-                      value_label(r.input.vary.value_text(1)) + ": " + metric_text(t.metric, r.at_hi)});
+    c.bars.push_back(
+        {r.input.vary.path, metric_number(r.at_lo), metric_number(r.at_hi),
+         value_label(r.input.vary.value_text(0)) + ": " + metric_text(t.metric, r.at_lo),
+         value_label(r.input.vary.value_text(1)) + ": " + metric_text(t.metric, r.at_hi)});
   }
   c.note = "Each input alone at LO and at HI, the others at base; largest swing on top.";
   return charts::render(c);

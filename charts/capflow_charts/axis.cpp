@@ -73,10 +73,14 @@ double Axis::map(double v, double a, double b) const {
 
 std::string Axis::label(double v) const {
   switch (kind) {
-    case Kind::money: return money_label(v);
-    case Kind::percent: return percent_label(v);
-    case Kind::year: return trimmed(v, 0);
-    case Kind::number: break;
+    case Kind::money:
+      return money_label(v);
+    case Kind::percent:
+      return percent_label(v);
+    case Kind::year:
+      return trimmed(v, 0);
+    case Kind::number:
+      break;
   }
   const double a = std::fabs(v);
   if (a >= 1e6) return money_label(v).erase(v < 0 ? 1 : 0, 1);
@@ -120,7 +124,8 @@ Axis make_axis(const std::vector<double>& values, Kind kind, bool allow_log, int
   axis.lo = snap(std::floor(lo / step + 1e-9) * step, step);
   axis.hi = snap(std::ceil(hi / step - 1e-9) * step, step);
   const auto n = static_cast<long>(std::llround((axis.hi - axis.lo) / step));
-  for (long i = 0; i <= n; ++i) axis.ticks.push_back(snap(axis.lo + static_cast<double>(i) * step, step));
+  for (long i = 0; i <= n; ++i)
+    axis.ticks.push_back(snap(axis.lo + static_cast<double>(i) * step, step));
   return axis;
 }
 

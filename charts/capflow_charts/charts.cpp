@@ -97,7 +97,8 @@ std::vector<std::string> pieces(const Series& s, const Axis& xa, const Axis& ya,
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
     const double x = s.x[i], y = s.y[i];
-    const bool ok = std::isfinite(x) && std::isfinite(y) && (!xa.log || x > 0) && (!ya.log || y > 0);
+    const bool ok =
+        std::isfinite(x) && std::isfinite(y) && (!xa.log || x > 0) && (!ya.log || y > 0);
     if (!ok) {
       if (count > 1) out.push_back(cur);
       cur.clear();
@@ -249,8 +250,9 @@ std::string render(const TornadoChart& c) {
     const double lo_x = xa.map(b.at_lo, p.x0, p.x1), hi_x = xa.map(b.at_hi, p.x0, p.x1);
     // Less than a pixel from the base: no bar, and one label for both ends.
     if (std::fabs(lo_x - base_x) < 1 && std::fabs(hi_x - base_x) < 1) {
-      svg.text(base_x + 6, y + kBar / 2 + 4, "no visible change (" + b.lo_text + " / " + b.hi_text + ")",
-               "start", 10, "normal", 0, "#555");
+      svg.text(base_x + 6, y + kBar / 2 + 4,
+               "no visible change (" + b.lo_text + " / " + b.hi_text + ")", "start", 10, "normal",
+               0, "#555");
       continue;
     }
     // Labels go outside the bars; a label whose bar is too short to see goes on the side
@@ -263,8 +265,8 @@ std::string render(const TornadoChart& c) {
       (std::fabs(lo_x - base_x) < std::fabs(hi_x - base_x) ? lo_side : hi_right) = !lo_side;
     }
     auto bar = [&](double x, std::size_t colour, const std::string& text, bool right) {
-      svg.rect(std::min(x, base_x), y, std::fabs(x - base_x), kBar, series_colour(colour),
-               "none", 0.85);
+      svg.rect(std::min(x, base_x), y, std::fabs(x - base_x), kBar, series_colour(colour), "none",
+               0.85);
       const double tx = right ? std::max(x, base_x) + 4 : std::min(x, base_x) - 4;
       svg.text(tx, y + kBar / 2 + 4, text, right ? "start" : "end", 10, "normal", 0, "#333");
     };

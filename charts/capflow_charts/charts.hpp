@@ -56,10 +56,10 @@ std::string render(const FanChart& chart);
 // Horizontal bars from the base value to the value with each input at LO and at HI,
 // largest swing on top (the caller sorts).
 struct TornadoBar {
-  std::string label;     // the input, e.g. "/holders/microsoft/cap 46B..138B"
-  double at_lo = 0;      // the metric with the input at LO
-  double at_hi = 0;      // ... at HI
-  std::string lo_text;   // LO as the user wrote it
+  std::string label;    // the input, e.g. "/holders/microsoft/cap 46B..138B"
+  double at_lo = 0;     // the metric with the input at LO
+  double at_hi = 0;     // ... at HI
+  std::string lo_text;  // LO as the user wrote it
   std::string hi_text;
 };
 struct TornadoChart {

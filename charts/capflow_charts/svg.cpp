@@ -11,11 +11,21 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
         out += c;
@@ -38,9 +48,8 @@ std::string px(double v) {
 const char* series_colour(std::size_t i) {
   // Okabe & Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion, reddish
   // purple. Yellow is kept last in use order by putting it sixth: it is the palest on white.
-  static constexpr std::array<const char*, 7> kColours = {"#0072B2", "#E69F00", "#009E73",
-                                                          "#D55E00", "#CC79A7", "#56B4E9",
-                                                          "#F0E442"};
+  static constexpr std::array<const char*, 7> kColours = {
+      "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"};
   return kColours[i % kColours.size()];
 }
 
@@ -80,8 +89,7 @@ void Svg::polyline(const std::string& points, std::string_view stroke, double w,
   std::string p = points;
   if (!p.empty() && p.back() == ' ') p.pop_back();
   body_ += "<polyline points=\"" + p + "\" fill=\"none\" stroke=\"" + xml_escape(stroke) +
-           "\" stroke-width=\"" + px(w) + "\" stroke-linejoin=\"round\"" + dash_attr(dash) +
-           "/>\n";
+           "\" stroke-width=\"" + px(w) + "\" stroke-linejoin=\"round\"" + dash_attr(dash) + "/>\n";
 }
 
 void Svg::polygon(const std::string& points, std::string_view fill, double opacity) {
@@ -107,6 +115,8 @@ void Svg::text(double x, double y, std::string_view content, std::string_view an
   body_ += " fill=\"" + xml_escape(fill) + "\">" + xml_escape(content) + "</text>\n";
 }
 
-std::string Svg::str() const { return head_ + body_ + "</svg>\n"; }
+std::string Svg::str() const {
+  return head_ + body_ + "</svg>\n";
+}
 
 }  // namespace capflow::charts

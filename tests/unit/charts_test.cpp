@@ -87,7 +87,10 @@ TEST_CASE("a single value or no value still gives a usable axis") {
 
 TEST_CASE("xml escaping covers markup characters and drops forbidden controls") {
   CHECK(xml_escape("A & B <c> \"d\" 'e'") == "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;");
-  CHECK(xml_escape(std::string("a\x01" "b\tc")) == "a" "b\tc");
+  CHECK(xml_escape(std::string("a\x01"
+                               "b\tc")) ==
+        "a"
+        "b\tc");
   CHECK(xml_escape("Über €") == "Über €");
   Svg svg(100, 50, "id\"<x>", "T&C");
   svg.text(1, 2, "</svg><script>");
@@ -122,8 +125,8 @@ TEST_CASE("charts are deterministic and contain their data") {
   FanChart f;
   f.id = "fan";
   f.title = "Cash";
-  f.series.push_back({"cash", {2024, 2025}, {-1e9, -2e9}, {0, 0}, {1e9, 2e9}, {2e9, 4e9},
-                      {3e9, 8e9}});
+  f.series.push_back(
+      {"cash", {2024, 2025}, {-1e9, -2e9}, {0, 0}, {1e9, 2e9}, {2e9, 4e9}, {3e9, 8e9}});
   const std::string fs = render(f);
   CHECK(fs.find("<polygon") != std::string::npos);
   CHECK(fs.find("2025") != std::string::npos);
