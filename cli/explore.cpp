@@ -101,6 +101,8 @@ std::optional<ojson> lookup(const ojson& result, const std::string& metric, std:
   const ojson* node = &result;
   std::string here;
   for (const auto& t : path_tokens(metric)) {
+    // A group that is null on this run (no path invested: no MOIC): the metric is undefined.
+    if (node->is_null() && !here.empty()) return ojson(nullptr);
     if (node->is_object() && node->contains(t)) {
       node = &node->at(t);
       here += "/" + t;
@@ -230,7 +232,8 @@ std::vector<std::string> overrides_for(const Scenario& s, const std::string& pat
 std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
                                     const std::vector<std::string>& extra,
                                     const std::vector<std::string>& metrics,
-                                    const EvalSettings& settings, std::ostream& err) {
+                                    const EvalSettings& settings, std::ostream& err,
+                                    bool* bad_metric) {
   std::vector<std::string> all = sets;
   all.insert(all.end(), extra.begin(), extra.end());
   auto scenario = load_or_report(file, all, err);
@@ -269,6 +272,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     auto v = lookup(result, m, why);
     if (!v) {
       err << "capflow: --metric " << m << ": " << why << "\n";
+      if (bad_metric != nullptr) *bad_metric = true;
       return std::nullopt;
     }
     out.values.push_back(*v);

@@ -60,11 +60,12 @@ void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths, 
                       unsigned& threads);
 
 // The metrics for file + sets + extra. On bad input prints the problem to err and
-// returns nullopt (exit 2).
+// returns nullopt (exit 2); *bad_metric tells whether a metric was the problem.
 std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
                                     const std::vector<std::string>& extra,
                                     const std::vector<std::string>& metrics,
-                                    const EvalSettings& settings, std::ostream& err);
+                                    const EvalSettings& settings, std::ostream& err,
+                                    bool* bad_metric = nullptr);
 
 // Default metrics: every holder's mean nominal payout (Monte Carlo) or total (exact).
 std::vector<std::string> default_metrics(const Scenario& s, bool deterministic);

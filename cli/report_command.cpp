@@ -46,7 +46,8 @@ std::optional<std::string> write_charts(const Report& r, const fs::path& dir) {
   std::random_device rd;
   const fs::path tmp = parent / (dir.filename().string() + ".tmp-" + std::to_string(rd()));
   if (!fs::create_directory(tmp, ec) || ec) {
-    return "cannot create " + tmp.string() + ": " + (ec ? ec.message() : "it exists");
+    return "cannot create the chart directory " + dir.string() + ": " +
+           (ec ? ec.message() : "a temporary directory of that name exists");
   }
   for (const auto& c : r.charts) {
     if (auto err = emit(c.svg, (tmp / (c.id + ".svg")).string())) {
@@ -90,6 +91,16 @@ int run(const Options& o) {
       std::cerr << "capflow report: -o " << o.output
                 << ": cannot tell the format from the extension; name the file .html or .md, or "
                    "give --format html|md\n";
+      return kExitBadInput;
+    }
+  }
+  if (!o.output.empty()) {
+    // Before any run: a report that cannot be written is not worth computing.
+    const fs::path parent = fs::path(o.output).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec)) {
+      std::cerr << "capflow report: -o " << o.output << ": the directory " << parent.string()
+                << " does not exist\n";
       return kExitBadInput;
     }
   }

@@ -79,11 +79,6 @@ int run(const Options& o) {
   settings.paths = o.paths;
   settings.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 
-  // Unknown metrics fail here, on one path, rather than after a grid point's full run.
-  EvalSettings probe = settings;
-  probe.paths = 1;
-  if (!evaluate(o.file, o.sets, {}, metrics, probe, std::cerr)) return kExitBadInput;
-
   // Row-major over the grid: the first --vary changes slowest.
   std::vector<std::vector<std::string>> values;
   std::vector<PointResult> results;
@@ -100,7 +95,9 @@ int run(const Options& o) {
         extra.push_back(std::move(e));
       }
     }
-    auto r = evaluate(o.file, o.sets, extra, metrics, settings, std::cerr);
+    bool bad_metric = false;
+    auto r = evaluate(o.file, o.sets, extra, metrics, settings, std::cerr, &bad_metric);
+    if (!r && bad_metric) return kExitBadInput;
     if (!r) {
       std::cerr << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";
       for (std::size_t k = 0; k < extra.size(); ++k) std::cerr << (k ? ", " : "") << extra[k];
