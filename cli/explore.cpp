@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <memory>
 #include <ostream>
+#include <thread>
 
 #include "capflow/monte_carlo.hpp"
 #include "capflow/projection.hpp"
 #include "capflow/rounding.hpp"
+#include "capflow/waterfall.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 
@@ -56,6 +58,11 @@ std::string cents(const Money& m) {
   return format_cents(round_to_cents(m));
 }
 
+constexpr const char* kNoProjection =
+    "no \"projection\" section: Monte Carlo and --deterministic evaluate `run` or `project` "
+    "metrics, which need the year-by-year model (docs/scenario-format.md); --profit AMOUNT "
+    "evaluates the waterfall alone";
+
 // The exact base case's per-holder and company totals, under the keys `capflow project
 // --format json` uses, so a metric names the same value in both.
 ojson projection_metrics(const Scenario& s) {
@@ -90,6 +97,23 @@ ojson projection_metrics(const Scenario& s) {
       {"deadline_missed", sum.deadline_missed},
       {"refund_owed", cents(sum.refund_owed)}};
   return out;
+}
+
+// One allocation under the keys `capflow waterfall --format json` gives each holder.
+ojson waterfall_metrics(const Scenario& s, const Money& profit) {
+  const auto terms = WaterfallTerms<Rational>::from(s.waterfall);
+  Waterfall<Rational> w(terms);
+  w.distribute(profit);
+  const std::vector<Integer> cents_each = allocate_cents(w.received());
+  ojson hs = ojson::object();
+  for (std::size_t h = 0; h < s.waterfall.holders.size(); ++h) {
+    hs[s.waterfall.holders[h].id] = {
+        {"received", format_cents(cents_each[h])},
+        {"capped", w.at_cap(h)},
+        {"share_of_profit",
+         profit == 0 ? ojson(nullptr) : ojson(format_decimal(w.received()[h] / profit, 12))}};
+  }
+  return {{"profit", format_cents(round_to_cents(profit))}, {"holders", hs}};
 }
 
 // Looks up a metric; on failure explains what the result has at the deepest level found.
@@ -216,9 +240,9 @@ std::optional<std::string> check_varied_value(const JsonNode& document, const st
 }
 
 std::vector<std::string> overrides_for(const Scenario& s, const std::string& path,
-                                       const std::string& value, bool deterministic) {
+                                       const std::string& value, const EvalSettings& settings) {
   std::vector<std::string> out{path + "=" + value};
-  if (deterministic || !s.uncertainty) return out;
+  if (settings.mode != EvalMode::monte_carlo || !s.uncertainty) return out;
   std::string pointer;
   for (const auto& t : path_tokens(path)) pointer += "/" + pointer_token(t);
   for (const auto& in : s.uncertainty->inputs) {
@@ -238,14 +262,14 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
   all.insert(all.end(), extra.begin(), extra.end());
   auto scenario = load_or_report(file, all, err);
   if (!scenario) return std::nullopt;
-  if (!scenario->projection) {
-    err << file
-        << ": no \"projection\" section: sweeps and tornados evaluate `run` or `project` "
-           "metrics, which need the year-by-year model (see docs/scenario-format.md)\n";
+  if (!scenario->projection && settings.mode != EvalMode::waterfall) {
+    err << file << ": " << kNoProjection << "\n";
     return std::nullopt;
   }
   ojson result;
-  if (settings.deterministic) {
+  if (settings.mode == EvalMode::waterfall) {
+    result = waterfall_metrics(*scenario, settings.profit);
+  } else if (settings.mode == EvalMode::deterministic) {
     result = projection_metrics(*scenario);
   } else {
     std::unique_ptr<MonteCarlo> mc;
@@ -280,10 +304,17 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
   return out;
 }
 
-std::vector<std::string> default_metrics(const Scenario& s, bool deterministic) {
+std::string holder_metric(const Scenario& s, std::size_t holder, const EvalSettings& settings) {
+  const std::string key = settings.mode == EvalMode::waterfall       ? "/received"
+                          : settings.mode == EvalMode::deterministic ? "/total"
+                                                                     : "/nominal/mean";
+  return "/holders/" + pointer_token(s.waterfall.holders[holder].id) + key;
+}
+
+std::vector<std::string> default_metrics(const Scenario& s, const EvalSettings& settings) {
   std::vector<std::string> out;
-  for (const auto& h : s.waterfall.holders) {
-    out.push_back("/holders/" + pointer_token(h.id) + (deterministic ? "/total" : "/nominal/mean"));
+  for (std::size_t h = 0; h < s.waterfall.holders.size(); ++h) {
+    out.push_back(holder_metric(s, h, settings));
   }
   return out;
 }
@@ -354,16 +385,83 @@ std::string value_label(const std::string& value_text) {
   return value_text;
 }
 
-void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths, std::uint64_t& seed,
-                      unsigned& threads) {
-  app.add_flag("--deterministic", deterministic,
+void add_eval_options(CLI::App& app, EvalOptions& o) {
+  app.add_flag("--deterministic", o.deterministic,
                "Evaluate the exact projection (capflow project) instead of a Monte Carlo run; "
-               "metrics then name keys of project's result, e.g. /holders/microsoft/total");
-  app.add_option("--paths", paths, "Monte Carlo paths per point (default 10000)")
+               "metrics then name keys of project's totals, e.g. /holders/microsoft/total");
+  app.add_option("--profit", o.profit,
+                 "Evaluate the exact waterfall at this total profit (e.g. 500B) instead; metrics "
+                 "then name /holders/ID/received, capped or share_of_profit; works without a "
+                 "projection")
+      ->type_name("AMOUNT");
+  app.add_option("--paths", o.paths, "Monte Carlo paths per run (default 10000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
-  app.add_option("--seed", seed, "Seed shared by every point (default 42)");
-  app.add_option("--threads", threads, "Worker threads (default: all cores; results do not change)")
+  app.add_option("--seed", o.seed, "Seed shared by every run (default 42)");
+  app.add_option("--threads", o.threads,
+                 "Worker threads (default: all cores; results do not change)")
       ->check(CLI::Range(1u, 1024u));
+}
+
+std::optional<EvalSettings> eval_settings(const EvalOptions& o, const std::string& command,
+                                          std::ostream& err) {
+  EvalSettings s;
+  s.seed = o.seed;
+  s.paths = o.paths;
+  s.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  s.mode = o.deterministic ? EvalMode::deterministic : EvalMode::monte_carlo;
+  if (!o.profit.empty()) {
+    if (o.deterministic) {
+      err << "capflow " << command
+          << ": --profit and --deterministic cannot be combined (--profit evaluates the "
+             "waterfall alone, --deterministic the projection)\n";
+      return std::nullopt;
+    }
+    auto p = parse_money(o.profit);
+    if (!p) {
+      err << "capflow " << command << ": --profit " << p.error() << "\n";
+      return std::nullopt;
+    }
+    if (p.value() < 0) {
+      err << "capflow " << command << ": --profit \"" << o.profit
+          << "\": profit must be >= 0 (the waterfall distributes profit, not losses)\n";
+      return std::nullopt;
+    }
+    s.mode = EvalMode::waterfall;
+    s.profit = p.value();
+  }
+  return s;
+}
+
+const char* mode_name(EvalMode mode) {
+  switch (mode) {
+    case EvalMode::monte_carlo:
+      return "monte_carlo";
+    case EvalMode::deterministic:
+      return "deterministic";
+    case EvalMode::waterfall:
+      return "waterfall";
+  }
+  return "";
+}
+
+std::string describe(const EvalSettings& s) {
+  switch (s.mode) {
+    case EvalMode::deterministic:
+      return "exact projection";
+    case EvalMode::waterfall:
+      return "exact waterfall at a total profit of " + format_money_short(s.profit);
+    case EvalMode::monte_carlo:
+      break;
+  }
+  return "Monte Carlo, " + std::to_string(s.paths) + " paths, seed " + std::to_string(s.seed) +
+         " (common random numbers: path i sees the same draws in every run)";
+}
+
+bool needs_projection(const EvalSettings& s) {
+  return s.mode != EvalMode::waterfall;
+}
+std::string no_projection_message() {
+  return kNoProjection;
 }
 
 }  // namespace capflow::cli

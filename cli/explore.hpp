@@ -33,18 +33,47 @@ std::optional<std::string> parse_vary(const std::string& text, bool with_steps, 
 // An error text if path names no number (or numeric string) in the resolved document.
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
 
-// The --set overrides that put `path` at `value`: path=value itself, and in Monte Carlo
-// mode, for every uncertainty input whose target is path, that input made fixed at value
-// (otherwise each path's draw would overwrite the value and the change would show nothing).
-std::vector<std::string> overrides_for(const Scenario& s, const std::string& path,
-                                       const std::string& value, bool deterministic);
+// How each point is evaluated.
+enum class EvalMode {
+  monte_carlo,    // capflow run: the metrics are pointers into its JSON result
+  deterministic,  // the exact projection: into project's per-holder and company totals
+  waterfall,      // the exact waterfall at one total profit: into {profit, holders}
+};
+const char* mode_name(EvalMode mode);
 
 struct EvalSettings {
-  bool deterministic = false;  // the exact projection instead of a Monte Carlo run
+  EvalMode mode = EvalMode::monte_carlo;
+  Money profit = 0;  // waterfall mode
   std::uint64_t seed = 42;
   std::uint64_t paths = 10000;
   unsigned threads = 1;
 };
+
+// The flags behind EvalSettings, as the user gave them.
+struct EvalOptions {
+  bool deterministic = false;
+  std::string profit;
+  std::uint64_t paths = 10000;
+  std::uint64_t seed = 42;
+  unsigned threads = 0;  // 0: all cores
+};
+// Adds --deterministic, --profit, --paths, --seed and --threads.
+void add_eval_options(CLI::App& app, EvalOptions& options);
+// Checks the flags; on a problem prints it (prefixed with "capflow COMMAND: ") and
+// returns nullopt.
+std::optional<EvalSettings> eval_settings(const EvalOptions& options, const std::string& command,
+                                          std::ostream& err);
+// Whether the mode needs a projection section, and the message when it is missing.
+bool needs_projection(const EvalSettings& settings);
+std::string no_projection_message();
+// "Monte Carlo, 2000 paths, seed 42 (common random numbers)" and the like, for headers.
+std::string describe(const EvalSettings& settings);
+
+// The --set overrides that put `path` at `value`: path=value itself, and in Monte Carlo
+// mode, for every uncertainty input whose target is path, that input made fixed at value
+// (otherwise each path's draw would overwrite the value and the change would show nothing).
+std::vector<std::string> overrides_for(const Scenario& s, const std::string& path,
+                                       const std::string& value, const EvalSettings& settings);
 
 // A metric value: a JSON number (Monte Carlo, as `run` prints it), a cents string
 // (deterministic, as `project` prints it), or null (undefined on this point).
@@ -55,10 +84,6 @@ struct PointResult {
   std::vector<MetricValue> values;  // one per metric
 };
 
-// Adds --deterministic, --paths, --seed and --threads.
-void add_eval_options(CLI::App& app, bool& deterministic, std::uint64_t& paths, std::uint64_t& seed,
-                      unsigned& threads);
-
 // The metrics for file + sets + extra. On bad input prints the problem to err and
 // returns nullopt (exit 2); *bad_metric tells whether a metric was the problem.
 std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
@@ -67,8 +92,11 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
                                     const EvalSettings& settings, std::ostream& err,
                                     bool* bad_metric = nullptr);
 
-// Default metrics: every holder's mean nominal payout (Monte Carlo) or total (exact).
-std::vector<std::string> default_metrics(const Scenario& s, bool deterministic);
+// Default metrics: every holder's mean nominal payout (Monte Carlo), total (exact
+// projection) or receipts (waterfall).
+std::vector<std::string> default_metrics(const Scenario& s, const EvalSettings& settings);
+// The metric key of a holder's headline amount in this mode ("/nominal/mean", ...).
+std::string holder_metric(const Scenario& s, std::size_t holder, const EvalSettings& settings);
 
 // A metric value as a double (NaN for null).
 double metric_number(const MetricValue& v);

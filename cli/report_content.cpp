@@ -443,19 +443,41 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
   es.seed = rs.seed;
   es.paths = rs.tornado_paths;
   es.threads = rs.threads;
-  const std::string metric = default_tornado_metric(s, false);
+  std::string how;
+  const std::string& residual = s.waterfall.holders[s.waterfall.residual].name;
+  if (s.projection) {
+    how = residual + "'s mean payout";
+  } else {
+    // No projection: the waterfall at its last breakpoint, the least profit at which
+    // every cap that can bind does.
+    const BreakpointTable bt = breakpoints(WaterfallTerms<Rational>::from(s.waterfall));
+    if (bt.points.empty()) {
+      sec.blocks.push_back(absent("No tornado: the waterfall has no breakpoint to evaluate at."));
+      return sec;
+    }
+    es.mode = EvalMode::waterfall;
+    es.profit = bt.points.back().profit;
+    how = "what " + residual + " receives at a total profit of " + money(es.profit) +
+          ", the last breakpoint, past which every dollar goes to " + residual;
+  }
+  const std::string metric = default_tornado_metric(s, es);
   auto t = compute_tornado(s, s.file, sets, inputs, metric, es, err);
   if (!t) {
     ok = false;
     return sec;
   }
-  sec.blocks.push_back(para(
-      "Each input moved alone to a low and a high value, the others at base, and the change in " +
-      s.waterfall.holders[s.waterfall.residual].name + "'s mean payout (" + metric + "); " + note +
-      ". Monte Carlo with " + std::to_string(rs.tornado_paths) + " paths, seed " +
-      std::to_string(rs.seed) +
-      ", on common random numbers (each run sees the same draws), so the swings are not noise. "
-      "Longest bar on top. The same with other inputs: capflow tornado FILE --vary PATH=LO:HI."));
+  const std::string method =
+      s.projection ? "Monte Carlo with " + std::to_string(rs.tornado_paths) + " paths, seed " +
+                         std::to_string(rs.seed) +
+                         ", on common random numbers (each run sees the same draws), so the "
+                         "swings are not noise"
+                   : "Exact waterfall, no projection";
+  sec.blocks.push_back(
+      para("Each input moved alone to a low and a high value, the others at base, and the change "
+           "in " +
+           how + " (metric " + metric + "); " + note + ". " + method +
+           ". Longest bar on top. The same with other inputs: capflow tornado FILE --vary "
+           "PATH=LO:HI."));
   sec.blocks.push_back(chart(r, "tornado", tornado_svg(*t, "tornado", "Tornado: " + metric)));
   ReportTable tt{
       {"input", "LO", "HI", "at LO", "at HI", "swing"}, {false, true, true, true, true, true}, {}};
@@ -483,9 +505,8 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
       "model to run. It describes the waterfall only (as the WSJ, Fortune and Semafor readings "
       "do); see scenarios/openai-2024-round.json for one with a projection and uncertainty.";
   if (!s.projection) {
-    for (const char* t :
-         {"The base case by year", "Payout distributions",
-          "Cumulative result and cash over the years (fan chart)", "What moves the result most"}) {
+    for (const char* t : {"The base case by year", "Payout distributions",
+                          "Cumulative result and cash over the years (fan chart)"}) {
       r.sections.push_back({t, {absent(no_projection)}});
     }
   } else {
@@ -512,10 +533,10 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
                  "cash year by year, and the Monte Carlo engine's public interface gives only "
                  "per-path totals (PathSummary). The base case's years are charted above; the "
                  "spread of the totals is in the payout distributions.")}});
-    bool ok = true;
-    r.sections.push_back(tornado_section(s, sets, rs, r, err, ok));
-    if (!ok) return std::nullopt;
   }
+  bool ok = true;
+  r.sections.push_back(tornado_section(s, sets, rs, r, err, ok));
+  if (!ok) return std::nullopt;
   // Last but one: a long table that would push every chart below the first screens.
   r.sections.push_back(sources_section(s));
   ReportSection repro{"Reproducing this report", {}};

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "capflow/rounding.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "explore.hpp"
@@ -26,10 +27,7 @@ struct Options {
   std::string file;
   std::vector<std::string> varies;
   std::vector<std::string> metrics;
-  bool deterministic = false;
-  std::uint64_t paths = 10000;
-  std::uint64_t seed = 42;
-  unsigned threads = 0;
+  EvalOptions eval;
   std::vector<std::string> sets;
   OutputOptions output;
 };
@@ -50,10 +48,10 @@ int run(const Options& o) {
   }
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
-  if (!base->projection) {
-    std::cerr << o.file
-              << ": no \"projection\" section: `capflow sweep` evaluates `run` or "
-                 "`project` metrics, which need the year-by-year model (docs/scenario-format.md)\n";
+  auto settings = eval_settings(o.eval, "sweep", std::cerr);
+  if (!settings) return kExitBadInput;
+  if (needs_projection(*settings) && !base->projection) {
+    std::cerr << o.file << ": " << no_projection_message() << "\n";
     return kExitBadInput;
   }
   for (const auto& v : varies) {
@@ -72,12 +70,7 @@ int run(const Options& o) {
     }
   }
   const std::vector<std::string> metrics =
-      o.metrics.empty() ? default_metrics(*base, o.deterministic) : o.metrics;
-  EvalSettings settings;
-  settings.deterministic = o.deterministic;
-  settings.seed = o.seed;
-  settings.paths = o.paths;
-  settings.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+      o.metrics.empty() ? default_metrics(*base, *settings) : o.metrics;
 
   // Row-major over the grid: the first --vary changes slowest.
   std::vector<std::vector<std::string>> values;
@@ -91,12 +84,12 @@ int run(const Options& o) {
       rest /= steps;
     }
     for (std::size_t k = 0; k < varies.size(); ++k) {
-      for (auto& e : overrides_for(*base, varies[k].path, point[k], o.deterministic)) {
+      for (auto& e : overrides_for(*base, varies[k].path, point[k], *settings)) {
         extra.push_back(std::move(e));
       }
     }
     bool bad_metric = false;
-    auto r = evaluate(o.file, o.sets, extra, metrics, settings, std::cerr, &bad_metric);
+    auto r = evaluate(o.file, o.sets, extra, metrics, *settings, std::cerr, &bad_metric);
     if (!r && bad_metric) return kExitBadInput;
     if (!r) {
       std::cerr << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";
@@ -114,11 +107,13 @@ int run(const Options& o) {
     out["schema"] = "capflow/sweep/v1";
     out["scenario"] = o.file;
     out["scenario_sha256"] = base->content_sha256;
-    out["mode"] = o.deterministic ? "deterministic" : "monte_carlo";
-    if (!o.deterministic) {
-      out["seed"] = o.seed;
-      out["paths"] = o.paths;
+    out["mode"] = mode_name(settings->mode);
+    if (settings->mode == EvalMode::monte_carlo) {
+      out["seed"] = settings->seed;
+      out["paths"] = settings->paths;
     }
+    if (settings->mode == EvalMode::waterfall)
+      out["profit"] = format_cents(round_to_cents(settings->profit));
     out["version"] = kVersion;
     ojson vj = ojson::array();
     for (const auto& v : varies) {
@@ -158,12 +153,7 @@ int run(const Options& o) {
       text = t.csv();
     } else {
       const std::string title = base->title.empty() ? o.file : base->title;
-      const std::string how =
-          o.deterministic
-              ? "exact projection at each point"
-              : "Monte Carlo at each point: " + std::to_string(o.paths) + " paths, seed " +
-                    std::to_string(o.seed) +
-                    " (common random numbers: path i sees the same draws at every point)";
+      const std::string how = describe(*settings) + " at each point";
       const std::string head = std::to_string(points) + " points; " + how + "; scenario sha256 " +
                                base->content_sha256.substr(0, 12);
       if (o.output.format == Format::md) {
@@ -187,11 +177,14 @@ Command setup_sweep(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "sweep",
       "A grid over one or more scenario values: each point a Monte Carlo run on common random\n"
-      "numbers (same seed and paths everywhere) or, with --deterministic, the exact projection.\n"
+      "numbers (same seed and paths everywhere); with --deterministic the exact projection;\n"
+      "with --profit AMOUNT the exact waterfall at that profit (no projection needed).\n"
       "Examples:\n"
       "  capflow sweep scenarios/openai-2024-round.json --vary /holders/microsoft/cap=46B:184B:5\n"
       "  capflow sweep scenarios/openai-2024-round.json --deterministic \\\n"
-      "      --vary /holders/microsoft/cap=46B:138B:3 --metric /holders/nonprofit/total");
+      "      --vary /holders/microsoft/cap=46B:138B:3 --metric /holders/nonprofit/total\n"
+      "  capflow sweep scenarios/openai-wsj-2023.json --profit 500B --vary "
+      "/holders/microsoft/cap=46B:138B:3");
   app->add_option("file", opts->file, "Scenario file (JSON) with a \"projection\"")->required();
   app->add_option("--vary", opts->varies,
                   "PATH=LO:HI:STEPS: STEPS evenly spaced values from LO to HI (both included) at "
@@ -207,7 +200,7 @@ Command setup_sweep(CLI::App& parent) {
                   "holder's mean payout")
       ->allow_extra_args(false)
       ->type_name("POINTER");
-  add_eval_options(*app, opts->deterministic, opts->paths, opts->seed, opts->threads);
+  add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
   return {app, [opts] { return run(*opts); }};

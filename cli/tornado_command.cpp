@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "capflow/rounding.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -23,10 +24,7 @@ struct Options {
   std::vector<std::string> varies;
   std::string metric;
   std::string svg;
-  bool deterministic = false;
-  std::uint64_t paths = 10000;
-  std::uint64_t seed = 42;
-  unsigned threads = 0;
+  EvalOptions eval;
   std::vector<std::string> sets;
   OutputOptions output;
 };
@@ -47,10 +45,10 @@ int run(const Options& o) {
   }
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
-  if (!base->projection) {
-    std::cerr << o.file
-              << ": no \"projection\" section: `capflow tornado` evaluates `run` or "
-                 "`project` metrics, which need the year-by-year model (docs/scenario-format.md)\n";
+  auto settings = eval_settings(o.eval, "tornado", std::cerr);
+  if (!settings) return kExitBadInput;
+  if (needs_projection(*settings) && !base->projection) {
+    std::cerr << o.file << ": " << no_projection_message() << "\n";
     return kExitBadInput;
   }
   for (const auto& in : inputs) {
@@ -67,14 +65,8 @@ int run(const Options& o) {
                  "terminal multiple); name the inputs with --vary PATH=LO:HI\n";
     return kExitBadInput;
   }
-  const std::string metric =
-      o.metric.empty() ? default_tornado_metric(*base, o.deterministic) : o.metric;
-  EvalSettings settings;
-  settings.deterministic = o.deterministic;
-  settings.seed = o.seed;
-  settings.paths = o.paths;
-  settings.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, settings, std::cerr);
+  const std::string metric = o.metric.empty() ? default_tornado_metric(*base, *settings) : o.metric;
+  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
   if (!t) return kExitBadInput;
 
   const std::string title = base->title.empty() ? o.file : base->title;
@@ -84,11 +76,13 @@ int run(const Options& o) {
     out["schema"] = "capflow/tornado/v1";
     out["scenario"] = o.file;
     out["scenario_sha256"] = base->content_sha256;
-    out["mode"] = o.deterministic ? "deterministic" : "monte_carlo";
-    if (!o.deterministic) {
-      out["seed"] = o.seed;
-      out["paths"] = o.paths;
+    out["mode"] = mode_name(settings->mode);
+    if (settings->mode == EvalMode::monte_carlo) {
+      out["seed"] = settings->seed;
+      out["paths"] = settings->paths;
     }
+    if (settings->mode == EvalMode::waterfall)
+      out["profit"] = format_cents(round_to_cents(settings->profit));
     out["version"] = kVersion;
     out["metric"] = metric;
     out["base"] = t->base;
@@ -126,10 +120,7 @@ int run(const Options& o) {
     if (csv) {
       text = tt.csv();
     } else {
-      const std::string how = o.deterministic
-                                  ? "exact projection"
-                                  : "Monte Carlo, " + std::to_string(o.paths) + " paths, seed " +
-                                        std::to_string(o.seed) + " (common random numbers)";
+      const std::string how = describe(*settings);
       const std::string head =
           "metric " + metric + "; base " + metric_text(metric, t->base) + "; " + how + "; " + note;
       if (o.output.format == Format::md) {
@@ -160,7 +151,8 @@ Command setup_tornado(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "tornado",
       "Which inputs move a metric most: each input alone at LO and at HI (the others at base),\n"
-      "ranked by the swing; Monte Carlo on common random numbers, or --deterministic.\n"
+      "ranked by the swing; Monte Carlo on common random numbers, --deterministic (the exact\n"
+      "projection) or --profit AMOUNT (the exact waterfall at that profit).\n"
       "Without --vary: each uncertainty input from p10 to p90, else each cap and the terminal\n"
       "multiple from 0.5x to 1.5x. Examples:\n"
       "  capflow tornado scenarios/openai-2024-round.json --svg tornado.svg\n"
@@ -174,11 +166,12 @@ Command setup_tornado(CLI::App& parent) {
       ->type_name("PATH=LO:HI");
   app->add_option("--metric", opts->metric,
                   "The metric ranked: a JSON pointer into the run result (default: the residual "
-                  "holder's /nominal/mean; with --deterministic its /total)")
+                  "holder's /nominal/mean; with --deterministic its /total; with --profit its "
+                  "/received)")
       ->type_name("POINTER");
   app->add_option("--svg", opts->svg, "Also write the tornado chart as SVG to FILE (atomic)")
       ->type_name("FILE");
-  add_eval_options(*app, opts->deterministic, opts->paths, opts->seed, opts->threads);
+  add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
   return {app, [opts] { return run(*opts); }};

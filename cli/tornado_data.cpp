@@ -88,15 +88,14 @@ std::vector<TornadoInput> default_tornado_inputs(const Scenario& s, std::string&
       }
     }
   }
-  note =
-      "inputs: the scenario has no numeric uncertainty inputs, so each cap and the terminal "
-      "multiple from 0.5x to 1.5x its value";
+  const bool terminal = !out.empty() && out.back().vary.path == tv;
+  note = std::string("inputs: the scenario has no numeric uncertainty inputs, so each cap") +
+         (terminal ? " and the terminal multiple" : "") + " from 0.5x to 1.5x its value";
   return out;
 }
 
-std::string default_tornado_metric(const Scenario& s, bool deterministic) {
-  const auto& h = s.waterfall.holders[s.waterfall.residual];
-  return "/holders/" + pointer_token(h.id) + (deterministic ? "/total" : "/nominal/mean");
+std::string default_tornado_metric(const Scenario& s, const EvalSettings& settings) {
+  return holder_metric(s, s.waterfall.residual, settings);
 }
 
 std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std::string& file,
@@ -112,10 +111,9 @@ std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std:
   for (const auto& in : inputs) {
     TornadoRow row{in, {}, {}, 0};
     for (int k = 0; k < 2; ++k) {
-      auto r = evaluate(
-          file, sets,
-          overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings.deterministic),
-          {metric}, settings, err);
+      auto r = evaluate(file, sets,
+                        overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings),
+                        {metric}, settings, err);
       if (!r) {
         err << "capflow tornado: with " << in.vary.path << " at "
             << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";

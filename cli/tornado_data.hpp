@@ -34,8 +34,8 @@ struct Tornado {
 // 1.5x its value and the terminal multiple at 0.5x and 1.5x. note says which.
 std::vector<TornadoInput> default_tornado_inputs(const Scenario& s, std::string& note);
 
-// The default metric: the residual holder's mean payout (its total when deterministic).
-std::string default_tornado_metric(const Scenario& s, bool deterministic);
+// The default metric: the residual holder's headline amount (holder_metric).
+std::string default_tornado_metric(const Scenario& s, const EvalSettings& settings);
 
 // Runs base + 2 per input. On bad input prints to err and returns nullopt.
 std::optional<Tornado> compute_tornado(const Scenario& base, const std::string& file,

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Sweep endpoints equal direct runs with --set, number for number (the JSON text of each
-value), in Monte Carlo mode (common random numbers: same seed, same paths) and exactly."""
+value): Monte Carlo (common random numbers: same seed, same paths) against `run`, the
+waterfall at one profit against `waterfall --profit`, the exact projection against `project`."""
 import json
 import subprocess
 import sys
@@ -29,6 +30,9 @@ for mode, extra, run_cmd, metrics in [
      ["run", scenario, "--paths", "400", "--seed", "7", "--threads", "1"],
      ["/holders/microsoft/nominal/mean", "/holders/nonprofit/nominal/p50",
       "/holders/microsoft/p_cap", "/company/peak_funding_need/mean"]),
+    ("waterfall", ["--profit", "500B"], ["waterfall", scenario, "--profit", "500B"],
+     ["/holders/microsoft/received", "/holders/nonprofit/received",
+      "/holders/microsoft/capped"]),
     ("deterministic", ["--deterministic"], ["project", scenario],
      ["/holders/microsoft/total", "/holders/nonprofit/total", "/holders/microsoft/pv",
       "/company/peak_funding_need"]),
@@ -42,6 +46,8 @@ for mode, extra, run_cmd, metrics in [
     for point in (points[0], points[-1]):
         value = point["set"][path]
         direct = capflow_json(*run_cmd, "--set", f"{path}={value}")
+        if "allocations" in direct:  # waterfall --profit: one allocation
+            direct = direct["allocations"][0]
         for m in metrics:
             a, b = point["metrics"][m], at(direct, m)
             if a != b:
