@@ -226,6 +226,16 @@ std::string render(const TornadoChart& c) {
     xs.push_back(b.at_lo);
     xs.push_back(b.at_hi);
   }
+  // Room beyond the longest bars for their labels. Below zero that room stays blank
+  // (no ticks) when every value is >= 0, so it does not suggest negative amounts.
+  const auto [mn, mx] = std::minmax_element(xs.begin(), xs.end());
+  const double lo = *mn, hi = *mx;
+  const double pad = std::max(hi - lo, std::max(std::fabs(lo), std::fabs(hi)) * 0.2) * 0.35;
+  const bool nonnegative = lo >= 0;
+  if (pad > 0) {
+    xs.push_back(lo - pad);
+    xs.push_back(hi + pad);
+  }
   const Axis xa = make_axis(xs, c.x_kind, false, 6);
   const std::vector<LegendItem> legend{{"input at LO", series_colour(0), false, true},
                                        {"input at HI", series_colour(1), false, true}};
@@ -235,12 +245,15 @@ std::string render(const TornadoChart& c) {
   // Room on the right for the label of a bar that reaches the end of the axis.
   const Plot p{label_w + 8, kTop, c.width - kRight - 70, kTop + plot_h};
   draw_title(svg, c.title);
+  double axis_start = p.x0;
   for (double t : xa.ticks) {
+    if (nonnegative && t < 0) continue;
     const double x = xa.map(t, p.x0, p.x1);
+    if (nonnegative && t == 0) axis_start = x;
     svg.line(x, p.y0, x, p.y1, kGridColour, kGrid);
     svg.text(x, p.y1 + 17, xa.label(t), "middle", 11);
   }
-  svg.line(p.x0, p.y1, p.x1, p.y1, kInk, 1);
+  svg.line(axis_start, p.y1, p.x1, p.y1, kInk, 1);
   svg.text((p.x0 + p.x1) / 2, p.y1 + 34, c.x_label, "middle", 12);
   const double base_x = xa.map(c.base, p.x0, p.x1);
   for (std::size_t i = 0; i < c.bars.size(); ++i) {
@@ -267,7 +280,15 @@ std::string render(const TornadoChart& c) {
     auto bar = [&](double x, std::size_t colour, const std::string& text, bool right) {
       svg.rect(std::min(x, base_x), y, std::fabs(x - base_x), kBar, series_colour(colour), "none",
                0.85);
-      const double tx = right ? std::max(x, base_x) + 4 : std::min(x, base_x) - 4;
+      double tx = right ? std::max(x, base_x) + 4 : std::min(x, base_x) - 4;
+      const double room = right ? svg.width() - tx : tx - (p.x0 - 4);
+      const double w = text_width(text, 10);
+      if (w > room && std::fabs(x - base_x) > w + 8) {
+        // No room outside: inside the bar, in white, from its outer end.
+        tx = right ? x - 4 : x + 4;
+        svg.text(tx, y + kBar / 2 + 4, text, right ? "end" : "start", 10, "normal", 0, "#fff");
+        return;
+      }
       svg.text(tx, y + kBar / 2 + 4, text, right ? "start" : "end", 10, "normal", 0, "#333");
     };
     // The larger bar first so the smaller one stays visible where both sit on one side.
