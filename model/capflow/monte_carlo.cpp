@@ -5,6 +5,7 @@
 #include <cmath>
 #include <thread>
 
+#include "capflow/lean_path.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/random.hpp"
 
@@ -130,14 +131,17 @@ struct MonteCarlo::Worker {
       : engine(mc.terms_), inputs(mc.base_), stats(), z(), y(), shock(mc.processes_.size(), 0.0) {
     stats.holders.resize(mc.terms_.holders);
     flows.assign(mc.terms_.holders * static_cast<std::size_t>(mc.irr_span_), 0.0);
+    if (mc.lean_) lean.emplace(mc.terms_);
   }
+  const PathSummary<double>& summary() const { return lean ? lean->summary() : engine.summary(); }
   ProjectionEngine<double> engine;
+  std::optional<LeanPath> lean;
   PathInputs<double> inputs;
   RunStats stats;
-  std::vector<double> z, y;  // scratch for correlated normals
+  std::vector<double> z, y;     // scratch for correlated normals
   std::vector<double> normals;  // per process × year: standard normal shocks
-  std::vector<double> shock;  // per process: last year's shock (mean reversion)
-  std::vector<double> flows;  // per holder × year offset: net cash flows for IRR
+  std::vector<double> shock;    // per process: last year's shock (mean reversion)
+  std::vector<double> flows;    // per holder × year offset: net cash flows for IRR
 };
 
 MonteCarlo::MonteCarlo(const Scenario& s)
@@ -160,12 +164,15 @@ MonteCarlo::MonteCarlo(const Scenario& s)
       dated += a;
     }
     Money undated = s.waterfall.holders[h].invested - dated;
-    if (undated > 0) prior_investments_[h].emplace_back(p.valuation_year - irr_origin_, to_double(undated));
+    if (undated > 0)
+      prior_investments_[h].emplace_back(p.valuation_year - irr_origin_, to_double(undated));
     holder_invests_[h] = s.waterfall.holders[h].invested > 0 ? 1 : 0;
   }
   for (const auto& r : p.rounds) holder_invests_[r.joins] = 1;
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
 
+  lean_ = LeanPath::applies(terms_) && !base_conversion_;
+  resets_.cost_line.assign(base_.cost_value.size(), 0);
   if (!s.uncertainty) return;
   const UncertaintySpec& u = *s.uncertainty;
   auto step_end = [&](const auto& series, Year y) {
@@ -188,10 +195,13 @@ MonteCarlo::MonteCarlo(const Scenario& s)
           if (!base_.revenue_has_fixed[index(t)]) e.years.push_back(index(t));
         }
         break;
-      case K::revenue_amount: e.years.push_back(index(y)); break;
+      case K::revenue_amount:
+        e.years.push_back(index(y));
+        break;
       case K::cost_ratio:
         for (Year t = y; t < step_end(p.costs[e.line].ratio, y); ++t) {
-          if (terms_.cost_kind[e.line][index(t)] == ProjectionTerms<double>::CostKind::ratio) e.years.push_back(index(t));
+          if (terms_.cost_kind[e.line][index(t)] == ProjectionTerms<double>::CostKind::ratio)
+            e.years.push_back(index(t));
         }
         break;
       case K::cost_amount:
@@ -206,14 +216,18 @@ MonteCarlo::MonteCarlo(const Scenario& s)
           }
         }
         if (e.years.empty()) {
-          throw MonteCarloInputError("/uncertainty/inputs/" + in.name + "/target: " + in.target.pointer +
+          throw MonteCarloInputError("/uncertainty/inputs/" + in.name +
+                                     "/target: " + in.target.pointer +
                                      ": that year of the line is not given as " +
                                      (e.kind == K::cost_amount ? "an amount" : "growth"));
         }
         break;
       }
-      case K::cap_growth_rate: e.cap_growth_from = p.cap_growth->from_year; break;
-      default: break;
+      case K::cap_growth_rate:
+        e.cap_growth_from = p.cap_growth->from_year;
+        break;
+      default:
+        break;
     }
     effects_.push_back(std::move(e));
   }
@@ -225,20 +239,70 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   if (!is_identity(u.process_correlation, np)) process_chol_ = cholesky(u.process_correlation, np);
   conversion_event_ = u.conversion;
   crash_event_ = u.crash;
+  // Which per-path arrays a draw may change, and so must be reset before each path.
+  for (const auto& e : effects_) {
+    using K = InputTarget::Kind;
+    switch (e.kind) {
+      case K::revenue_amount:
+        resets_.revenue_fixed = true;
+        break;
+      case K::revenue_growth:
+        resets_.revenue_growth = true;
+        break;
+      case K::cost_ratio:
+      case K::cost_amount:
+      case K::cost_growth:
+        resets_.cost_line[e.line] = 1;
+        break;
+      case K::cap_amount:
+      case K::cap_multiple:
+        resets_.caps = true;
+        break;
+      case K::cap_growth_rate:
+        resets_.cap_growth = true;
+        break;
+      default:
+        break;
+    }
+  }
+  for (const auto& pr : processes_) {
+    if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
+      resets_.revenue_growth = true;
+    } else {
+      resets_.cost_line[pr.line] = 1;
+    }
+  }
+  if (crash_event_) resets_.revenue_growth = true;
+  bool converts = conversion_event_.has_value() || base_conversion_.has_value();
+  for (const auto& e : effects_)
+    converts = converts || e.kind == InputTarget::Kind::conversion_year;
+  lean_ = LeanPath::applies(terms_) && !converts;
 }
 
 void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const {
   PathInputs<double>& in = w.inputs;
-  // Start from the scenario's own values (copies into buffers already sized).
-  std::copy(base_.revenue_has_fixed.begin(), base_.revenue_has_fixed.end(), in.revenue_has_fixed.begin());
-  std::copy(base_.revenue_fixed.begin(), base_.revenue_fixed.end(), in.revenue_fixed.begin());
-  std::copy(base_.revenue_growth_factor.begin(), base_.revenue_growth_factor.end(), in.revenue_growth_factor.begin());
-  for (std::size_t k = 0; k < base_.cost_value.size(); ++k) {
-    std::copy(base_.cost_value[k].begin(), base_.cost_value[k].end(), in.cost_value[k].begin());
+  // Start from the scenario's own values: only the arrays some draw changes (the others
+  // were copied once, when the worker was made, and nothing writes them).
+  if (resets_.revenue_fixed) {
+    std::copy(base_.revenue_has_fixed.begin(), base_.revenue_has_fixed.end(),
+              in.revenue_has_fixed.begin());
+    std::copy(base_.revenue_fixed.begin(), base_.revenue_fixed.end(), in.revenue_fixed.begin());
   }
-  std::copy(base_.cap_amount.begin(), base_.cap_amount.end(), in.cap_amount.begin());
-  std::copy(base_.cap_multiple.begin(), base_.cap_multiple.end(), in.cap_multiple.begin());
-  std::copy(base_.cap_growth.begin(), base_.cap_growth.end(), in.cap_growth.begin());
+  if (resets_.revenue_growth) {
+    std::copy(base_.revenue_growth_factor.begin(), base_.revenue_growth_factor.end(),
+              in.revenue_growth_factor.begin());
+  }
+  for (std::size_t k = 0; k < base_.cost_value.size(); ++k) {
+    if (resets_.cost_line[k]) {
+      std::copy(base_.cost_value[k].begin(), base_.cost_value[k].end(), in.cost_value[k].begin());
+    }
+  }
+  if (resets_.caps) {
+    std::copy(base_.cap_amount.begin(), base_.cap_amount.end(), in.cap_amount.begin());
+    std::copy(base_.cap_multiple.begin(), base_.cap_multiple.end(), in.cap_multiple.begin());
+  }
+  if (resets_.cap_growth)
+    std::copy(base_.cap_growth.begin(), base_.cap_growth.end(), in.cap_growth.begin());
   in.terminal_multiple = base_.terminal_multiple;
   in.conversion = base_conversion_;
   in.new_rounds_until = base_.new_rounds_until;
@@ -267,7 +331,8 @@ void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) 
       const Effect& e = effects_[k];
       using K = InputTarget::Kind;
       switch (e.kind) {
-        case K::none: break;
+        case K::none:
+          break;
         case K::revenue_growth:
           for (auto i : e.years) in.revenue_growth_factor[i] = 1 + v;
           break;
@@ -284,9 +349,15 @@ void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) 
         case K::cost_growth:
           for (auto i : e.years) in.cost_value[e.line][i] = 1 + v;
           break;
-        case K::terminal_multiple: in.terminal_multiple = v; break;
-        case K::cap_amount: in.cap_amount[e.holder] = v; break;
-        case K::cap_multiple: in.cap_multiple[e.holder] = v; break;
+        case K::terminal_multiple:
+          in.terminal_multiple = v;
+          break;
+        case K::cap_amount:
+          in.cap_amount[e.holder] = v;
+          break;
+        case K::cap_multiple:
+          in.cap_multiple[e.holder] = v;
+          break;
         case K::cap_growth_rate:
           for (int i = 0; i < years; ++i) {
             const Year t = terms_.first_year + i;
@@ -341,7 +412,8 @@ void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) 
         if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
           in.revenue_growth_factor[iu] *= std::exp(w.shock[k]);
         } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
-          in.cost_value[pr.line][iu] = std::clamp(in.cost_value[pr.line][iu] + w.shock[k], pr.min, pr.max);
+          in.cost_value[pr.line][iu] =
+              std::clamp(in.cost_value[pr.line][iu] + w.shock[k], pr.min, pr.max);
         }
       }
     }
@@ -368,9 +440,11 @@ void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) 
       }
       for (int j = 0; j < ev.years; ++j) {
         const int i = t - terms_.first_year + j;
-        if (i >= 0 && i < years) in.revenue_growth_factor[static_cast<std::size_t>(i)] *= 1 + ev.growth_cut;
+        if (i >= 0 && i < years)
+          in.revenue_growth_factor[static_cast<std::size_t>(i)] *= 1 + ev.growth_cut;
       }
-      if (ev.stops_new_rounds) in.new_rounds_until = std::min(in.new_rounds_until, t - terms_.first_year);
+      if (ev.stops_new_rounds)
+        in.new_rounds_until = std::min(in.new_rounds_until, t - terms_.first_year);
       t += ev.years - 1;
     }
   }
@@ -384,25 +458,38 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
   for (std::size_t h = 0; h < n; ++h) {
     if (!holder_invests_[h]) continue;
     std::fill_n(w.flows.begin() + static_cast<std::ptrdiff_t>(h * span), span, 0.0);
-    for (const auto& [offset, amount] : prior_investments_[h]) w.flows[h * span + static_cast<std::size_t>(offset)] -= amount;
+    for (const auto& [offset, amount] : prior_investments_[h])
+      w.flows[h * span + static_cast<std::size_t>(offset)] -= amount;
   }
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
+  if (w.lean) {
+    w.lean->run(w.inputs, [&](int year, const double* received) {
+      for (std::size_t h = 0; h < n; ++h) {
+        if (holder_invests_[h])
+          w.flows[h * span + first_offset + static_cast<std::size_t>(year)] +=
+              received[h] + 0.0 - 0.0;
+      }
+    });
+    return;
+  }
   std::size_t year = 0;
   w.engine.run(w.inputs, [&](const YearRecord<double>& r) {
     for (std::size_t h = 0; h < n; ++h) {
-      if (holder_invests_[h]) w.flows[h * span + first_offset + year] += r.received[h] + r.other[h] - r.invested[h];
+      if (holder_invests_[h])
+        w.flows[h * span + first_offset + year] += r.received[h] + r.other[h] - r.invested[h];
     }
     ++year;
   });
 }
 
-void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const {
+void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                           Worker& w) const {
   const std::size_t n = terms_.holders;
   const auto span = static_cast<int>(irr_span_);
   RunStats& st = w.stats;
   for (std::uint64_t path = begin; path < end; ++path) {
     simulate(seed, path, w);
-    const PathSummary<double>& s = w.engine.summary();
+    const PathSummary<double>& s = w.summary();
     for (std::size_t h = 0; h < n; ++h) {
       HolderStats& hs = st.holders[h];
       const double total = s.total_received[h] + s.total_other[h];
@@ -424,8 +511,10 @@ void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_
     c.cumulative_loss.add(-std::min(0.0, s.worst_cumulative_result));
     c.peak_funding_need.add(s.peak_funding_need);
     c.refund_owed.add(s.refund_owed);
-    c.first_profit_year.add(s.first_profit_index >= 0 ? terms_.first_year + s.first_profit_index : -1);
-    c.conversion_year.add(w.inputs.conversion && w.inputs.conversion->year <= terms_.first_year + terms_.years - 1
+    c.first_profit_year.add(s.first_profit_index >= 0 ? terms_.first_year + s.first_profit_index
+                                                      : -1);
+    c.conversion_year.add(w.inputs.conversion &&
+                                  w.inputs.conversion->year <= terms_.first_year + terms_.years - 1
                               ? std::max(w.inputs.conversion->year, terms_.first_year)
                               : -1);
     if (s.deadline_missed) ++c.deadline_missed;
@@ -437,9 +526,14 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   const unsigned threads = std::max(1u, req.threads);
   std::atomic<std::uint64_t> next{0};
   const std::uint64_t chunks = (req.paths + kChunk - 1) / kChunk;
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(*this));
-  auto work = [&](Worker& w) {
+  // Each thread makes its own worker: its buffers then come from that thread's malloc
+  // arena, so no cache line holds data of two workers (small vectors made one after
+  // the other in one thread sit side by side, and false sharing cost a third of the
+  // second thread's speed).
+  std::vector<std::unique_ptr<Worker>> workers(threads);
+  auto work = [&](unsigned t) {
+    workers[t] = std::make_unique<Worker>(*this);
+    Worker& w = *workers[t];
     for (std::uint64_t c = next++; c < chunks; c = next++) {
       const std::uint64_t begin = req.first_path + c * kChunk;
       const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
@@ -448,8 +542,8 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(*workers[t]));
-  work(*workers[0]);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
   for (auto& th : pool) th.join();
   RunStats total;
   total.holders.resize(terms_.holders);
@@ -460,7 +554,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
 PathSummary<double> MonteCarlo::simulate_one(std::uint64_t seed, std::uint64_t path) const {
   Worker w(*this);
   simulate(seed, path, w);
-  return w.engine.summary();
+  return w.summary();
 }
 
 void HolderStats::merge(const HolderStats& o) {
@@ -529,7 +623,8 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
   RunStats s;
   s.paths = j.at("paths").get<std::uint64_t>();
   const auto& hs = j.at("holders");
-  if (hs.size() != holder_count) throw std::invalid_argument("holder count differs from the scenario's");
+  if (hs.size() != holder_count)
+    throw std::invalid_argument("holder count differs from the scenario's");
   for (const auto& h : hs) {
     HolderStats x;
     x.nominal = metric_from(h.at("nominal"));

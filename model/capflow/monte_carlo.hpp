@@ -40,8 +40,8 @@ struct CompanyStats {
   Metric cumulative_loss{1};    // deepest cumulative loss over the years (>= 0)
   Metric peak_funding_need{1};  // outside money needed at most (shadow cash below the floor)
   Metric refund_owed{1};
-  Counts first_profit_year;     // -1: no profitable year in the horizon
-  Counts conversion_year;       // -1: no conversion in the horizon
+  Counts first_profit_year;  // -1: no profitable year in the horizon
+  Counts conversion_year;    // -1: no conversion in the horizon
   std::uint64_t deadline_missed = 0;
   void merge(const CompanyStats& o);
 };
@@ -95,7 +95,7 @@ class MonteCarlo {
   std::vector<Sampler> samplers_;
   std::vector<std::uint32_t> input_streams_;
   std::vector<Effect> effects_;
-  std::vector<double> input_chol_;    // lower-triangular Cholesky factor, row-major
+  std::vector<double> input_chol_;  // lower-triangular Cholesky factor, row-major
   std::vector<double> process_chol_;
   std::vector<ProcessSpec> processes_;
   std::vector<std::uint32_t> process_streams_;
@@ -108,6 +108,11 @@ class MonteCarlo {
   int irr_span_ = 0;
   std::vector<std::vector<std::pair<int, double>>> prior_investments_;
   std::vector<char> holder_invests_;
+  bool lean_ = false;  // every path runs on LeanPath (lean_path.hpp)
+  struct Resets {
+    bool revenue_fixed = false, revenue_growth = false, caps = false, cap_growth = false;
+    std::vector<char> cost_line;
+  } resets_;
 };
 
 }  // namespace capflow

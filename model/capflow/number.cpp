@@ -32,19 +32,33 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
     ++pos;
   }
   int int_digits = 0;
+  // Commas group thousands, so "1,5" is a typo rather than 15: every group after a comma
+  // has exactly three digits, the first one to three. Underscores group freely.
+  int group_digits = 0;
+  bool grouped = false;
+  auto bad_grouping = [] {
+    return Result<Decimal>::failure("commas must separate groups of three digits");
+  };
   while (pos < s.size()) {
     char c = s[pos];
     if (is_digit(c)) {
       d.digits = d.digits * 10 + (c - '0');
       ++int_digits;
+      ++group_digits;
       ++pos;
     } else if (allow_separators && (c == '_' || c == ',') && int_digits > 0 && pos + 1 < s.size() &&
                is_digit(s[pos + 1])) {
+      if (c == ',') {
+        if (grouped ? group_digits != 3 : group_digits > 3) return bad_grouping();
+        grouped = true;
+        group_digits = 0;
+      }
       ++pos;
     } else {
       break;
     }
   }
+  if (grouped && group_digits != 3) return bad_grouping();
   if (int_digits == 0) return Result<Decimal>::failure("expected a digit");
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
@@ -97,8 +111,8 @@ Result<Rational> parse_money(std::string_view text) {
   std::size_t pos = 0;
   auto dec = scan_decimal(text, pos, /*allow_separators=*/true);
   const std::string expected =
-      "expected money: digits with optional sign, fraction, exponent and suffix K/M/B/T "
-      "(e.g. \"1.5B\", \"194M\", \"17.3e9\")";
+      "money is digits with optional sign, fraction, exponent and suffix K/M/B/T "
+      "(e.g. \"1.5B\", \"194M\", \"17.3e9\", \"1,500,000\")";
   if (!dec) return Result<Rational>::failure(describe(text) + ": " + dec.error() + "; " + expected);
   Decimal d = std::move(dec).value();
   if (pos < text.size()) {
@@ -138,7 +152,7 @@ Result<Rational> parse_share(std::string_view text) {
   std::size_t pos = 0;
   auto dec = scan_decimal(text, pos, /*allow_separators=*/false);
   const std::string expected =
-      "expected a fraction such as 0.49, \"0.49\" or a percentage such as \"49%\"";
+      "a share is a fraction such as 0.49, \"0.49\" or a percentage such as \"49%\"";
   if (!dec) return Result<Rational>::failure(describe(text) + ": " + dec.error() + "; " + expected);
   Rational v = to_rational(dec.value());
   if (pos < text.size() && text[pos] == '%') {

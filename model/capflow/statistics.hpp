@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -59,9 +60,17 @@ class Moments {
   mutable Big sum_ = 0, sq_ = 0;
 };
 
+// Percentiles in bounded memory: a histogram of log-spaced buckets (2^kMantissaBits per
+// power of two, so a bucket's width is at most 0.39 % of its values), allocated a power
+// of two at a time as values arrive, so a metric spanning a few decades keeps a few tens
+// of kilobytes hot rather than the whole range. The exact minimum and maximum are kept
+// too: a percentile is its bucket's midpoint clamped to them, so it never lies outside
+// what the paths produced.
 class Sketch {
  public:
   void add(double x) {
+    if (x < min_) min_ = x;
+    if (x > max_) max_ = x;
     if (x == 0) {
       ++zero_;
     } else if (x > 0) {
@@ -73,20 +82,28 @@ class Sketch {
   void merge(const Sketch& other);
   std::uint64_t count() const;
   // The value of order statistic floor(q (n - 1)) to within the bucket's width
-  // (the bucket's midpoint). REQUIRES: count() > 0, 0 <= q <= 1.
+  // (the bucket's midpoint, clamped to [min, max]); the first and last exactly.
+  // REQUIRES: count() > 0, 0 <= q <= 1.
   double quantile(double q) const;
   double fraction_positive() const;
+  double min() const { return min_; }
+  double max() const { return max_; }
   nlohmann::json to_json() const;
   static Sketch from_json(const nlohmann::json& j);
 
   // Buckets: 2^kMantissaBits per power of two, exponents kMinExponent..kMaxExponent;
   // magnitudes outside are counted in the first or last bucket.
   static constexpr int kMantissaBits = 8;
+  static constexpr int kPerExponent = 1 << kMantissaBits;
   static constexpr int kMinExponent = -40;  // about 1e-12
   static constexpr int kMaxExponent = 63;   // about 1e19
-  static constexpr int kBuckets = (kMaxExponent - kMinExponent + 1) << kMantissaBits;
+  static constexpr int kExponents = kMaxExponent - kMinExponent + 1;
+  static constexpr int kBuckets = kExponents << kMantissaBits;
 
  private:
+  // One side (positive or negative magnitudes): per power of two, its buckets, empty
+  // until a value lands there.
+  using Side = std::vector<std::vector<std::uint64_t>>;
   // The IEEE-754 bits are the bucket: the exponent, then the top mantissa bits.
   static int key(double magnitude) {
     std::uint64_t bits;
@@ -99,26 +116,50 @@ class Sketch {
     return ((exponent - kMinExponent) << kMantissaBits) + mantissa;
   }
   static double midpoint(int key);
-  std::uint64_t& bucket(std::vector<std::uint64_t>& side, double magnitude) {
-    if (side.empty()) side.assign(kBuckets, 0);
-    return side[static_cast<std::size_t>(key(magnitude))];
+  static std::uint64_t& at(Side& side, int key) {
+    if (side.empty()) side.resize(kExponents);
+    auto& block = side[static_cast<std::size_t>(key >> kMantissaBits)];
+    if (block.empty()) block.assign(kPerExponent, 0);
+    return block[static_cast<std::size_t>(key & (kPerExponent - 1))];
   }
-  std::vector<std::uint64_t> positive_, negative_;  // allocated on first use
+  static std::uint64_t& bucket(Side& side, double magnitude) { return at(side, key(magnitude)); }
+  static std::uint64_t get(const Side& side, int key) {
+    if (side.empty()) return 0;
+    const auto& block = side[static_cast<std::size_t>(key >> kMantissaBits)];
+    return block.empty() ? 0 : block[static_cast<std::size_t>(key & (kPerExponent - 1))];
+  }
+  static std::uint64_t total(const Side& side);
+  Side positive_, negative_;
   std::uint64_t zero_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
 };
 
+// Exact counts of integer outcomes. Years (the common case, once per path and holder)
+// are counted in a flat array, anything else in a map: a map insert per path was a
+// visible part of the per-path cost.
 class Counts {
  public:
-  void add(long long value) { ++counts_[value]; }
-  void merge(const Counts& other) {
-    for (const auto& [k, v] : other.counts_) counts_[k] += v;
+  void add(long long value) {
+    const auto offset = static_cast<unsigned long long>(value - kFirstYear);
+    if (offset < kYears) {
+      if (years_.empty()) years_.assign(kYears, 0);
+      ++years_[offset];
+    } else {
+      ++other_[value];
+    }
   }
-  const std::map<long long, std::uint64_t>& counts() const { return counts_; }
+  void merge(const Counts& other);
+  // Every value counted, with its count, in increasing order of value.
+  std::map<long long, std::uint64_t> counts() const;
   nlohmann::json to_json() const;
   static Counts from_json(const nlohmann::json& j);
 
  private:
-  std::map<long long, std::uint64_t> counts_;
+  static constexpr long long kFirstYear = 1900;  // the years a scenario may use
+  static constexpr unsigned long long kYears = 2200 - 1900 + 1;
+  std::vector<std::uint64_t> years_;  // allocated on first use
+  std::map<long long, std::uint64_t> other_;
 };
 
 // Mean, dispersion and percentiles of one metric.

@@ -625,14 +625,20 @@ std::optional<UncertaintySpec> read_uncertainty_spec(const JsonNode* node, const
           years(*c, p1, ev.from_year, ev.until_year);
           if (const JsonNode* on = c->find("on")) {
             auto s = reader.string(*on, child(p1, "on"));
-            bool ok = s && s->size() == 5 && (*s)[2] == '-';
+            auto digit = [&](std::size_t i) { return (*s)[i] >= '0' && (*s)[i] <= '9'; };
+            bool ok = s && s->size() == 5 && (*s)[2] == '-' && digit(0) && digit(1) && digit(3) &&
+                      digit(4);
             if (ok) {
-              ev.month = std::atoi(s->substr(0, 2).c_str());
-              ev.day = std::atoi(s->substr(3, 2).c_str());
-              ok = ev.month >= 1 && ev.month <= 12 && ev.day >= 1 && ev.day <= 31;
+              ev.month = ((*s)[0] - '0') * 10 + ((*s)[1] - '0');
+              ev.day = ((*s)[3] - '0') * 10 + ((*s)[4] - '0');
+              // The same day must exist in every year the event may fall in: no 02-29.
+              static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+              ok = ev.month >= 1 && ev.month <= 12 && ev.day >= 1 && ev.day <= kDays[ev.month - 1];
             }
             if (s && !ok)
-              reader.error(*on, child(p1, "on"), "expected a day of the year \"MM-DD\"");
+              reader.error(
+                  *on, child(p1, "on"),
+                  "expected a day that exists in every year, as \"MM-DD\" (02-29 is not one)");
           }
           if (!p.conversion) {
             reader.error(*c, p1,

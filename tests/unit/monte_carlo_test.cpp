@@ -725,6 +725,33 @@ TEST_CASE("monte carlo: Sketch quantiles are within 0.3 % of the exact order sta
   CHECK(capflow::Sketch::from_json(whole.to_json()).to_json().dump() == whole.to_json().dump());
 }
 
+TEST_CASE("monte carlo: Sketch percentiles never lie outside the values seen") {
+  // Every path loses everything (an IRR of exactly -100 %): the bucket's midpoint is
+  // -100.2 %, which no path produced; the exact extremes clamp it.
+  capflow::Sketch all_lost;
+  for (int i = 0; i < 1000; ++i) all_lost.add(-1.0);
+  for (double q : {0.0, 0.01, 0.5, 1.0}) CHECK(all_lost.quantile(q) == -1.0);
+  // Two values in one bucket: the extremes are exact, and survive JSON and merging.
+  capflow::Sketch a, b;
+  a.add(1000.0);
+  b.add(1001.0);
+  a.merge(b);
+  CHECK(a.quantile(0) == 1000.0);
+  CHECK(a.quantile(1) == 1001.0);
+  CHECK(a.min() == 1000.0);
+  CHECK(a.max() == 1001.0);
+  const auto back = capflow::Sketch::from_json(a.to_json());
+  CHECK(back.min() == 1000.0);
+  CHECK(back.max() == 1001.0);
+  // Accumulators written before the extremes were kept still load, unclamped.
+  auto old = a.to_json();
+  old.erase("min");
+  old.erase("max");
+  const auto unclamped = capflow::Sketch::from_json(old);
+  CHECK(unclamped.count() == 2);
+  CHECK(unclamped.quantile(0) > 999.0);
+}
+
 TEST_CASE("monte carlo: Moments mean and sd are exact sums of the rounded values") {
   // Money in dollars (scale 1), up to ±1.2e16 so that values beyond 2^50 take the
   // big-integer path, and ratios at 1e-6: the mean and sd equal a direct computation on

@@ -41,6 +41,14 @@ TEST_CASE("money text: every form of SPEC §2 is read exactly") {
 }
 
 TEST_CASE("money text: malformed input names the text and what was expected") {
+  // Commas group thousands: a misplaced one is a typo, not a digit separator to skip.
+  for (const char* typo : {"1,5", "1,50", "1,5000", "1234,567", "1,000,00", "12,34,567"}) {
+    CAPTURE(typo);
+    CHECK(money_error(typo).find("commas must separate groups of three digits") !=
+          std::string::npos);
+  }
+  CHECK(money("123,456") == Rational(123456));
+  CHECK(money("1_5") == Rational(15));  // underscores group freely, as in C++ and Python
   CHECK(money_error("abc").find("\"abc\": expected a digit") == 0);
   CHECK(money_error("1.5b").find("unexpected 'b'") != std::string::npos);
   CHECK(money_error("1.").find("expected a digit after '.'") != std::string::npos);

@@ -296,8 +296,9 @@ TEST_CASE("scenario diagnostics: every problem, in file order, each located") {
   std::vector<std::string> want = {
       ":2:13: /schema: unsupported schema \"capflow/scenario/v0\"; expected "
       "\"capflow/scenario/v1\"",
-      ":4:46: /holders/microsoft/cap: \"92 billion\": unexpected ' '; expected money: digits with "
-      "optional sign, fraction, exponent and suffix K/M/B/T (e.g. \"1.5B\", \"194M\", \"17.3e9\")",
+      ":4:46: /holders/microsoft/cap: \"92 billion\": unexpected ' '; money is digits with "
+      "optional sign, fraction, exponent and suffix K/M/B/T (e.g. \"1.5B\", \"194M\", \"17.3e9\", "
+      "\"1,500,000\")",
       ":5:43: /holders/first_close/cap/multiple: a cap given as a multiple needs \"invested\" > 0 "
       "on "
       "holder \"first_close\" (or a funding round that joins it); give \"invested\" or an absolute "

@@ -1,0 +1,139 @@
+// LeanPath (lean_path.hpp) must give bit for bit what the general year step gives on
+// every scenario it accepts: same summary, same yearly receipts. Held against
+// ProjectionEngine<double> on the eligible presets and on randomly perturbed inputs
+// (growth, cost values, caps, terminal multiple), so a change to either engine that
+// moves a single bit fails here.
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "capflow/lean_path.hpp"
+#include "capflow/projection_engine.hpp"
+#include "capflow/scenario.hpp"
+
+namespace {
+
+const std::string kSource = CAPFLOW_SOURCE_DIR;
+
+capflow::Scenario load(const std::string& name,
+                       const std::vector<capflow::Override>& overrides = {}) {
+  auto loaded = capflow::load_scenario(kSource + "/scenarios/" + name, overrides);
+  std::string problems;
+  for (const auto& d : loaded.diagnostics) problems += capflow::to_string(d) + "\n";
+  INFO(problems);
+  REQUIRE(loaded.scenario.has_value());
+  return std::move(*loaded.scenario);
+}
+
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+void check_same(const capflow::PathSummary<double>& a, const capflow::PathSummary<double>& b) {
+  for (std::size_t h = 0; h < a.pv.size(); ++h) {
+    CAPTURE(h);
+    CHECK(same_bits(a.total_received[h], b.total_received[h]));
+    CHECK(same_bits(a.terminal_claim[h], b.terminal_claim[h]));
+    CHECK(same_bits(a.total_other[h], b.total_other[h]));
+    CHECK(same_bits(a.pv[h], b.pv[h]));
+    CHECK(same_bits(a.invested_total[h], b.invested_total[h]));
+    CHECK(a.cap_year_index[h] == b.cap_year_index[h]);
+    CHECK(a.ended_at_cap[h] == b.ended_at_cap[h]);
+  }
+  CHECK(a.deadline_missed == b.deadline_missed);
+  CHECK(same_bits(a.refund_owed, b.refund_owed));
+  CHECK(a.first_profit_index == b.first_profit_index);
+  CHECK(same_bits(a.worst_cumulative_result, b.worst_cumulative_result));
+  CHECK(same_bits(a.total_funding_need, b.total_funding_need));
+  CHECK(same_bits(a.peak_funding_need, b.peak_funding_need));
+}
+
+// Runs both engines on `inputs` and compares summaries and every yearly receipt.
+void compare(const capflow::ProjectionTerms<double>& terms,
+             const capflow::PathInputs<double>& inputs) {
+  capflow::ProjectionEngine<double> general(terms);
+  capflow::LeanPath lean(terms);
+  std::vector<double> general_received, lean_received;
+  general.run(inputs, [&](const capflow::YearRecord<double>& r) {
+    for (std::size_t h = 0; h < terms.holders; ++h)
+      general_received.push_back(r.received[h] + r.other[h]);
+  });
+  lean.run(inputs, [&](int, const double* received) {
+    for (std::size_t h = 0; h < terms.holders; ++h) lean_received.push_back(received[h]);
+  });
+  REQUIRE(general_received.size() == lean_received.size());
+  for (std::size_t k = 0; k < general_received.size(); ++k) {
+    CAPTURE(k);
+    CHECK(same_bits(general_received[k], lean_received[k]));
+  }
+  check_same(general.summary(), lean.summary());
+}
+
+// Perturbs everything a path may change, in ranges wide enough to cross every cap and
+// to make some years lose money.
+void perturb(capflow::PathInputs<double>& in, std::mt19937_64& rng) {
+  std::lognormal_distribution<double> factor(0.0, 0.6);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (auto& g : in.revenue_growth_factor) g *= factor(rng);
+  for (auto& line : in.cost_value) {
+    for (auto& v : line) v *= 0.5 + unit(rng);
+  }
+  for (auto& c : in.cap_amount) c *= factor(rng);
+  for (auto& m : in.cap_multiple) m *= factor(rng);
+  in.terminal_multiple *= 2 * unit(rng);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "lean path: the benchmark workload is eligible and matches the general step bit for bit") {
+  const auto s = load("bench.json");
+  const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
+  REQUIRE(capflow::LeanPath::applies(terms));
+  const auto base = terms.base_inputs(*s.projection, s.waterfall);
+  compare(terms, base);
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 400; ++trial) {
+    auto in = base;
+    perturb(in, rng);
+    compare(terms, in);
+  }
+}
+
+TEST_CASE(
+    "lean path: cost amounts, growth costs, perpetuity value, payout ratio and a cash floor") {
+  // Every lean feature the benchmark does not use, through --set overrides on it.
+  const auto s = load(
+      "bench.json",
+      {{"/projection/costs/fixed",
+        R"({"amounts": {"2025": "2B"}, "growth": {"2026": "0%", "2030": "-10%"}})"},
+       {"/projection/costs/growing", R"({"amounts": {"2024": "1B"}, "growth": {"2025": "10%"}})"},
+       {"/projection/distribution/payout_ratio", R"("60%")"},
+       {"/projection/terminal_value", R"({"perpetuity_growth": "3%"})"},
+       {"/projection/opening_cash", R"("10B")"},
+       {"/projection/funding", R"({"cash_floor": "2B"})"}});
+  const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
+  REQUIRE(capflow::LeanPath::applies(terms));
+  const auto base = terms.base_inputs(*s.projection, s.waterfall);
+  compare(terms, base);
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 400; ++trial) {
+    auto in = base;
+    perturb(in, rng);
+    compare(terms, in);
+  }
+}
+
+TEST_CASE("lean path: scenarios with rounds, conversion or funding are not eligible") {
+  for (const char* name :
+       {"openai-2024-round.json", "openai-recap-2025.json", "dotcom-crash.json"}) {
+    CAPTURE(name);
+    const auto s = load(name);
+    const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
+    CHECK_FALSE(capflow::LeanPath::applies(terms));
+  }
+}
