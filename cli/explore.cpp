@@ -385,6 +385,15 @@ std::string value_label(const std::string& value_text) {
   return value_text;
 }
 
+CLI::Validator seed_check() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return "";
+        return "a seed is a whole number from 0 to 18446744073709551615, not " + text;
+      },
+      "0..2^64-1");
+}
+
 void add_eval_options(CLI::App& app, EvalOptions& o) {
   app.add_flag("--deterministic", o.deterministic,
                "Evaluate the exact projection (capflow project) instead of a Monte Carlo run; "
@@ -396,7 +405,7 @@ void add_eval_options(CLI::App& app, EvalOptions& o) {
       ->type_name("AMOUNT");
   app.add_option("--paths", o.paths, "Monte Carlo paths per run (default 10000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
-  app.add_option("--seed", o.seed, "Seed shared by every run (default 42)");
+  app.add_option("--seed", o.seed, "Seed shared by every run (default 42)")->check(seed_check());
   app.add_option("--threads", o.threads,
                  "Worker threads (default: all cores; results do not change)")
       ->check(CLI::Range(1u, 1024u));

@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "explore.hpp"
 #include "output.hpp"
 #include "report_content.hpp"
 #include "scenario_input.hpp"
@@ -164,7 +165,7 @@ Command setup_report(CLI::App& parent) {
   app->add_option("--tornado-paths", opts->tornado_paths,
                   "Monte Carlo paths for each tornado run (default 2000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
-  app->add_option("--seed", opts->seed, "Seed of every run (default 42)");
+  app->add_option("--seed", opts->seed, "Seed of every run (default 42)")->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   add_set_option(*app, opts->sets);

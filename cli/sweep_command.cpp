@@ -185,7 +185,9 @@ Command setup_sweep(CLI::App& parent) {
       "      --vary /holders/microsoft/cap=46B:138B:3 --metric /holders/nonprofit/total\n"
       "  capflow sweep scenarios/openai-wsj-2023.json --profit 500B --vary "
       "/holders/microsoft/cap=46B:138B:3");
-  app->add_option("file", opts->file, "Scenario file (JSON) with a \"projection\"")->required();
+  app->add_option("file", opts->file,
+                  "Scenario file (JSON); needs a \"projection\" unless --profit")
+      ->required();
   app->add_option("--vary", opts->varies,
                   "PATH=LO:HI:STEPS: STEPS evenly spaced values from LO to HI (both included) at "
                   "PATH, a JSON pointer or dotted path as for --set; LO/HI money (46B) or shares "

@@ -158,7 +158,9 @@ Command setup_tornado(CLI::App& parent) {
       "  capflow tornado scenarios/openai-2024-round.json --svg tornado.svg\n"
       "  capflow tornado scenarios/openai-2024-round.json --deterministic \\\n"
       "      --vary /holders/microsoft/cap=46B:138B --metric /holders/nonprofit/total");
-  app->add_option("file", opts->file, "Scenario file (JSON) with a \"projection\"")->required();
+  app->add_option("file", opts->file,
+                  "Scenario file (JSON); needs a \"projection\" unless --profit")
+      ->required();
   app->add_option("--vary", opts->varies,
                   "PATH=LO:HI: an input and its low and high values (money like 46B, or shares "
                   "like 30%); repeatable")
