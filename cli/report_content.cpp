@@ -573,10 +573,19 @@ std::string report_html(const Report& r) {
       "th{background:#f0f0f0;text-align:left}td.r{text-align:right;white-space:nowrap}\n"
       "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
       ".absent{border-left:4px solid #E69F00;background:#fff8e6;padding:6px 12px}\n"
+      "nav ol{columns:2;font-size:0.9em;color:#555}a{color:#0072B2}\n"
       "</style>\n</head>\n<body>\n<main>\n<h1>" +
       xml_escape(r.title) + "</h1>\n<p class=\"sub\">" + xml_escape(r.subtitle) + "</p>\n";
-  for (const auto& sec : r.sections) {
-    out += "<section>\n<h2>" + xml_escape(sec.title) + "</h2>\n";
+  out += "<nav>\n<ol>\n";
+  for (std::size_t i = 0; i < r.sections.size(); ++i) {
+    out += "<li><a href=\"#part-" + std::to_string(i + 1) + "\">" +
+           xml_escape(r.sections[i].title) + "</a></li>\n";
+  }
+  out += "</ol>\n</nav>\n";
+  for (std::size_t i = 0; i < r.sections.size(); ++i) {
+    const auto& sec = r.sections[i];
+    out += "<section id=\"part-" + std::to_string(i + 1) + "\">\n<h2>" + xml_escape(sec.title) +
+           "</h2>\n";
     for (const auto& b : sec.blocks) {
       switch (b.kind) {
         case ReportBlock::Kind::paragraph:
@@ -587,7 +596,7 @@ std::string report_html(const Report& r) {
           break;
         case ReportBlock::Kind::list:
           out += "<ul>\n";
-          for (const auto& i : b.items) out += "<li>" + xml_escape(i) + "</li>\n";
+          for (const auto& item : b.items) out += "<li>" + xml_escape(item) + "</li>\n";
           out += "</ul>\n";
           break;
         case ReportBlock::Kind::table: {

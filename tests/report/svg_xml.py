@@ -45,7 +45,9 @@ with tempfile.TemporaryDirectory() as tmp:
         assert {parse(s, html) for s in inline} == ids
         # Self-contained: no scripts, nothing loaded from elsewhere.
         assert "<script" not in text
-        assert not re.search(r"\b(src|href)\s*=|url\(|@import", text), "external reference"
+        assert not re.search(r"\bsrc\s*=|\bhref\s*=\s*\"(?!#)|url\(|@import", text), \
+            "external reference"
+        assert re.search(r'href="#part-1"', text), "no table of contents"
     svg = os.path.join(tmp, "t.svg")
     run("tornado", "scenarios/openai-2024-round.json", "--deterministic", "--vary",
         "/holders/microsoft/cap=46B:138B", "--svg", svg)
