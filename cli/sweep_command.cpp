@@ -44,6 +44,12 @@ int run(const Options& o) {
       std::cerr << "capflow sweep: --vary " << text << ": " << *err << "\n";
       return kExitBadInput;
     }
+    for (const auto& w : varies) {
+      if (w.path == v.path) {
+        std::cerr << "capflow sweep: --vary " << v.path << " is given twice\n";
+        return kExitBadInput;
+      }
+    }
     varies.push_back(v);
   }
   auto base = load_or_report(o.file, o.sets, std::cerr);
