@@ -26,7 +26,7 @@ struct Options {
   std::string output;
   std::string format;  // html or md; default from -o's extension, else md
   std::uint64_t paths = 10000;
-  std::uint64_t tornado_paths = 2000;
+  std::uint64_t tornado_paths = 10000;
   std::uint64_t seed = 42;
   unsigned threads = 0;
   std::vector<std::string> sets;
@@ -163,7 +163,7 @@ Command setup_report(CLI::App& parent) {
   app->add_option("--paths", opts->paths, "Monte Carlo paths for the distributions (default 10000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   app->add_option("--tornado-paths", opts->tornado_paths,
-                  "Monte Carlo paths for each tornado run (default 2000)")
+                  "Monte Carlo paths for each tornado run (default 10000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   app->add_option("--seed", opts->seed, "Seed of every run (default 42)")->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")

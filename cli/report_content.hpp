@@ -47,7 +47,7 @@ struct Report {
 struct ReportSettings {
   std::uint64_t seed = 42;
   std::uint64_t paths = 10000;
-  std::uint64_t tornado_paths = 2000;
+  std::uint64_t tornado_paths = 10000;
   unsigned threads = 1;
   std::string command;  // the command line that reproduces the report
 };
