@@ -18,5 +18,8 @@ Command setup_run(CLI::App& parent);
 Command setup_merge(CLI::App& parent);
 Command setup_diff(CLI::App& parent);
 Command setup_render(CLI::App& parent);
+Command setup_sweep(CLI::App& parent);
+Command setup_tornado(CLI::App& parent);
+Command setup_report(CLI::App& parent);
 
 }  // namespace capflow::cli

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
                                 setup_merge(app), setup_validate(app)};
   commands.push_back(setup_diff(app));
   commands.push_back(setup_render(app));
+  commands.push_back(setup_sweep(app));
+  commands.push_back(setup_tornado(app));
+  commands.push_back(setup_report(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

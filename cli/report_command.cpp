@@ -1,0 +1,175 @@
+// capflow report FILE -o report.html | -o report.md
+// A report of a scenario for people: the terms in words, sources, the breakpoint chart,
+// the base case, payout distributions, the tornado and how to reproduce it all.
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <system_error>
+#include <thread>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "explore.hpp"
+#include "output.hpp"
+#include "report_content.hpp"
+#include "scenario_input.hpp"
+
+namespace capflow::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  std::string file;
+  std::string output;
+  std::string format;  // html or md; default from -o's extension, else md
+  std::uint64_t paths = 10000;
+  std::uint64_t tornado_paths = 10000;
+  std::uint64_t seed = 42;
+  unsigned threads = 0;
+  std::vector<std::string> sets;
+};
+
+std::string quoted(const std::string& s) {
+  if (!s.empty() && s.find_first_of(" \t'\"$`\\|&;<>()*?[]{}!#~") == std::string::npos) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Writes the charts into dir atomically as a whole: a fresh directory beside it, then
+// renamed into place, so a failed run leaves the previous charts (or none), never a mix.
+std::optional<std::string> write_charts(const Report& r, const fs::path& dir) {
+  std::error_code ec;
+  const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  std::random_device rd;
+  const fs::path tmp = parent / (dir.filename().string() + ".tmp-" + std::to_string(rd()));
+  if (!fs::create_directory(tmp, ec) || ec) {
+    return "cannot create the chart directory " + dir.string() + ": " +
+           (ec ? ec.message() : "a temporary directory of that name exists");
+  }
+  for (const auto& c : r.charts) {
+    if (auto err = emit(c.svg, (tmp / (c.id + ".svg")).string())) {
+      fs::remove_all(tmp, ec);
+      return err;
+    }
+  }
+  const fs::path old = parent / (dir.filename().string() + ".old-" + std::to_string(rd()));
+  const bool had = fs::exists(dir, ec);
+  if (had) {
+    if (!fs::is_directory(dir, ec)) {
+      fs::remove_all(tmp, ec);
+      return dir.string() + " exists and is not a directory";
+    }
+    fs::rename(dir, old, ec);
+    if (ec) {
+      fs::remove_all(tmp, ec);
+      return "cannot replace " + dir.string() + ": " + ec.message();
+    }
+  }
+  fs::rename(tmp, dir, ec);
+  if (ec) {
+    const std::string msg = "cannot move the charts to " + dir.string() + ": " + ec.message();
+    if (had) fs::rename(old, dir, ec);
+    fs::remove_all(tmp, ec);
+    return msg;
+  }
+  if (had) fs::remove_all(old, ec);
+  return std::nullopt;
+}
+
+int run(const Options& o) {
+  std::string format = o.format;
+  if (format.empty()) {
+    const std::string ext = fs::path(o.output).extension().string();
+    if (o.output.empty() || ext == ".md" || ext == ".markdown") {
+      format = "md";
+    } else if (ext == ".html" || ext == ".htm") {
+      format = "html";
+    } else {
+      std::cerr << "capflow report: -o " << o.output
+                << ": cannot tell the format from the extension; name the file .html or .md, or "
+                   "give --format html|md\n";
+      return kExitBadInput;
+    }
+  }
+  if (!o.output.empty()) {
+    // Before any run: a report that cannot be written is not worth computing.
+    const fs::path parent = fs::path(o.output).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec)) {
+      std::cerr << "capflow report: -o " << o.output << ": the directory " << parent.string()
+                << " does not exist\n";
+      return kExitBadInput;
+    }
+  }
+  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  if (!scenario) return kExitBadInput;
+  ReportSettings rs;
+  rs.seed = o.seed;
+  rs.paths = o.paths;
+  rs.tornado_paths = o.tornado_paths;
+  rs.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  rs.command = "capflow report " + quoted(o.file) + " --seed " + std::to_string(o.seed) +
+               " --paths " + std::to_string(o.paths) + " --tornado-paths " +
+               std::to_string(o.tornado_paths);
+  for (const auto& s : o.sets) rs.command += " --set " + quoted(s);
+  if (!o.output.empty()) rs.command += " -o " + quoted(o.output);
+  auto report = build_report(*scenario, o.sets, rs, std::cerr);
+  if (!report) return kExitBadInput;
+
+  std::string text;
+  if (format == "html") {
+    text = report_html(*report);
+  } else {
+    const fs::path out(o.output.empty() ? "report.md" : o.output);
+    const std::string dir = out.stem().string() + "_files";
+    text = report_markdown(*report, dir);
+    if (!o.output.empty()) {
+      if (auto err = write_charts(*report, out.parent_path() / dir)) {
+        std::cerr << "capflow report: " << *err << "\n";
+        return kExitBadInput;
+      }
+    }
+  }
+  if (auto err = emit(text, o.output)) {
+    std::cerr << "capflow report: " << *err << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command setup_report(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "report",
+      "A report for people: the scenario in words with its sources, the breakpoint chart, the\n"
+      "base case by year, payout distributions, the tornado and the reproduction line.\n"
+      "HTML is one self-contained file (inline SVG and CSS, no scripts); Markdown is written\n"
+      "with its charts in REPORT_files/ beside it (without -o: Markdown on stdout, no charts).\n"
+      "Examples:\n"
+      "  capflow report scenarios/openai-2024-round.json -o report.html\n"
+      "  capflow report scenarios/openai-wsj-2023.json -o wsj.md");
+  app->add_option("file", opts->file, "Scenario file (JSON)")->required();
+  app->add_option("-o,--output", opts->output,
+                  "Write to FILE (.html or .md; atomic); default: Markdown on stdout")
+      ->type_name("FILE");
+  app->add_option("--format", opts->format, "html or md (default: from -o's extension)")
+      ->check(CLI::IsMember({"html", "md"}));
+  app->add_option("--paths", opts->paths, "Monte Carlo paths for the distributions (default 10000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  app->add_option("--tornado-paths", opts->tornado_paths,
+                  "Monte Carlo paths for each tornado run (default 10000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  app->add_option("--seed", opts->seed, "Seed of every run (default 42)")->check(seed_check());
+  app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  add_set_option(*app, opts->sets);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli

@@ -1,0 +1,217 @@
+// capflow sweep FILE --vary PATH=LO:HI:STEPS [--vary ...]
+// A grid over scenario values; every point a Monte Carlo run on common random numbers
+// (the same seed and path indices everywhere) or the exact projection.
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "capflow/rounding.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "explore.hpp"
+#include "output.hpp"
+#include "scenario_input.hpp"
+#include "version.hpp"
+
+namespace capflow::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// A grid this large is a typo (each point is a whole run).
+constexpr std::size_t kMaxPoints = 10000;
+
+struct Options {
+  std::string file;
+  std::vector<std::string> varies;
+  std::vector<std::string> metrics;
+  EvalOptions eval;
+  std::vector<std::string> sets;
+  OutputOptions output;
+};
+
+std::string raw(const MetricValue& v) {
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+}
+
+int run(const Options& o) {
+  std::vector<Vary> varies;
+  for (const auto& text : o.varies) {
+    Vary v;
+    if (auto err = parse_vary(text, true, v)) {
+      std::cerr << "capflow sweep: --vary " << text << ": " << *err << "\n";
+      return kExitBadInput;
+    }
+    for (const auto& w : varies) {
+      if (w.path == v.path) {
+        std::cerr << "capflow sweep: --vary " << v.path << " is given twice\n";
+        return kExitBadInput;
+      }
+    }
+    varies.push_back(v);
+  }
+  auto base = load_or_report(o.file, o.sets, std::cerr);
+  if (!base) return kExitBadInput;
+  auto settings = eval_settings(o.eval, "sweep", std::cerr);
+  if (!settings) return kExitBadInput;
+  if (needs_projection(*settings) && !base->projection) {
+    std::cerr << o.file << ": " << no_projection_message() << "\n";
+    return kExitBadInput;
+  }
+  for (const auto& v : varies) {
+    if (auto err = check_varied_value(base->document, v.path)) {
+      std::cerr << "capflow sweep: --vary " << v.path << ": " << *err << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::size_t points = 1;
+  for (const auto& v : varies) {
+    points *= static_cast<std::size_t>(v.steps);
+    if (points > kMaxPoints) {
+      std::cerr << "capflow sweep: more than " << kMaxPoints
+                << " grid points; use fewer STEPS or fewer --vary\n";
+      return kExitBadInput;
+    }
+  }
+  const std::vector<std::string> metrics =
+      o.metrics.empty() ? default_metrics(*base, *settings) : o.metrics;
+
+  // Row-major over the grid: the first --vary changes slowest.
+  std::vector<std::vector<std::string>> values;
+  std::vector<PointResult> results;
+  for (std::size_t i = 0; i < points; ++i) {
+    std::vector<std::string> point(varies.size()), extra;
+    std::size_t rest = i;
+    for (std::size_t k = varies.size(); k-- > 0;) {
+      const auto steps = static_cast<std::size_t>(varies[k].steps);
+      point[k] = varies[k].value_text(static_cast<int>(rest % steps));
+      rest /= steps;
+    }
+    for (std::size_t k = 0; k < varies.size(); ++k) {
+      for (auto& e : overrides_for(*base, varies[k].path, point[k], *settings)) {
+        extra.push_back(std::move(e));
+      }
+    }
+    bool bad_metric = false;
+    auto r = evaluate(o.file, o.sets, extra, metrics, *settings, std::cerr, &bad_metric);
+    if (!r && bad_metric) return kExitBadInput;
+    if (!r) {
+      std::cerr << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";
+      for (std::size_t k = 0; k < extra.size(); ++k) std::cerr << (k ? ", " : "") << extra[k];
+      std::cerr << ")\n";
+      return kExitBadInput;
+    }
+    values.push_back(point);
+    results.push_back(std::move(*r));
+  }
+
+  std::string text;
+  if (o.output.format == Format::json) {
+    ojson out;
+    out["schema"] = "capflow/sweep/v1";
+    out["scenario"] = o.file;
+    out["scenario_sha256"] = base->content_sha256;
+    out["mode"] = mode_name(settings->mode);
+    if (settings->mode == EvalMode::monte_carlo) {
+      out["seed"] = settings->seed;
+      out["paths"] = settings->paths;
+    }
+    if (settings->mode == EvalMode::waterfall)
+      out["profit"] = format_cents(round_to_cents(settings->profit));
+    out["version"] = kVersion;
+    ojson vj = ojson::array();
+    for (const auto& v : varies) {
+      vj.push_back({{"path", v.path}, {"lo", v.lo_text}, {"hi", v.hi_text}, {"steps", v.steps}});
+    }
+    out["vary"] = vj;
+    out["metrics"] = metrics;
+    ojson pj = ojson::array();
+    for (std::size_t i = 0; i < points; ++i) {
+      ojson p;
+      ojson set = ojson::object();
+      for (std::size_t k = 0; k < varies.size(); ++k) set[varies[k].path] = values[i][k];
+      p["set"] = set;
+      p["scenario_sha256"] = results[i].scenario_sha256;
+      ojson m = ojson::object();
+      for (std::size_t k = 0; k < metrics.size(); ++k) m[metrics[k]] = results[i].values[k];
+      p["metrics"] = m;
+      pj.push_back(p);
+    }
+    out["points"] = pj;
+    text = out.dump(2) + "\n";
+  } else {
+    TextTable t;
+    for (const auto& v : varies) t.add_column(v.path, TextTable::Align::right);
+    for (const auto& m : metrics) t.add_column(m, TextTable::Align::right);
+    const bool csv = o.output.format == Format::csv;
+    for (std::size_t i = 0; i < points; ++i) {
+      std::vector<std::string> row;
+      for (const auto& v : values[i]) row.push_back(csv ? v : value_label(v));
+      for (std::size_t k = 0; k < metrics.size(); ++k) {
+        row.push_back(csv ? raw(results[i].values[k])
+                          : metric_text(metrics[k], results[i].values[k]));
+      }
+      t.add_row(row);
+    }
+    if (csv) {
+      text = t.csv();
+    } else {
+      const std::string title = base->title.empty() ? o.file : base->title;
+      const std::string how = describe(*settings) + " at each point";
+      const std::string head = std::to_string(points) + " points; " + how + "; scenario sha256 " +
+                               base->content_sha256.substr(0, 12);
+      if (o.output.format == Format::md) {
+        text = "# Sweep: " + title + "\n\n" + head + "\n\n" + t.markdown();
+      } else {
+        text = "Sweep: " + title + "\n" + head + "\n\n" + t.plain("  ");
+      }
+    }
+  }
+  if (auto err = emit(text, o.output.output_path)) {
+    std::cerr << "capflow sweep: " << *err << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command setup_sweep(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "sweep",
+      "A grid over one or more scenario values: each point a Monte Carlo run on common random\n"
+      "numbers (same seed and paths everywhere); with --deterministic the exact projection;\n"
+      "with --profit AMOUNT the exact waterfall at that profit (no projection needed).\n"
+      "Examples:\n"
+      "  capflow sweep scenarios/openai-2024-round.json --vary /holders/microsoft/cap=46B:184B:5\n"
+      "  capflow sweep scenarios/openai-2024-round.json --deterministic \\\n"
+      "      --vary /holders/microsoft/cap=46B:138B:3 --metric /holders/nonprofit/total\n"
+      "  capflow sweep scenarios/openai-wsj-2023.json --profit 500B --vary "
+      "/holders/microsoft/cap=46B:138B:3");
+  app->add_option("file", opts->file,
+                  "Scenario file (JSON); needs a \"projection\" unless --profit")
+      ->required();
+  app->add_option("--vary", opts->varies,
+                  "PATH=LO:HI:STEPS: STEPS evenly spaced values from LO to HI (both included) at "
+                  "PATH, a JSON pointer or dotted path as for --set; LO/HI money (46B) or shares "
+                  "(30%)")
+      ->required()
+      ->allow_extra_args(false)
+      ->type_name("PATH=LO:HI:STEPS");
+  app->add_option("--metric", opts->metrics,
+                  "A value to report per point: a JSON pointer into the run result "
+                  "(/holders/microsoft/nominal/p50, /company/peak_funding_need/mean) or, with "
+                  "--deterministic, into project's (/holders/microsoft/total). Default: every "
+                  "holder's mean payout")
+      ->allow_extra_args(false)
+      ->type_name("POINTER");
+  add_eval_options(*app, opts->eval);
+  add_set_option(*app, opts->sets);
+  add_output_options(*app, opts->output);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli

@@ -1,0 +1,182 @@
+// capflow tornado FILE [--vary PATH=LO:HI ...] [--metric M] [--svg FILE]
+// Which inputs move a metric most: each input alone at LO and at HI, ranked by swing.
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "capflow/rounding.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "scenario_input.hpp"
+#include "tornado_data.hpp"
+#include "version.hpp"
+
+namespace capflow::cli {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+struct Options {
+  std::string file;
+  std::vector<std::string> varies;
+  std::string metric;
+  std::string svg;
+  EvalOptions eval;
+  std::vector<std::string> sets;
+  OutputOptions output;
+};
+
+std::string raw(const MetricValue& v) {
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+}
+
+int run(const Options& o) {
+  std::vector<TornadoInput> inputs;
+  for (const auto& text : o.varies) {
+    Vary v;
+    if (auto err = parse_vary(text, false, v)) {
+      std::cerr << "capflow tornado: --vary " << text << ": " << *err << "\n";
+      return kExitBadInput;
+    }
+    inputs.push_back({v, "--vary"});
+  }
+  auto base = load_or_report(o.file, o.sets, std::cerr);
+  if (!base) return kExitBadInput;
+  auto settings = eval_settings(o.eval, "tornado", std::cerr);
+  if (!settings) return kExitBadInput;
+  if (needs_projection(*settings) && !base->projection) {
+    std::cerr << o.file << ": " << no_projection_message() << "\n";
+    return kExitBadInput;
+  }
+  for (const auto& in : inputs) {
+    if (auto err = check_varied_value(base->document, in.vary.path)) {
+      std::cerr << "capflow tornado: --vary " << in.vary.path << ": " << *err << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::string note = "inputs: as given with --vary";
+  if (inputs.empty()) inputs = default_tornado_inputs(*base, note);
+  if (inputs.empty()) {
+    std::cerr << "capflow tornado: " << o.file
+              << ": no --vary given and no default input found (no uncertainty inputs, caps or "
+                 "terminal multiple); name the inputs with --vary PATH=LO:HI\n";
+    return kExitBadInput;
+  }
+  const std::string metric = o.metric.empty() ? default_tornado_metric(*base, *settings) : o.metric;
+  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
+  if (!t) return kExitBadInput;
+
+  const std::string title = base->title.empty() ? o.file : base->title;
+  std::string text;
+  if (o.output.format == Format::json) {
+    ojson out;
+    out["schema"] = "capflow/tornado/v1";
+    out["scenario"] = o.file;
+    out["scenario_sha256"] = base->content_sha256;
+    out["mode"] = mode_name(settings->mode);
+    if (settings->mode == EvalMode::monte_carlo) {
+      out["seed"] = settings->seed;
+      out["paths"] = settings->paths;
+    }
+    if (settings->mode == EvalMode::waterfall)
+      out["profit"] = format_cents(round_to_cents(settings->profit));
+    out["version"] = kVersion;
+    out["metric"] = metric;
+    out["base"] = t->base;
+    out["note"] = note;
+    ojson rows = ojson::array();
+    for (const auto& r : t->rows) {
+      rows.push_back({{"path", r.input.vary.path},
+                      {"source", r.input.source},
+                      {"lo", r.input.vary.value_text(0)},
+                      {"hi", r.input.vary.value_text(1)},
+                      {"at_lo", r.at_lo},
+                      {"at_hi", r.at_hi},
+                      {"swing", ojson::parse(tornado_swing_text(r))}});
+    }
+    out["inputs"] = rows;
+    text = out.dump(2) + "\n";
+  } else {
+    const bool csv = o.output.format == Format::csv;
+    TextTable tt;
+    tt.add_column("input");
+    for (const char* c : {"LO", "HI", "at LO", "at HI", "swing"}) {
+      tt.add_column(c, TextTable::Align::right);
+    }
+    if (!csv) tt.add_column("source");
+    for (const auto& r : t->rows) {
+      const std::string lo = r.input.vary.value_text(0), hi = r.input.vary.value_text(1);
+      if (csv) {
+        tt.add_row({r.input.vary.path, lo, hi, raw(r.at_lo), raw(r.at_hi), tornado_swing_text(r)});
+      } else {
+        tt.add_row({r.input.vary.path, value_label(lo), value_label(hi),
+                    metric_text(metric, r.at_lo), metric_text(metric, r.at_hi),
+                    metric_text(metric, MetricValue(r.swing)), r.input.source});
+      }
+    }
+    if (csv) {
+      text = tt.csv();
+    } else {
+      const std::string how = describe(*settings);
+      const std::string head =
+          "metric " + metric + "; base " + metric_text(metric, t->base) + "; " + how + "; " + note;
+      if (o.output.format == Format::md) {
+        text = "# Tornado: " + title + "\n\n" + head + "\n\n" + tt.markdown();
+      } else {
+        text = "Tornado: " + title + "\n" + head + "\n\n" + tt.plain("  ");
+      }
+    }
+  }
+  // The chart first: if it cannot be written, no table claims the run succeeded.
+  if (!o.svg.empty()) {
+    if (auto err = emit(tornado_svg(*t, "tornado", "Tornado: " + metric), o.svg)) {
+      std::cerr << "capflow tornado: --svg: " << *err << "\n";
+      return kExitBadInput;
+    }
+  }
+  if (auto err = emit(text, o.output.output_path)) {
+    std::cerr << "capflow tornado: " << *err << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command setup_tornado(CLI::App& parent) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* app = parent.add_subcommand(
+      "tornado",
+      "Which inputs move a metric most: each input alone at LO and at HI (the others at base),\n"
+      "ranked by the swing; Monte Carlo on common random numbers, --deterministic (the exact\n"
+      "projection) or --profit AMOUNT (the exact waterfall at that profit).\n"
+      "Without --vary: each uncertainty input from p10 to p90, else each cap and the terminal\n"
+      "multiple from 0.5x to 1.5x. Examples:\n"
+      "  capflow tornado scenarios/openai-2024-round.json --svg tornado.svg\n"
+      "  capflow tornado scenarios/openai-2024-round.json --deterministic \\\n"
+      "      --vary /holders/microsoft/cap=46B:138B --metric /holders/nonprofit/total");
+  app->add_option("file", opts->file,
+                  "Scenario file (JSON); needs a \"projection\" unless --profit")
+      ->required();
+  app->add_option("--vary", opts->varies,
+                  "PATH=LO:HI: an input and its low and high values (money like 46B, or shares "
+                  "like 30%); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("PATH=LO:HI");
+  app->add_option("--metric", opts->metric,
+                  "The metric ranked: a JSON pointer into the run result (default: the residual "
+                  "holder's /nominal/mean; with --deterministic its /total; with --profit its "
+                  "/received)")
+      ->type_name("POINTER");
+  app->add_option("--svg", opts->svg, "Also write the tornado chart as SVG to FILE (atomic)")
+      ->type_name("FILE");
+  add_eval_options(*app, opts->eval);
+  add_set_option(*app, opts->sets);
+  add_output_options(*app, opts->output);
+  return {app, [opts] { return run(*opts); }};
+}
+
+}  // namespace capflow::cli
