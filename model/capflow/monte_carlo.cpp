@@ -551,6 +551,13 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   return total;
 }
 
+void MonteCarlo::simulate_years(std::uint64_t seed, std::uint64_t path,
+                                const std::function<void(const YearRecord<double>&)>& visit) const {
+  Worker w(*this);
+  draw_inputs(seed, path, w);
+  w.engine.run(w.inputs, visit);
+}
+
 PathSummary<double> MonteCarlo::simulate_one(std::uint64_t seed, std::uint64_t path) const {
   Worker w(*this);
   simulate(seed, path, w);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <vector>
@@ -75,6 +76,12 @@ class MonteCarlo {
 
   // One path, for tests: the summary of path `path` under `seed`.
   PathSummary<double> simulate_one(std::uint64_t seed, std::uint64_t path) const;
+
+  // One path year by year, for charts over the years (the report's fan chart): calls
+  // visit with each year's record. Always the general year step, which fills every
+  // field of the record; its summary equals the lean path's bit for bit.
+  void simulate_years(std::uint64_t seed, std::uint64_t path,
+                      const std::function<void(const YearRecord<double>&)>& visit) const;
 
  private:
   // What one random input changes on a path.
