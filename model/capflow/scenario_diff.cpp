@@ -180,8 +180,7 @@ std::vector<Comparison> compare_waterfalls(const Scenario& a, const Scenario& b,
     for (std::size_t hb = 0; hb < b.waterfall.holders.size(); ++hb) {
       const std::string& id = b.waterfall.holders[hb].id;
       if (a.waterfall.find(id)) continue;
-      out.push_back(
-          exact_opt(base + pointer_token(id) + "/received", Unit::money, std::nullopt, rb[hb]));
+      out.push_back(one_sided(base + pointer_token(id) + "/received", rb[hb], false));
     }
   }
   // Caps and where they are reached, for every holder capped on either side.
