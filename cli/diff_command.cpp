@@ -20,6 +20,7 @@
 #include "output.hpp"
 #include "result_file.hpp"
 #include "scenario_input.hpp"
+#include "seed_option.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -253,8 +254,10 @@ int run(const Options& o) {
           " has no \"projection\" section: a waterfall alone has nothing random, so there are no "
           "error bars to give; the allocations are exact. Profits compared: every breakpoint of "
           "either scenario" +
-          (profits.empty() ? "" : " and each --profit") +
-          ". For payout distributions, diff two scenarios that extend these with a projection "
+          (profits.empty() ? "" : ", each --profit") +
+          " and twice the last of them (allocations are linear between breakpoints and beyond "
+          "the last, so agreeing at these points means agreeing at every profit). For payout "
+          "distributions, diff two scenarios that extend these with a projection "
           "and uncertainty (e.g. scenarios/openai-2024-round.json).";
     }
   }
@@ -314,7 +317,8 @@ Command setup_diff(CLI::App& parent) {
       ->allow_extra_args(false);
   app->add_option("--paths", opts->paths, "Monte Carlo paths per scenario (default 10000)")
       ->transform(path_count());
-  app->add_option("--seed", opts->seed, "Seed shared by both runs (default 42)");
+  app->add_option("--seed", opts->seed, "Seed shared by both runs (default 42)")
+      ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   app->add_flag("--deterministic", opts->deterministic,

@@ -120,7 +120,7 @@ std::string mode_heading(const DiffReport& r) {
     case DiffMode::projection:
       return "Deterministic base case (capflow project), exact";
     case DiffMode::waterfall:
-      return "Waterfall allocations, exact, at every breakpoint of either scenario";
+      return "Waterfall allocations, exact, at every breakpoint of either scenario and beyond";
     case DiffMode::outputs:
       return "Saved outputs compared key by key";
   }

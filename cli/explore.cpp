@@ -12,6 +12,7 @@
 #include "capflow/waterfall.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
+#include "seed_option.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -383,15 +384,6 @@ std::string value_label(const std::string& value_text) {
   auto m = parse_money(value_text);
   if (m && abs(m.value()) >= 1000000) return format_money_short(m.value());
   return value_text;
-}
-
-CLI::Validator seed_check() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return "";
-        return "a seed is a whole number from 0 to 18446744073709551615, not " + text;
-      },
-      "0..2^64-1");
 }
 
 void add_eval_options(CLI::App& app, EvalOptions& o) {

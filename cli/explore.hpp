@@ -57,8 +57,6 @@ struct EvalOptions {
   std::uint64_t seed = 42;
   unsigned threads = 0;  // 0: all cores
 };
-// --seed's check: digits only (CLI11 would read "-1" into an unsigned as 2^64 - 1).
-CLI::Validator seed_check();
 // Adds --deterministic, --profit, --paths, --seed and --threads.
 void add_eval_options(CLI::App& app, EvalOptions& options);
 // Checks the flags; on a problem prints it (prefixed with "capflow COMMAND: ") and

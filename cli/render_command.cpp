@@ -2,6 +2,7 @@
 // Fills {{ pointer | filter }} placeholders in any text file with values from result
 // files (docs/reports.md).
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -70,6 +71,12 @@ int run(const Options& o) {
       bad = true;
     }
   }
+  // An ifstream opens a directory without complaint and reads nothing from it.
+  std::error_code ec;
+  if (std::filesystem::is_directory(o.templ, ec)) {
+    std::cerr << o.templ << ": is a directory, not a template file\n";
+    return kExitBadInput;
+  }
   std::ifstream in(o.templ, std::ios::binary);
   if (!in) {
     std::cerr << o.templ << ": cannot read the template\n";
@@ -77,6 +84,10 @@ int run(const Options& o) {
   }
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) {
+    std::cerr << o.templ << ": cannot read the template\n";
+    return kExitBadInput;
+  }
   if (bad) return kExitBadInput;
   TemplateSources sources;
   if (unnamed) sources.unnamed = &*unnamed;

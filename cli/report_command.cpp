@@ -15,6 +15,7 @@
 #include "output.hpp"
 #include "report_content.hpp"
 #include "scenario_input.hpp"
+#include "seed_option.hpp"
 
 namespace capflow::cli {
 namespace {

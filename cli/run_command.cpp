@@ -19,6 +19,7 @@
 #include "output.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
+#include "seed_option.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -266,15 +267,8 @@ Command setup_run(CLI::App& parent) {
   app->add_option("--paths", opts->paths,
                   "Number of paths, 1 to 1e10 (default 10000; the cap with --precision)")
       ->transform(path_count());
-  // CLI11 would read "-1" into an unsigned as 2^64 - 1: a typo must not become a seed.
   app->add_option("--seed", opts->seed, "Seed of the counter-based generator (default 42)")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            if (text.find_first_not_of("0123456789") == std::string::npos && !text.empty())
-              return "";
-            return "a seed is a whole number from 0 to 18446744073709551615, not " + text;
-          },
-          "0..2^64-1"));
+      ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   app->add_option("--shard", opts->shard,

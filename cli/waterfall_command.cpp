@@ -71,15 +71,6 @@ std::string percent_text(const Rational& share) {
   return format_percent(share, 4);
 }
 
-// The profit rounded up to the cent: at that many cents the holder has received at least
-// the amount, one cent less and it has not.
-Integer ceil_cents(const Money& m) {
-  const Rational c = m * 100;
-  Integer q = numerator(c) / denominator(c);
-  if (Rational(q) < c) ++q;
-  return q;
-}
-
 // Exact text of a rational: a decimal when it terminates, else "numerator/denominator".
 std::string exact_text(const Rational& v) {
   Integer d = denominator(v);

@@ -35,13 +35,16 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
   // Commas group thousands, so "1,5" is a typo rather than 15: every group after a comma
   // has exactly three digits, the first one to three. Underscores group freely.
   int group_digits = 0;
+  char first_digit = 0;
   bool grouped = false;
   auto bad_grouping = [] {
-    return Result<Decimal>::failure("commas must separate groups of three digits");
+    return Result<Decimal>::failure(
+        "commas must separate groups of three digits (and a decimal point is '.')");
   };
   while (pos < s.size()) {
     char c = s[pos];
     if (is_digit(c)) {
+      if (int_digits == 0) first_digit = c;
       d.digits = d.digits * 10 + (c - '0');
       ++int_digits;
       ++group_digits;
@@ -49,7 +52,9 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
     } else if (allow_separators && (c == '_' || c == ',') && int_digits > 0 && pos + 1 < s.size() &&
                is_digit(s[pos + 1])) {
       if (c == ',') {
-        if (grouped ? group_digits != 3 : group_digits > 3) return bad_grouping();
+        // A leading zero before a comma ("0,001") is a decimal comma, not grouping.
+        if (grouped ? group_digits != 3 : group_digits > 3 || first_digit == '0')
+          return bad_grouping();
         grouped = true;
         group_digits = 0;
       }
@@ -167,6 +172,13 @@ Result<Rational> parse_share(std::string_view text) {
     return Result<Rational>::failure(describe(text) + ": magnitude out of range");
   }
   return v;
+}
+
+Integer ceil_cents(const Rational& dollars) {
+  const Rational cents = dollars * 100;
+  Integer q = numerator(cents) / denominator(cents);  // truncates towards zero
+  if (Rational(q) < cents) ++q;
+  return q;
 }
 
 Integer round_to_cents(const Rational& dollars) {

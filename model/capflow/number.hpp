@@ -38,6 +38,9 @@ Result<Rational> parse_share(std::string_view text);
 // Nearest whole number of cents, ties away from zero. The one rounding rule for a
 // single amount; splitting a total among holders uses allocate_cents (rounding.hpp).
 Integer round_to_cents(const Rational& dollars);
+// Whole cents rounded up (towards +infinity): the profit at which a threshold is met, so
+// that at that many cents it is met and one cent less it is not.
+Integer ceil_cents(const Rational& dollars);
 
 // "1234.50" / "-0.05": cents as a plain decimal with exactly two decimals.
 std::string format_cents(const Integer& cents);

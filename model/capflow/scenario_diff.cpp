@@ -162,6 +162,10 @@ std::vector<Comparison> compare_waterfalls(const Scenario& a, const Scenario& b,
   for (const auto& p : table_b.points) profits.push_back(p.profit);
   std::sort(profits.begin(), profits.end());
   profits.erase(std::unique(profits.begin(), profits.end()), profits.end());
+  // Allocations are linear between breakpoints and past the last one: agreeing at every
+  // breakpoint of both and at one profit beyond the last, they agree at every profit.
+  const bool none = profits.empty() || profits.back() <= 0;
+  profits.push_back(none ? Money(1000000000) : profits.back() * 2);
 
   std::vector<Comparison> out;
   for (const Money& profit : profits) {
@@ -193,7 +197,10 @@ std::vector<Comparison> compare_waterfalls(const Scenario& a, const Scenario& b,
                        const std::string& id) -> std::optional<Rational> {
     const auto h = s.waterfall.find(id);
     if (!h || !s.waterfall.holders[*h].cap) return std::nullopt;
-    return solve_profit(t, *h, *s.waterfall.holders[*h].cap).profit;
+    // Rounded up to the cent, as `waterfall --solve` prints it: at that profit the cap is
+    // reached, one cent less it is not.
+    const auto p = solve_profit(t, *h, *s.waterfall.holders[*h].cap).profit;
+    return p ? std::optional<Rational>(Rational(ceil_cents(*p), 100)) : std::nullopt;
   };
   std::vector<std::string> ids;
   for (const auto& h : a.waterfall.holders) ids.push_back(h.id);

@@ -1,5 +1,7 @@
 #include "capflow/value_format.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 namespace capflow {
@@ -88,9 +90,14 @@ std::optional<Rational> exact_number(const std::string& text) {
   if (text.empty() || text.find_first_not_of("0123456789+-.eE") != std::string::npos) {
     return std::nullopt;
   }
-  auto r = parse_money(text);
-  if (!r) return std::nullopt;
-  return r.value();
+  if (auto r = parse_money(text)) return r.value();
+  // Beyond money's limits (above 10^18, exponents past 60) a result value is still a
+  // number: take the double it denotes, exactly.
+  double d = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, d);
+  if (ec != std::errc() || ptr != end || !std::isfinite(d)) return std::nullopt;
+  return Rational(d);
 }
 
 }  // namespace capflow

@@ -145,3 +145,14 @@ TEST_CASE("templates: placeholders, sources, escapes, and located errors") {
   CHECK(capflow::to_string(bad.diagnostics[2]) ==
         "t.md:3:1: unterminated placeholder: \"{{\" without a closing \"}}\"");
 }
+
+TEST_CASE("render: result numbers beyond money's limits are still numbers") {
+  // 2e18 is above what money text accepts and 1e-70 has an exponent past 60; as result
+  // values they are numbers all the same (the double they denote, exactly).
+  REQUIRE(capflow::exact_number("2e18").has_value());
+  CHECK(*capflow::exact_number("2e18") == Rational(2000000000000000000LL));
+  REQUIRE(capflow::exact_number("1e-70").has_value());
+  CHECK(*capflow::exact_number("1e-70") > 0);
+  CHECK_FALSE(capflow::exact_number("92B").has_value());
+  CHECK_FALSE(capflow::exact_number("1e999").has_value());
+}
