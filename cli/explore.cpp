@@ -207,6 +207,12 @@ std::optional<std::string> parse_vary(const std::string& text, bool with_steps, 
   return std::nullopt;
 }
 
+// "an object", "a boolean": the kind with its article.
+static std::string with_article(const std::string& kind) {
+  const bool vowel = !kind.empty() && std::string("aeiou").find(kind[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + kind;
+}
+
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path) {
   if (!path.starts_with("/") && path.find('/') != std::string::npos) {
     return "\"" + path + "\" is neither a JSON pointer (those start with '/') nor a dotted path";
@@ -236,7 +242,7 @@ std::optional<std::string> check_varied_value(const JsonNode& document, const st
   }
   return "the value at " + path + " is " +
          (node->is_string() ? "the text \"" + node->text + "\""
-                            : std::string("an ") + kind_name(node->kind)) +
+                            : with_article(kind_name(node->kind))) +
          ", not a number";
 }
 

@@ -127,7 +127,7 @@ int run(const Options& o) {
   } else {
     const fs::path out(o.output.empty() ? "report.md" : o.output);
     const std::string dir = out.stem().string() + "_files";
-    text = report_markdown(*report, dir);
+    text = report_markdown(*report, o.output.empty() ? std::string() : dir);
     if (!o.output.empty()) {
       if (auto err = write_charts(*report, out.parent_path() / dir)) {
         std::cerr << "capflow report: " << *err << "\n";

@@ -721,7 +721,11 @@ std::string report_markdown(const Report& r, const std::string& charts_dir) {
         }
         case ReportBlock::Kind::chart: {
           const auto& c = r.charts[b.chart];
-          out += "![" + c.id + "](" + charts_dir + "/" + c.id + ".svg)\n";
+          if (charts_dir.empty()) {
+            out += "*(chart `" + c.id + "`: written only with -o)*\n";
+          } else {
+            out += "![" + c.id + "](" + charts_dir + "/" + c.id + ".svg)\n";
+          }
           break;
         }
       }

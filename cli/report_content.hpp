@@ -59,7 +59,8 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
 
 // Self-contained HTML: inline CSS and SVG, no scripts, no external references.
 std::string report_html(const Report& r);
-// Markdown; each chart as an image link charts_dir/<id>.svg.
+// Markdown; each chart as an image link charts_dir/<id>.svg (an empty charts_dir, for
+// Markdown on stdout where no chart files are written: a note in the chart's place).
 std::string report_markdown(const Report& r, const std::string& charts_dir);
 
 }  // namespace capflow::cli

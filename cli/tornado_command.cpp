@@ -41,6 +41,12 @@ int run(const Options& o) {
       std::cerr << "capflow tornado: --vary " << text << ": " << *err << "\n";
       return kExitBadInput;
     }
+    for (const auto& w : inputs) {
+      if (w.vary.path == v.path) {
+        std::cerr << "capflow tornado: --vary " << v.path << " is given twice\n";
+        return kExitBadInput;
+      }
+    }
     inputs.push_back({v, "--vary"});
   }
   auto base = load_or_report(o.file, o.sets, std::cerr);

@@ -46,8 +46,10 @@ std::string format_money_compact(const Rational& dollars, int significant) {
     if (kUnits[u].exponent == 0) {
       // Under $1,000: whole dollars, or cents when the amount has any.
       const Integer cents = round_to_cents(mag);
-      if (cents % 100 == 0) return sign + "$" + Integer(cents / 100).str();
-      return sign + "$" + format_fixed(mag, 2);
+      if (cents >= 100000) return sign + "$1K";       // 999.999 rounds to a thousand
+      const std::string sg = cents == 0 ? "" : sign;  // no "-$0"
+      if (cents % 100 == 0) return sg + "$" + Integer(cents / 100).str();
+      return sg + "$" + format_fixed(mag, 2);
     }
     const Rational scaled = mag / unit;
     int int_digits = 1;

@@ -37,6 +37,8 @@ TEST_CASE("money: four significant digits with K/M/B/T, trailing zeros dropped")
   CHECK(capflow::format_money_compact(r("1019667005290.996")) == "$1.02T");
   CHECK(capflow::format_money_compact(r("17300000000")) == "$17.3B");
   CHECK(capflow::format_money_compact(r("194000000")) == "$194M");
+  CHECK(capflow::format_money_compact(r("999.999")) == "$1K");
+  CHECK(capflow::format_money_compact(r("-0.004")) == "$0");
   CHECK(capflow::format_money_compact(r("1234")) == "$1.234K");
   CHECK(capflow::format_money_compact(r("950")) == "$950");
   CHECK(capflow::format_money_compact(r("12.5")) == "$12.50");
