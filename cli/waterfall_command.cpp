@@ -86,7 +86,11 @@ std::string exact_text(const Rational& v) {
 std::string never_text(const WaterfallSpec& spec, const Solved& x) {
   const Holder& h = spec.holders[x.holder];
   const Money& ceiling = *x.result.ceiling;
-  std::string why = h.id + " never receives " + format_money_short(x.amount) + ": ";
+  // When the short forms look alike ("never receives $125.51B: it is capped at $125.51B"),
+  // the amount's cents show the difference.
+  std::string amount = format_money_short(x.amount);
+  if (amount == format_money_short(ceiling)) amount += " ($" + exact_text(x.amount) + ")";
+  std::string why = h.id + " never receives " + amount + ": ";
   if (h.cap && ceiling == *h.cap) {
     why += "it is capped at " + format_money_short(*h.cap) + " ($" +
            format_cents_grouped(round_to_cents(*h.cap)) + ")";
