@@ -346,7 +346,8 @@ bool metric_is_money(const std::string& metric) {
       slash == 0 || slash == std::string::npos ? "" : metric.substr(0, slash);
   const std::string group = parent.substr(parent.rfind('/') + 1);
   if (last.starts_with("p_") || last == "moic" || last == "irr" || last == "cap_year" ||
-      last == "first_profit_year" || last == "deadline_missed" || last == "n") {
+      last == "first_profit_year" || last == "deadline_missed" || last == "n" || last == "capped" ||
+      last == "converted" || last == "reached") {
     return false;
   }
   return group != "moic" && group != "irr" && group != "cap_year" && group != "first_profit_year" &&
