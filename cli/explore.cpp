@@ -26,33 +26,7 @@ Result<Rational> parse_bound(const std::string& text) {
 
 // RFC 6901 tokens of a JSON pointer, or the parts of a dotted path (as --set reads them).
 std::vector<std::string> path_tokens(const std::string& path) {
-  std::vector<std::string> tokens;
-  std::string token;
-  if (path.starts_with("/")) {
-    for (std::size_t i = 1; i <= path.size(); ++i) {
-      if (i == path.size() || path[i] == '/') {
-        tokens.push_back(token);
-        token.clear();
-      } else if (path[i] == '~' && i + 1 < path.size() &&
-                 (path[i + 1] == '0' || path[i + 1] == '1')) {
-        token += path[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        token += path[i];
-      }
-    }
-    return tokens;
-  }
-  for (char c : path) {
-    if (c == '.') {
-      tokens.push_back(token);
-      token.clear();
-    } else {
-      token += c;
-    }
-  }
-  tokens.push_back(token);
-  return tokens;
+  return split_path(path);
 }
 
 std::string cents(const Money& m) {
@@ -391,6 +365,31 @@ std::string value_label(const std::string& value_text) {
   auto m = parse_money(value_text);
   if (m && abs(m.value()) >= 1000000) return format_money_short(m.value());
   return value_text;
+}
+
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err) {
+  std::vector<Vary> out;
+  for (const auto& text : texts) {
+    Vary v;
+    if (auto problem = parse_vary(text, with_steps, v)) {
+      err << "capflow " << command << ": --vary " << text << ": " << *problem << "\n";
+      return std::nullopt;
+    }
+    for (const auto& w : out) {
+      if (w.path == v.path) {
+        err << "capflow " << command << ": --vary " << v.path << " is given twice\n";
+        return std::nullopt;
+      }
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::string raw_text(const MetricValue& v) {
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
 }
 
 void add_eval_options(CLI::App& app, EvalOptions& o) {

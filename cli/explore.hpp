@@ -29,6 +29,12 @@ struct Vary {
 // Parses "PATH=LO:HI:STEPS" (with_steps) or "PATH=LO:HI". LO and HI are money ("92B",
 // "1.5e9") or shares ("30%", "0.3"). Returns the error text on failure.
 std::optional<std::string> parse_vary(const std::string& text, bool with_steps, Vary& out);
+// Every --vary of a command, parsed, a path given twice refused. On a problem prints
+// "capflow COMMAND: --vary ...: why" to err and returns nullopt.
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err);
+
 
 // An error text if path names no number (or numeric string) in the resolved document.
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
@@ -78,6 +84,8 @@ std::vector<std::string> overrides_for(const Scenario& s, const std::string& pat
 // A metric value: a JSON number (Monte Carlo, as `run` prints it), a cents string
 // (deterministic, as `project` prints it), or null (undefined on this point).
 using MetricValue = nlohmann::ordered_json;
+// A metric's value as CSV/plain text: strings bare, null empty, numbers as JSON writes them.
+std::string raw_text(const MetricValue& v);
 
 struct PointResult {
   std::string scenario_sha256;

@@ -32,26 +32,10 @@ struct Options {
   OutputOptions output;
 };
 
-std::string raw(const MetricValue& v) {
-  return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
-}
-
 int run(const Options& o) {
-  std::vector<Vary> varies;
-  for (const auto& text : o.varies) {
-    Vary v;
-    if (auto err = parse_vary(text, true, v)) {
-      std::cerr << "capflow sweep: --vary " << text << ": " << *err << "\n";
-      return kExitBadInput;
-    }
-    for (const auto& w : varies) {
-      if (w.path == v.path) {
-        std::cerr << "capflow sweep: --vary " << v.path << " is given twice\n";
-        return kExitBadInput;
-      }
-    }
-    varies.push_back(v);
-  }
+  auto parsed = parse_varies(o.varies, true, "sweep", std::cerr);
+  if (!parsed) return kExitBadInput;
+  const std::vector<Vary> varies = std::move(*parsed);
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "sweep", std::cerr);
@@ -150,7 +134,7 @@ int run(const Options& o) {
       std::vector<std::string> row;
       for (const auto& v : values[i]) row.push_back(csv ? v : value_label(v));
       for (std::size_t k = 0; k < metrics.size(); ++k) {
-        row.push_back(csv ? raw(results[i].values[k])
+        row.push_back(csv ? raw_text(results[i].values[k])
                           : metric_text(metrics[k], results[i].values[k]));
       }
       t.add_row(row);

@@ -29,26 +29,11 @@ struct Options {
   OutputOptions output;
 };
 
-std::string raw(const MetricValue& v) {
-  return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
-}
-
 int run(const Options& o) {
+  auto varies = parse_varies(o.varies, false, "tornado", std::cerr);
+  if (!varies) return kExitBadInput;
   std::vector<TornadoInput> inputs;
-  for (const auto& text : o.varies) {
-    Vary v;
-    if (auto err = parse_vary(text, false, v)) {
-      std::cerr << "capflow tornado: --vary " << text << ": " << *err << "\n";
-      return kExitBadInput;
-    }
-    for (const auto& w : inputs) {
-      if (w.vary.path == v.path) {
-        std::cerr << "capflow tornado: --vary " << v.path << " is given twice\n";
-        return kExitBadInput;
-      }
-    }
-    inputs.push_back({v, "--vary"});
-  }
+  for (const auto& v : *varies) inputs.push_back({v, "--vary"});
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "tornado", std::cerr);
@@ -116,7 +101,8 @@ int run(const Options& o) {
     for (const auto& r : t->rows) {
       const std::string lo = r.input.vary.value_text(0), hi = r.input.vary.value_text(1);
       if (csv) {
-        tt.add_row({r.input.vary.path, lo, hi, raw(r.at_lo), raw(r.at_hi), tornado_swing_text(r)});
+        tt.add_row({r.input.vary.path, lo, hi, raw_text(r.at_lo), raw_text(r.at_hi),
+                    tornado_swing_text(r)});
       } else {
         tt.add_row({r.input.vary.path, value_label(lo), value_label(hi),
                     metric_text(metric, r.at_lo), metric_text(metric, r.at_hi),

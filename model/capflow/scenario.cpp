@@ -120,37 +120,6 @@ struct Resolver {
   }
 };
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> tokens;
-  if (path.starts_with("/")) {
-    std::string token;
-    for (std::size_t i = 1; i <= path.size(); ++i) {
-      if (i == path.size() || path[i] == '/') {
-        tokens.push_back(token);
-        token.clear();
-      } else if (path[i] == '~' && i + 1 < path.size() &&
-                 (path[i + 1] == '0' || path[i + 1] == '1')) {
-        token += path[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        token += path[i];
-      }
-    }
-  } else {
-    std::string token;
-    for (char c : path) {
-      if (c == '.') {
-        tokens.push_back(token);
-        token.clear();
-      } else {
-        token += c;
-      }
-    }
-    tokens.push_back(token);
-  }
-  return tokens;
-}
-
 // "a, b, c" of an object's keys, for messages (the first few only).
 std::string key_list(const JsonNode& obj) {
   std::string out;
@@ -283,6 +252,37 @@ void read_sources(const JsonNode& n, JsonReader& reader) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> tokens;
+  if (path.starts_with("/")) {
+    std::string token;
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+      if (i == path.size() || path[i] == '/') {
+        tokens.push_back(token);
+        token.clear();
+      } else if (path[i] == '~' && i + 1 < path.size() &&
+                 (path[i + 1] == '0' || path[i + 1] == '1')) {
+        token += path[i + 1] == '0' ? '~' : '/';
+        ++i;
+      } else {
+        token += path[i];
+      }
+    }
+  } else {
+    std::string token;
+    for (char c : path) {
+      if (c == '.') {
+        tokens.push_back(token);
+        token.clear();
+      } else {
+        token += c;
+      }
+    }
+    tokens.push_back(token);
+  }
+  return tokens;
+}
 
 std::optional<Override> parse_override(const std::string& text) {
   auto eq = text.find('=');

@@ -38,6 +38,10 @@ struct LoadResult {
   Diagnostics diagnostics;           // every problem found, in file order
 };
 
+// The tokens of a --set path: a JSON pointer (RFC 6901, with ~0 and ~1) or a dotted
+// path such as holders.microsoft.cap.
+std::vector<std::string> split_path(const std::string& path);
+
 // Reads a scenario file, resolves "extends" (RFC 7396 merge patch, paths relative to
 // the extending file, cycles rejected), applies overrides, and validates everything.
 LoadResult load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
