@@ -35,7 +35,6 @@ std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& te
                                               bool with_steps, const std::string& command,
                                               std::ostream& err);
 
-
 // An error text if path names no number (or numeric string) in the resolved document.
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
 

@@ -42,7 +42,8 @@ TEST_CASE("money text: every form of SPEC §2 is read exactly") {
 
 TEST_CASE("money text: malformed input names the text and what was expected") {
   // Commas group thousands: a misplaced one is a typo, not a digit separator to skip.
-  for (const char* typo : {"1,5", "1,50", "1,5000", "1234,567", "1,000,00", "12,34,567", "0,001", "00,001"}) {
+  for (const char* typo :
+       {"1,5", "1,50", "1,5000", "1234,567", "1,000,00", "12,34,567", "0,001", "00,001"}) {
     CAPTURE(typo);
     CHECK(money_error(typo).find("commas must separate groups of three digits") !=
           std::string::npos);
