@@ -13,6 +13,7 @@
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
+#include "version.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -365,6 +366,23 @@ std::string value_label(const std::string& value_text) {
   auto m = parse_money(value_text);
   if (m && abs(m.value()) >= 1000000) return format_money_short(m.value());
   return value_text;
+}
+
+ojson result_header(const std::string& schema, const std::string& file, const Scenario& scenario,
+                    const EvalSettings& settings) {
+  ojson out;
+  out["schema"] = schema;
+  out["scenario"] = file;
+  out["scenario_sha256"] = scenario.content_sha256;
+  out["mode"] = mode_name(settings.mode);
+  if (settings.mode == EvalMode::monte_carlo) {
+    out["seed"] = settings.seed;
+    out["paths"] = settings.paths;
+  }
+  if (settings.mode == EvalMode::waterfall)
+    out["profit"] = format_cents(round_to_cents(settings.profit));
+  out["version"] = kVersion;
+  return out;
 }
 
 std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,

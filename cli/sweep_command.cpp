@@ -13,7 +13,6 @@
 #include "explore.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
-#include "version.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -93,18 +92,7 @@ int run(const Options& o) {
 
   std::string text;
   if (o.output.format == Format::json) {
-    ojson out;
-    out["schema"] = "capflow/sweep/v1";
-    out["scenario"] = o.file;
-    out["scenario_sha256"] = base->content_sha256;
-    out["mode"] = mode_name(settings->mode);
-    if (settings->mode == EvalMode::monte_carlo) {
-      out["seed"] = settings->seed;
-      out["paths"] = settings->paths;
-    }
-    if (settings->mode == EvalMode::waterfall)
-      out["profit"] = format_cents(round_to_cents(settings->profit));
-    out["version"] = kVersion;
+    ojson out = result_header("capflow/sweep/v1", o.file, *base, *settings);
     ojson vj = ojson::array();
     for (const auto& v : varies) {
       vj.push_back({{"path", v.path}, {"lo", v.lo_text}, {"hi", v.hi_text}, {"steps", v.steps}});

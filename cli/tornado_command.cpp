@@ -12,7 +12,6 @@
 #include "output.hpp"
 #include "scenario_input.hpp"
 #include "tornado_data.hpp"
-#include "version.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -63,18 +62,7 @@ int run(const Options& o) {
   const std::string title = base->title.empty() ? o.file : base->title;
   std::string text;
   if (o.output.format == Format::json) {
-    ojson out;
-    out["schema"] = "capflow/tornado/v1";
-    out["scenario"] = o.file;
-    out["scenario_sha256"] = base->content_sha256;
-    out["mode"] = mode_name(settings->mode);
-    if (settings->mode == EvalMode::monte_carlo) {
-      out["seed"] = settings->seed;
-      out["paths"] = settings->paths;
-    }
-    if (settings->mode == EvalMode::waterfall)
-      out["profit"] = format_cents(round_to_cents(settings->profit));
-    out["version"] = kVersion;
+    ojson out = result_header("capflow/tornado/v1", o.file, *base, *settings);
     out["metric"] = metric;
     out["base"] = t->base;
     out["note"] = note;

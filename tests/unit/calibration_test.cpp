@@ -14,6 +14,7 @@
 
 #include "capflow/projection.hpp"
 #include "capflow/scenario.hpp"
+#include "unit/scenario_fixture.hpp"
 
 using capflow::HolderIndex;
 using capflow::ProjectionResult;
@@ -31,31 +32,15 @@ Rational billions(double b) {
 }
 
 Scenario load_preset(const std::string& name) {
-  const std::string path = std::string(CAPFLOW_SOURCE_DIR) + "/scenarios/" + name;
-  auto loaded = capflow::load_scenario(path);
-  std::string problems;
-  for (const auto& d : loaded.diagnostics) problems += capflow::to_string(d) + "\n";
-  INFO(path << ":\n" << problems);
-  REQUIRE(loaded.scenario.has_value());
-  REQUIRE(loaded.scenario->projection.has_value());
-  return std::move(*loaded.scenario);
-}
-
-// The scenario's own inputs, whichever form base_inputs takes (it is gaining the
-// waterfall as a parameter; both forms mean "the values written in the file").
-template <class Num>
-capflow::PathInputs<Num> inputs_of(const ProjectionTerms<Num>& t, const Scenario& s) {
-  if constexpr (requires { t.base_inputs(*s.projection, s.waterfall); }) {
-    return t.base_inputs(*s.projection, s.waterfall);
-  } else {
-    return t.base_inputs(*s.projection);
-  }
+  Scenario s = capflow::testing::load_preset_ok(name);
+  REQUIRE(s.projection.has_value());
+  return s;
 }
 
 // Exactly what `capflow project FILE` computes.
 ProjectionResult<Rational> run(const Scenario& s) {
   const auto terms = ProjectionTerms<Rational>::from(*s.projection, s.waterfall);
-  return capflow::project(terms, inputs_of(terms, s));
+  return capflow::project(terms, terms.base_inputs(*s.projection, s.waterfall));
 }
 
 const YearRecord<Rational>& year(const ProjectionResult<Rational>& r, Year y) {

@@ -14,19 +14,13 @@
 #include "capflow/lean_path.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/scenario.hpp"
+#include "unit/scenario_fixture.hpp"
 
 namespace {
 
-const std::string kSource = CAPFLOW_SOURCE_DIR;
-
 capflow::Scenario load(const std::string& name,
                        const std::vector<capflow::Override>& overrides = {}) {
-  auto loaded = capflow::load_scenario(kSource + "/scenarios/" + name, overrides);
-  std::string problems;
-  for (const auto& d : loaded.diagnostics) problems += capflow::to_string(d) + "\n";
-  INFO(problems);
-  REQUIRE(loaded.scenario.has_value());
-  return std::move(*loaded.scenario);
+  return capflow::testing::load_preset_ok(name, overrides);
 }
 
 bool same_bits(double a, double b) {

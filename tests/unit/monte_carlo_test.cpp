@@ -29,6 +29,7 @@
 #include "capflow/random.hpp"
 #include "capflow/scenario.hpp"
 #include "capflow/statistics.hpp"
+#include "unit/scenario_fixture.hpp"
 
 using capflow::DistributionSpec;
 using capflow::MonteCarlo;
@@ -42,11 +43,7 @@ namespace {
 
 const std::string kSource = CAPFLOW_SOURCE_DIR;
 
-std::string problems_of(const capflow::LoadResult& loaded) {
-  std::string out;
-  for (const auto& d : loaded.diagnostics) out += capflow::to_string(d) + "\n";
-  return out;
-}
+using capflow::testing::problems_of;
 
 // Loads a scenario given as JSON text (through a temporary file, so the whole reader runs).
 capflow::LoadResult load_text(const std::string& json) {
@@ -73,10 +70,7 @@ Scenario load_ok(const std::string& json) {
 
 Scenario load_preset(const std::string& name,
                      const std::vector<capflow::Override>& overrides = {}) {
-  auto loaded = capflow::load_scenario(kSource + "/scenarios/" + name, overrides);
-  INFO(problems_of(loaded));
-  REQUIRE(loaded.scenario.has_value());
-  return std::move(*loaded.scenario);
+  return capflow::testing::load_preset_ok(name, overrides);
 }
 
 // A scenario with one residual holder that receives everything, over `years` from 2025,

@@ -15,6 +15,7 @@
 
 #include "capflow/projection.hpp"
 #include "capflow/scenario.hpp"
+#include "unit/scenario_fixture.hpp"
 
 using capflow::ProjectionResult;
 using capflow::ProjectionTerms;
@@ -47,22 +48,10 @@ Scenario load(const std::string& json) {
   }
   auto loaded = capflow::load_scenario(path.string());
   fs::remove(path);
-  std::string problems;
-  for (const auto& d : loaded.diagnostics) problems += capflow::to_string(d) + "\n";
-  INFO(problems);
+  INFO(capflow::testing::problems_of(loaded));
   REQUIRE(loaded.scenario.has_value());
   REQUIRE(loaded.scenario->projection.has_value());
   return std::move(*loaded.scenario);
-}
-
-// The scenario's own inputs, whichever form base_inputs takes.
-template <class Num>
-capflow::PathInputs<Num> inputs_of(const ProjectionTerms<Num>& t, const Scenario& s) {
-  if constexpr (requires { t.base_inputs(*s.projection, s.waterfall); }) {
-    return t.base_inputs(*s.projection, s.waterfall);
-  } else {
-    return t.base_inputs(*s.projection);
-  }
 }
 
 // |fast - exact| <= 1e-9 × max(|exact|, 1): relative, with dollars as the floor.
@@ -81,7 +70,7 @@ void check_close(const std::vector<double>& fast, const std::vector<Rational>& e
 // The double instantiation must tell the same story as the exact one.
 void check_double_agrees(const Scenario& s, const ProjectionResult<Rational>& exact) {
   const auto terms = ProjectionTerms<double>::from(*s.projection, s.waterfall);
-  const auto fast = capflow::project(terms, inputs_of(terms, s));
+  const auto fast = capflow::project(terms, terms.base_inputs(*s.projection, s.waterfall));
   REQUIRE(fast.years.size() == exact.years.size());
   for (std::size_t i = 0; i < exact.years.size(); ++i) {
     const auto& f = fast.years[i];
@@ -137,7 +126,7 @@ void check_double_agrees(const Scenario& s, const ProjectionResult<Rational>& ex
 // Runs the scenario exactly, and checks the double run against it.
 ProjectionResult<Rational> run(const Scenario& s) {
   const auto terms = ProjectionTerms<Rational>::from(*s.projection, s.waterfall);
-  auto exact = capflow::project(terms, inputs_of(terms, s));
+  auto exact = capflow::project(terms, terms.base_inputs(*s.projection, s.waterfall));
   check_double_agrees(s, exact);
   return exact;
 }
