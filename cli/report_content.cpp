@@ -500,14 +500,11 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
   const auto years =
       static_cast<std::size_t>(s.projection->last_year - s.projection->first_year + 1);
   std::vector<Sketch> cumulative(years), cash(years);
-  for (std::uint64_t path = 0; path < rs.paths; ++path) {
-    std::size_t i = 0;
-    mc.simulate_years(rs.seed, path, [&](const YearRecord<double>& y) {
-      cumulative[i].add(y.cumulative_result);
-      cash[i].add(y.cash);
-      ++i;
-    });
-  }
+  mc.simulate_years(rs.seed, 0, rs.paths, [&](std::uint64_t, const YearRecord<double>& y) {
+    const auto i = static_cast<std::size_t>(y.year - s.projection->first_year);
+    cumulative[i].add(y.cumulative_result);
+    cash[i].add(y.cash);
+  });
   charts::FanChart c;
   c.id = "fan";
   c.title = "Cumulative result and year-end cash: p5-p95 and p25-p75 bands, median line";

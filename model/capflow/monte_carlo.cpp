@@ -551,11 +551,14 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   return total;
 }
 
-void MonteCarlo::simulate_years(std::uint64_t seed, std::uint64_t path,
-                                const std::function<void(const YearRecord<double>&)>& visit) const {
+void MonteCarlo::simulate_years(
+    std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+    const std::function<void(std::uint64_t, const YearRecord<double>&)>& visit) const {
   Worker w(*this);
-  draw_inputs(seed, path, w);
-  w.engine.run(w.inputs, visit);
+  for (std::uint64_t path = begin; path < end; ++path) {
+    draw_inputs(seed, path, w);
+    w.engine.run(w.inputs, [&](const YearRecord<double>& r) { visit(path, r); });
+  }
 }
 
 PathSummary<double> MonteCarlo::simulate_one(std::uint64_t seed, std::uint64_t path) const {

@@ -77,11 +77,13 @@ class MonteCarlo {
   // One path, for tests: the summary of path `path` under `seed`.
   PathSummary<double> simulate_one(std::uint64_t seed, std::uint64_t path) const;
 
-  // One path year by year, for charts over the years (the report's fan chart): calls
-  // visit with each year's record. Always the general year step, which fills every
-  // field of the record; its summary equals the lean path's bit for bit.
-  void simulate_years(std::uint64_t seed, std::uint64_t path,
-                      const std::function<void(const YearRecord<double>&)>& visit) const;
+  // Paths [begin, end) year by year, for charts over the years (the report's fan chart):
+  // calls visit(path, record) after each year. Always the general year step, which fills
+  // every field of the record; its summary equals the lean path's bit for bit. One
+  // worker serves the whole range (no allocation per path).
+  void simulate_years(
+      std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+      const std::function<void(std::uint64_t, const YearRecord<double>&)>& visit) const;
 
  private:
   // What one random input changes on a path.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "capflow/lean_path.hpp"
+#include "capflow/monte_carlo.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/scenario.hpp"
 #include "unit/scenario_fixture.hpp"
@@ -125,5 +126,29 @@ TEST_CASE("lean path: scenarios with rounds, conversion or funding are not eligi
     const auto s = load(name);
     const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
     CHECK_FALSE(capflow::LeanPath::applies(terms));
+  }
+}
+
+TEST_CASE("monte carlo: simulate_years gives each path's years, matching that path's summary") {
+  // The report's fan chart reads paths year by year; each path's yearly receipts must add
+  // up to what the run itself counts for that path (simulate_one, the lean path here).
+  const auto s = load("bench.json");
+  const capflow::MonteCarlo mc(s);
+  const std::uint64_t begin = 3, end = 9;
+  std::vector<std::vector<double>> totals(end - begin,
+                                          std::vector<double>(s.waterfall.holders.size(), 0.0));
+  std::vector<int> years(end - begin, 0);
+  mc.simulate_years(42, begin, end, [&](std::uint64_t path, const capflow::YearRecord<double>& y) {
+    REQUIRE(path >= begin);
+    REQUIRE(path < end);
+    ++years[path - begin];
+    for (std::size_t h = 0; h < totals[0].size(); ++h) totals[path - begin][h] += y.received[h];
+  });
+  for (std::uint64_t p = begin; p < end; ++p) {
+    CAPTURE(p);
+    CHECK(years[p - begin] == s.projection->last_year - s.projection->first_year + 1);
+    const auto summary = mc.simulate_one(42, p);
+    for (std::size_t h = 0; h < totals[0].size(); ++h)
+      CHECK(same_bits(totals[p - begin][h], summary.total_received[h]));
   }
 }
