@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "capflow/lean_path.hpp"
+#include "capflow/monte_carlo_worker.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/random.hpp"
 
@@ -126,23 +127,6 @@ std::optional<double> path_irr(const double* cf, int n) {
 
 }  // namespace
 
-struct MonteCarlo::Worker {
-  explicit Worker(const MonteCarlo& mc)
-      : engine(mc.terms_), inputs(mc.base_), stats(), z(), y(), shock(mc.processes_.size(), 0.0) {
-    stats.holders.resize(mc.terms_.holders);
-    flows.assign(mc.terms_.holders * static_cast<std::size_t>(mc.irr_span_), 0.0);
-    if (mc.lean_) lean.emplace(mc.terms_);
-  }
-  const PathSummary<double>& summary() const { return lean ? lean->summary() : engine.summary(); }
-  ProjectionEngine<double> engine;
-  std::optional<LeanPath> lean;
-  PathInputs<double> inputs;
-  RunStats stats;
-  std::vector<double> z, y;     // scratch for correlated normals
-  std::vector<double> normals;  // per process × year: standard normal shocks
-  std::vector<double> shock;    // per process: last year's shock (mean reversion)
-  std::vector<double> flows;    // per holder × year offset: net cash flows for IRR
-};
 
 MonteCarlo::MonteCarlo(const Scenario& s)
     : terms_(ProjectionTerms<double>::from(*s.projection, s.waterfall)),
@@ -172,6 +156,7 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
 
   lean_ = LeanPath::applies(terms_) && !base_conversion_;
+  batch_ = lean_ && lanes_supported();
   resets_.cost_line.assign(base_.cost_value.size(), 0);
   if (!s.uncertainty) return;
   const UncertaintySpec& u = *s.uncertainty;
@@ -277,177 +262,7 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   for (const auto& e : effects_)
     converts = converts || e.kind == InputTarget::Kind::conversion_year;
   lean_ = LeanPath::applies(terms_) && !converts;
-}
-
-void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const {
-  PathInputs<double>& in = w.inputs;
-  // Start from the scenario's own values: only the arrays some draw changes (the others
-  // were copied once, when the worker was made, and nothing writes them).
-  if (resets_.revenue_fixed) {
-    std::copy(base_.revenue_has_fixed.begin(), base_.revenue_has_fixed.end(),
-              in.revenue_has_fixed.begin());
-    std::copy(base_.revenue_fixed.begin(), base_.revenue_fixed.end(), in.revenue_fixed.begin());
-  }
-  if (resets_.revenue_growth) {
-    std::copy(base_.revenue_growth_factor.begin(), base_.revenue_growth_factor.end(),
-              in.revenue_growth_factor.begin());
-  }
-  for (std::size_t k = 0; k < base_.cost_value.size(); ++k) {
-    if (resets_.cost_line[k]) {
-      std::copy(base_.cost_value[k].begin(), base_.cost_value[k].end(), in.cost_value[k].begin());
-    }
-  }
-  if (resets_.caps) {
-    std::copy(base_.cap_amount.begin(), base_.cap_amount.end(), in.cap_amount.begin());
-    std::copy(base_.cap_multiple.begin(), base_.cap_multiple.end(), in.cap_multiple.begin());
-  }
-  if (resets_.cap_growth)
-    std::copy(base_.cap_growth.begin(), base_.cap_growth.end(), in.cap_growth.begin());
-  in.terminal_multiple = base_.terminal_multiple;
-  in.conversion = base_conversion_;
-  in.new_rounds_until = base_.new_rounds_until;
-  if (samplers_.empty() && processes_.empty() && !conversion_event_ && !crash_event_) return;
-
-  const PathRandom rng(seed, path);
-  const int years = terms_.years;
-
-  // Named inputs: one uniform each, through the Gaussian copula when correlated.
-  const std::size_t ni = samplers_.size();
-  if (ni > 0) {
-    w.z.resize(ni);
-    w.y.resize(ni);
-    for (std::size_t k = 0; k < ni; ++k) w.z[k] = rng.uniform(input_streams_[k], 0);
-    if (!input_chol_.empty()) {
-      for (std::size_t k = 0; k < ni; ++k) w.z[k] = normal_quantile(w.z[k]);
-      for (std::size_t r = 0; r < ni; ++r) {
-        double acc = 0;
-        for (std::size_t c = 0; c <= r; ++c) acc += input_chol_[r * ni + c] * w.z[c];
-        w.y[r] = std::clamp(normal_cdf(acc), 1e-300, std::nextafter(1.0, 0.0));
-      }
-      std::swap(w.z, w.y);
-    }
-    for (std::size_t k = 0; k < ni; ++k) {
-      const double v = samplers_[k].quantile(w.z[k]);
-      const Effect& e = effects_[k];
-      using K = InputTarget::Kind;
-      switch (e.kind) {
-        case K::none:
-          break;
-        case K::revenue_growth:
-          for (auto i : e.years) in.revenue_growth_factor[i] = 1 + v;
-          break;
-        case K::revenue_amount:
-          for (auto i : e.years) {
-            in.revenue_has_fixed[i] = 1;
-            in.revenue_fixed[i] = v;
-          }
-          break;
-        case K::cost_ratio:
-        case K::cost_amount:
-          for (auto i : e.years) in.cost_value[e.line][i] = v;
-          break;
-        case K::cost_growth:
-          for (auto i : e.years) in.cost_value[e.line][i] = 1 + v;
-          break;
-        case K::terminal_multiple:
-          in.terminal_multiple = v;
-          break;
-        case K::cap_amount:
-          in.cap_amount[e.holder] = v;
-          break;
-        case K::cap_multiple:
-          in.cap_multiple[e.holder] = v;
-          break;
-        case K::cap_growth_rate:
-          for (int i = 0; i < years; ++i) {
-            const Year t = terms_.first_year + i;
-            in.cap_growth[static_cast<std::size_t>(i)] =
-                t >= e.cap_growth_from ? std::pow(1 + v, t - e.cap_growth_from + 1) : 1.0;
-          }
-          break;
-        case K::conversion_year: {
-          const long year = std::lround(v);
-          Date d = base_conversion_ ? *base_conversion_ : Date{};
-          d.year = static_cast<Year>(year);
-          in.conversion = d;
-          break;
-        }
-      }
-    }
-  }
-
-  // Yearly processes: correlated normal shocks, optionally mean-reverting.
-  const std::size_t np = processes_.size();
-  if (np > 0) {
-    w.z.resize(np);
-    w.y.resize(np);
-    w.normals.resize(np * static_cast<std::size_t>((years + 3) / 4 * 4));
-    std::fill(w.shock.begin(), w.shock.end(), 0.0);
-    // All of a process's yearly normals, four years per Philox call.
-    const std::size_t stride = static_cast<std::size_t>((years + 3) / 4 * 4);
-    for (std::size_t k = 0; k < np; ++k) {
-      double* out = &w.normals[k * stride];
-      for (std::size_t j = 0; j < stride; j += 4) {
-        rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4), out + j);
-        for (std::size_t m = 0; m < 4; ++m) out[j + m] = normal_quantile(out[j + m]);
-      }
-    }
-    for (int i = 0; i < years; ++i) {
-      const auto iu = static_cast<std::size_t>(i);
-      const Year t = terms_.first_year + i;
-      for (std::size_t k = 0; k < np; ++k) w.z[k] = w.normals[k * stride + iu];
-      const double* z = w.z.data();
-      if (!process_chol_.empty()) {
-        for (std::size_t r = 0; r < np; ++r) {
-          double acc = 0;
-          for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * w.z[c];
-          w.y[r] = acc;
-        }
-        z = w.y.data();
-      }
-      for (std::size_t k = 0; k < np; ++k) {
-        const ProcessSpec& pr = processes_[k];
-        if (t < pr.from_year) continue;
-        w.shock[k] = (1 - pr.mean_reversion) * w.shock[k] + pr.volatility * z[k];
-        if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
-          in.revenue_growth_factor[iu] *= std::exp(w.shock[k]);
-        } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
-          in.cost_value[pr.line][iu] =
-              std::clamp(in.cost_value[pr.line][iu] + w.shock[k], pr.min, pr.max);
-        }
-      }
-    }
-  }
-
-  // Events with a probability per year.
-  if (conversion_event_) {
-    const auto& ev = *conversion_event_;
-    in.conversion.reset();
-    for (Year t = ev.from_year; t <= ev.until_year; ++t) {
-      if (rng.uniform(stream_id("event:conversion"), static_cast<std::uint32_t>(t - ev.from_year)) <
-          ev.probability_per_year) {
-        in.conversion = Date{t, ev.month, ev.day};
-        break;
-      }
-    }
-  }
-  if (crash_event_) {
-    const auto& ev = *crash_event_;
-    for (Year t = ev.from_year; t <= ev.until_year; ++t) {
-      if (rng.uniform(stream_id("event:crash"), static_cast<std::uint32_t>(t - ev.from_year)) >=
-          ev.probability_per_year) {
-        continue;
-      }
-      for (int j = 0; j < ev.years; ++j) {
-        const int i = t - terms_.first_year + j;
-        if (i >= 0 && i < years)
-          in.revenue_growth_factor[static_cast<std::size_t>(i)] *= 1 + ev.growth_cut;
-      }
-      if (ev.stops_new_rounds)
-        in.new_rounds_until = std::min(in.new_rounds_until, t - terms_.first_year);
-      t += ev.years - 1;
-    }
-  }
+  batch_ = lean_ && lanes_supported();
 }
 
 void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const {
@@ -482,43 +297,49 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
   });
 }
 
-void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
-                           Worker& w) const {
+void MonteCarlo::accumulate(const PathSummary<double>& s, const double* flows,
+                            const std::optional<Date>& conversion, RunStats& st) const {
   const std::size_t n = terms_.holders;
-  const auto span = static_cast<int>(irr_span_);
-  RunStats& st = w.stats;
-  for (std::uint64_t path = begin; path < end; ++path) {
-    simulate(seed, path, w);
-    const PathSummary<double>& s = w.summary();
-    for (std::size_t h = 0; h < n; ++h) {
-      HolderStats& hs = st.holders[h];
-      const double total = s.total_received[h] + s.total_other[h];
-      hs.nominal.add(total);
-      hs.pv.add(s.pv[h]);
-      if (total > 0) ++hs.received_any;
-      if (s.ended_at_cap[h]) ++hs.ended_at_cap;
-      if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
-      if (holder_invests_[h] && s.invested_total[h] > 0) {
-        hs.moic.add(total / s.invested_total[h]);
-        if (auto r = path_irr(&w.flows[h * static_cast<std::size_t>(span)], span)) {
-          hs.irr.add(*r);
-        } else {
-          ++hs.irr_undefined;
-        }
+  const auto span = static_cast<std::size_t>(irr_span_);
+  for (std::size_t h = 0; h < n; ++h) {
+    HolderStats& hs = st.holders[h];
+    const double total = s.total_received[h] + s.total_other[h];
+    hs.nominal.add(total);
+    hs.pv.add(s.pv[h]);
+    if (total > 0) ++hs.received_any;
+    if (s.ended_at_cap[h]) ++hs.ended_at_cap;
+    if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
+    if (holder_invests_[h] && s.invested_total[h] > 0) {
+      hs.moic.add(total / s.invested_total[h]);
+      if (auto r = path_irr(flows + h * span, irr_span_)) {
+        hs.irr.add(*r);
+      } else {
+        ++hs.irr_undefined;
       }
     }
-    CompanyStats& c = st.company;
-    c.cumulative_loss.add(-std::min(0.0, s.worst_cumulative_result));
-    c.peak_funding_need.add(s.peak_funding_need);
-    c.refund_owed.add(s.refund_owed);
-    c.first_profit_year.add(s.first_profit_index >= 0 ? terms_.first_year + s.first_profit_index
-                                                      : -1);
-    c.conversion_year.add(w.inputs.conversion &&
-                                  w.inputs.conversion->year <= terms_.first_year + terms_.years - 1
-                              ? std::max(w.inputs.conversion->year, terms_.first_year)
-                              : -1);
-    if (s.deadline_missed) ++c.deadline_missed;
-    ++st.paths;
+  }
+  CompanyStats& c = st.company;
+  c.cumulative_loss.add(-std::min(0.0, s.worst_cumulative_result));
+  c.peak_funding_need.add(s.peak_funding_need);
+  c.refund_owed.add(s.refund_owed);
+  c.first_profit_year.add(s.first_profit_index >= 0 ? terms_.first_year + s.first_profit_index
+                                                    : -1);
+  c.conversion_year.add(conversion && conversion->year <= terms_.first_year + terms_.years - 1
+                            ? std::max(conversion->year, terms_.first_year)
+                            : -1);
+  if (s.deadline_missed) ++c.deadline_missed;
+  ++st.paths;
+}
+
+void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                           bool lanes, Worker& w) const {
+  if (lanes && w.batch) {
+    run_lanes(seed, begin, end, w);
+    return;
+  }
+  for (std::uint64_t path = begin; path < end; ++path) {
+    simulate(seed, path, w);
+    accumulate(w.summary(), w.flows.data(), w.inputs.conversion, w.stats);
   }
 }
 
@@ -537,7 +358,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
     for (std::uint64_t c = next++; c < chunks; c = next++) {
       const std::uint64_t begin = req.first_path + c * kChunk;
       const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
-      run_range(req.seed, begin, end, w);
+      run_range(req.seed, begin, end, req.lanes, w);
       if (req.progress) *req.progress += end - begin;
     }
   };

@@ -19,6 +19,8 @@
 
 namespace capflow {
 
+class PathRandom;
+
 // Thrown by MonteCarlo's constructor for scenarios it cannot run (a bad-input error).
 class MonteCarloInputError : public std::runtime_error {
  public:
@@ -63,6 +65,9 @@ struct RunRequest {
   std::uint64_t paths = 10000;
   unsigned threads = 1;
   std::atomic<std::uint64_t>* progress = nullptr;  // paths done, updated by the workers
+  // Lean scenarios run kWidth paths at a time where the CPU allows it, to the same bits
+  // as one at a time; false runs them one at a time (tests compare the two).
+  bool lanes = true;
 };
 
 class MonteCarlo {
@@ -72,6 +77,9 @@ class MonteCarlo {
   explicit MonteCarlo(const Scenario& scenario);
   RunStats run(const RunRequest& request) const;
   std::size_t holders() const { return terms_.holders; }
+  // Whether this CPU runs the lane engine (AVX2), and whether this scenario may use it.
+  static bool lanes_supported();
+  bool runs_in_lanes() const { return batch_; }
   Year first_year() const { return terms_.first_year; }
 
   // One path, for tests: the summary of path `path` under `seed`.
@@ -95,9 +103,22 @@ class MonteCarlo {
     Year cap_growth_from = 0;
   };
   struct Worker;
+  // Draws (monte_carlo_draws.cpp): one path's inputs into w.inputs, or the inputs of
+  // kWidth paths into w.lane_inputs.
+  void reset_inputs(PathInputs<double>& in) const;
   void draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const;
+  void draw_named(const PathRandom& rng, Worker& w, PathInputs<double>& in) const;
+  void draw_processes(const PathRandom& rng, Worker& w) const;
+  void draw_events(const PathRandom& rng, PathInputs<double>& in) const;
+  void draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Worker& w) const;
+
   void simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const;
-  void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const;
+  void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
+                 Worker& w) const;
+  void run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const;
+  // Adds one path's results to the statistics.
+  void accumulate(const PathSummary<double>& s, const double* flows,
+                  const std::optional<Date>& conversion, RunStats& st) const;
 
   ProjectionTerms<double> terms_;
   PathInputs<double> base_;
@@ -117,7 +138,8 @@ class MonteCarlo {
   int irr_span_ = 0;
   std::vector<std::vector<std::pair<int, double>>> prior_investments_;
   std::vector<char> holder_invests_;
-  bool lean_ = false;  // every path runs on LeanPath (lean_path.hpp)
+  bool lean_ = false;   // every path runs on LeanPath (lean_path.hpp)
+  bool batch_ = false;  // ... and runs kWidth at a time (batch_path.hpp)
   struct Resets {
     bool revenue_fixed = false, revenue_growth = false, caps = false, cap_growth = false;
     std::vector<char> cost_line;

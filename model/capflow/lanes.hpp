@@ -1,0 +1,123 @@
+#pragma once
+// Several Monte Carlo paths side by side, one per SIMD lane (GCC/Clang vector
+// extensions). Small integers per lane (a tier, a year index) are held as doubles: SSE2
+// compares doubles but not 64-bit integers, which GCC would then do lane by lane. Each lane does exactly the IEEE operations the scalar code does for its
+// path, in the same order, so a path gives the same bits whichever lane, batch or thread
+// runs it: `?:` on a mask replaces each scalar branch, and both sides are computed.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+// The lane code is compiled for AVX2 (four doubles per register) and runs only where
+// the CPU has it (MonteCarlo::lanes_supported): wider vectors than the hardware's are
+// split by GCC into scalar code, slower than the one-path engine. Everything it calls
+// is inlined into the AVX2 functions (flatten).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CAPFLOW_LANES_X86 1
+#define CAPFLOW_LANES_TARGET __attribute__((target("avx2"), flatten))
+#else
+#define CAPFLOW_LANES_X86 0
+#define CAPFLOW_LANES_TARGET
+#endif
+#define CAPFLOW_LANES_INLINE inline
+
+namespace capflow::lanes {
+
+inline constexpr std::size_t kWidth = 4;
+
+// The alignment is explicit: without AVX enabled GCC would align these types to 16
+// bytes, and the AVX2 code would then meet objects laid out by other files at 16.
+inline constexpr std::size_t kAlign = kWidth * sizeof(double);
+typedef double Real __attribute__((vector_size(kWidth * sizeof(double)), aligned(kAlign)));
+typedef std::int64_t Mask
+    __attribute__((vector_size(kWidth * sizeof(std::int64_t)), aligned(kAlign)));
+
+inline Real splat(double x) { return Real{} + x; }
+
+// m ? a : b, lane by lane, as bit operations: GCC lowers a vector `?:` wider than the
+// hardware's lane by lane, with branches, where and/andnot/or need none.
+inline Real select(Mask m, Real a, Real b) {
+  return reinterpret_cast<Real>((m & reinterpret_cast<Mask>(a)) | (~m & reinterpret_cast<Mask>(b)));
+}
+
+inline bool any(Mask m) {
+  std::int64_t acc = 0;
+  for (std::size_t l = 0; l < kWidth; ++l) acc |= m[l];
+  return acc != 0;
+}
+
+// std::min / std::max with their exact semantics: std::min(a, b) is (b < a) ? b : a.
+inline Real min(Real a, Real b) { return select(b < a, b, a); }
+inline Real max(Real a, Real b) { return select(a < b, b, a); }
+
+template <class Scalar>
+struct LaneOf;
+template <>
+struct LaneOf<double> {
+  typedef Real type;
+};
+template <>
+struct LaneOf<std::int64_t> {
+  typedef Mask type;
+};
+
+// A std::vector of Real (Scalar double) or Mask (Scalar int64_t), always kAlign-aligned.
+// std::vector<Real> would not do: GCC drops the aligned attribute from template
+// arguments, so its allocation would be aligned for the file that makes it, which may
+// not be the AVX2 file that uses it. Hence also the scalar type as the argument.
+template <class Scalar>
+class Vector {
+ public:
+  typedef typename LaneOf<Scalar>::type T;
+  Vector() = default;
+  explicit Vector(std::size_t n, T value = T{}) { assign(n, value); }
+  Vector(const Vector& o) { *this = o; }
+  Vector& operator=(const Vector& o) {
+    if (this != &o) {
+      if (o.size_ != size_) allocate(o.size_);
+      std::copy(o.data_, o.data_ + size_, data_);
+    }
+    return *this;
+  }
+  ~Vector() { release(); }
+
+  void assign(std::size_t n, T value) {
+    if (n != size_) allocate(n);
+    std::fill(data_, data_ + size_, value);
+  }
+  // Resizes to n, every element T{} (the old contents are not kept).
+  void resize(std::size_t n) {
+    if (n != size_) assign(n, T{});
+  }
+  std::size_t size() const { return size_; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  void allocate(std::size_t n) {
+    release();
+    if (n == 0) return;
+    data_ = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kAlign}));
+    size_ = n;
+  }
+  void release() {
+    if (data_) ::operator delete(data_, std::align_val_t{kAlign});
+    data_ = nullptr;
+    size_ = 0;
+  }
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+using RealVector = Vector<double>;
+using MaskVector = Vector<std::int64_t>;
+
+}  // namespace capflow::lanes

@@ -1,0 +1,201 @@
+// The Monte Carlo hot loop for lean scenarios, kWidth paths at a time (batch_path.hpp):
+// their draws and their year steps side by side, one path per SIMD lane. Compiled for
+// AVX2 (4 doubles per register) and run only where the CPU has it; elsewhere MonteCarlo
+// runs the same paths one at a time, to the same bits.
+
+#include <algorithm>
+#include <cmath>
+
+#include "capflow/events.hpp"
+#include "capflow/monte_carlo.hpp"
+#include "capflow/monte_carlo_worker.hpp"
+#include "capflow/random.hpp"
+
+namespace capflow {
+namespace {
+
+// normal_quantile for every lane: the central region as one vector expression (the same
+// operations as the scalar's), the tails lane by lane.
+CAPFLOW_LANES_INLINE lanes::Real normal_quantile(lanes::Real p) {
+  const lanes::Real q = p - 0.5;
+  const lanes::Real r = 0.180625 - q * q;
+  lanes::Real central =
+      q *
+      (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
+           45921.953931549871457) *
+              r +
+          13731.693765509461125) *
+             r +
+         1971.5909503065514427) *
+            r +
+        133.14166789178437745) *
+           r +
+       3.387132872796366608) /
+      (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
+           21213.794301586595867) *
+              r +
+          5394.1960214247511077) *
+             r +
+         687.1870074920579083) *
+            r +
+        42.313330701600911252) *
+           r +
+       1.0);
+  const lanes::Mask tail = (q > 0.425) | (q < -0.425);  // |q| > 0.425
+  if (lanes::any(tail)) {
+    for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+      if (tail[l]) central[l] = normal_quantile_tail(p[l]);
+    }
+  }
+  return central;
+}
+
+}  // namespace
+
+bool MonteCarlo::lanes_supported() {
+#if CAPFLOW_LANES_X86
+  return __builtin_cpu_supports("avx2");
+#else
+  return false;
+#endif
+}
+
+CAPFLOW_LANES_TARGET
+void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Worker& w) const {
+  using lanes::Real;
+  constexpr std::size_t W = lanes::kWidth;
+  LaneInputs& li = *w.lane_inputs;
+  const LaneInputs& base = *w.lane_base;
+  // Reset what draws change, as reset_inputs does for one path.
+  if (resets_.revenue_fixed) {
+    li.revenue_has_fixed = base.revenue_has_fixed;
+    li.revenue_fixed = base.revenue_fixed;
+  }
+  if (resets_.revenue_growth) li.revenue_growth_factor = base.revenue_growth_factor;
+  for (std::size_t k = 0; k < li.cost_value.size(); ++k) {
+    if (resets_.cost_line[k]) li.cost_value[k] = base.cost_value[k];
+  }
+  if (resets_.caps) {
+    li.cap_amount = base.cap_amount;
+    li.cap_multiple = base.cap_multiple;
+  }
+  if (resets_.cap_growth) li.cap_growth = base.cap_growth;
+  li.terminal_multiple = base.terminal_multiple;
+  if (samplers_.empty() && processes_.empty() && !crash_event_) return;
+
+  // Named inputs: path by path through the scalar code (one draw each, not worth lanes).
+  if (!samplers_.empty()) {
+    for (std::size_t l = 0; l < W; ++l) {
+      reset_inputs(w.inputs);
+      draw_named(PathRandom(seed, paths[l]), w, w.inputs);
+      li.set_lane(l, w.inputs);
+    }
+  }
+
+  // Yearly processes, as draw_processes, every lane at once.
+  const std::size_t np = processes_.size();
+  const int years = terms_.years;
+  if (np > 0) {
+    const std::size_t stride = static_cast<std::size_t>((years + 3) / 4 * 4);
+    w.lane_normals.resize(np * stride);
+    w.lane_z.resize(np);
+    w.lane_y.resize(np);
+    std::fill(w.lane_shock.begin(), w.lane_shock.end(), Real{});
+    for (std::size_t l = 0; l < W; ++l) {
+      const PathRandom rng(seed, paths[l]);
+      for (std::size_t k = 0; k < np; ++k) {
+        for (std::size_t j = 0; j < stride; j += 4) {
+          double u[4];
+          rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4), u);
+          for (std::size_t m = 0; m < 4; ++m) w.lane_normals[k * stride + j + m][l] = u[m];
+        }
+      }
+    }
+    for (auto& v : w.lane_normals) v = normal_quantile(v);
+    for (int i = 0; i < years; ++i) {
+      const auto iu = static_cast<std::size_t>(i);
+      const Year t = terms_.first_year + i;
+      for (std::size_t k = 0; k < np; ++k) w.lane_z[k] = w.lane_normals[k * stride + iu];
+      const Real* z = w.lane_z.data();
+      if (!process_chol_.empty()) {
+        for (std::size_t r = 0; r < np; ++r) {
+          Real acc{};
+          for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * w.lane_z[c];
+          w.lane_y[r] = acc;
+        }
+        z = w.lane_y.data();
+      }
+      for (std::size_t k = 0; k < np; ++k) {
+        const ProcessSpec& pr = processes_[k];
+        if (t < pr.from_year) continue;
+        Real& shock = w.lane_shock[k];
+        shock = (1 - pr.mean_reversion) * shock + pr.volatility * z[k];
+        if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
+          Real factor;
+          for (std::size_t l = 0; l < W; ++l) factor[l] = std::exp(shock[l]);
+          li.revenue_growth_factor[iu] *= factor;
+        } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
+          // std::clamp(v, lo, hi): v < lo ? lo : hi < v ? hi : v.
+          const Real v = li.cost_value[pr.line][iu] + shock;
+          li.cost_value[pr.line][iu] =
+              lanes::select(v < pr.min, lanes::splat(pr.min),
+                            lanes::select(pr.max < v, lanes::splat(pr.max), v));
+        }
+      }
+    }
+  }
+
+  // Crashes, path by path (no conversion event here: such scenarios do not run in lanes).
+  if (crash_event_) {
+    for (std::size_t l = 0; l < W; ++l) {
+      for_each_crash(*crash_event_, PathRandom(seed, paths[l]), [&](Year t, int crash_years) {
+                       for (int j = 0; j < crash_years; ++j) {
+                         const int i = t - terms_.first_year + j;
+                         if (i >= 0 && i < terms_.years)
+                           li.revenue_growth_factor[static_cast<std::size_t>(i)][l] *=
+                               1 + crash_event_->growth_cut;
+                       }
+                     });
+    }
+  }
+}
+
+
+CAPFLOW_LANES_TARGET
+void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                           Worker& w) const {
+  constexpr std::size_t W = lanes::kWidth;
+  const std::size_t n = terms_.holders;
+  const auto span = static_cast<std::size_t>(irr_span_);
+  const std::size_t per_lane = n * span;
+  const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
+  const std::optional<Date> no_conversion;  // lanes run only scenarios that never convert
+  for (std::uint64_t first = begin; first < end; first += W) {
+    // A last, partial batch repeats its last path in the spare lanes and ignores them.
+    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(W, end - first));
+    std::uint64_t paths[W];
+    for (std::size_t l = 0; l < W; ++l) paths[l] = first + std::min(l, count - 1);
+    draw_lanes(seed, paths, w);
+    for (std::size_t l = 0; l < W; ++l) {
+      double* flows = &w.lane_flows[l * per_lane];
+      for (std::size_t h = 0; h < n; ++h) {
+        if (!holder_invests_[h]) continue;
+        std::fill_n(flows + h * span, span, 0.0);
+        for (const auto& [offset, amount] : prior_investments_[h])
+          flows[h * span + static_cast<std::size_t>(offset)] -= amount;
+      }
+    }
+    w.batch->run(*w.lane_inputs, [&](int year, const lanes::Real* received) {
+      const std::size_t at = first_offset + static_cast<std::size_t>(year);
+      for (std::size_t h = 0; h < n; ++h) {
+        if (!holder_invests_[h]) continue;
+        for (std::size_t l = 0; l < W; ++l)
+          w.lane_flows[l * per_lane + h * span + at] += received[h][l] + 0.0 - 0.0;
+      }
+    });
+    for (std::size_t l = 0; l < count; ++l)
+      accumulate(w.batch->summary(l), &w.lane_flows[l * per_lane], no_conversion, w.stats);
+  }
+}
+
+}  // namespace capflow
