@@ -17,13 +17,13 @@ namespace capflow {
 // PathInputs<double> of kWidth paths, lane-major. Only what LeanPath reads.
 struct LaneInputs {
   using Real = lanes::Real;
-  lanes::MaskVector revenue_has_fixed;  // per year
-  lanes::RealVector revenue_fixed;             // per year
-  lanes::RealVector revenue_growth_factor;     // per year
-  std::vector<lanes::RealVector> cost_value;   // per line, per year
-  lanes::RealVector cap_amount;                // per holder
-  lanes::RealVector cap_multiple;              // per holder
-  lanes::RealVector cap_growth;                // per year
+  lanes::MaskVector revenue_has_fixed;        // per year
+  lanes::RealVector revenue_fixed;            // per year
+  lanes::RealVector revenue_growth_factor;    // per year
+  std::vector<lanes::RealVector> cost_value;  // per line, per year
+  lanes::RealVector cap_amount;               // per holder
+  lanes::RealVector cap_multiple;             // per holder
+  lanes::RealVector cap_growth;               // per year
   Real terminal_multiple{};
 
   // Every lane set to `in`.
@@ -108,7 +108,7 @@ class BatchPath {
       std::fill(year_received_.begin(), year_received_.end(), zero);
 
       const Real revenue = lanes::select(in.revenue_has_fixed[iu], in.revenue_fixed[iu],
-                                  prev_revenue * in.revenue_growth_factor[iu]);
+                                         prev_revenue * in.revenue_growth_factor[iu]);
       prev_revenue = revenue;
       Real costs{};
       for (std::size_t k = 0; k < lines; ++k) {
@@ -134,8 +134,8 @@ class BatchPath {
       cash += ni;
 
       for (std::size_t h = 0; h < n; ++h) {
-        const Real base = t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h]
-                                                : in.cap_amount[h];
+        const Real base =
+            t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
         caps_[h] = base * in.cap_growth[iu];
       }
       waterfall_.set_caps(caps_.data());
@@ -186,7 +186,8 @@ class BatchPath {
  private:
   void start() {
     waterfall_.reset();
-    for (std::size_t k = 0; k < prev_cost_.size(); ++k) prev_cost_[k] = lanes::splat(t_.base_cost[k]);
+    for (std::size_t k = 0; k < prev_cost_.size(); ++k)
+      prev_cost_[k] = lanes::splat(t_.base_cost[k]);
     for (std::size_t h = 0; h < t_.holders; ++h) {
       total_received_[h] = terminal_claim_[h] = pv_[h] = Real{};
       cap_year_index_[h] = lanes::splat(-1.0);

@@ -1,9 +1,10 @@
 #pragma once
 // Several Monte Carlo paths side by side, one per SIMD lane (GCC/Clang vector
 // extensions). Small integers per lane (a tier, a year index) are held as doubles: SSE2
-// compares doubles but not 64-bit integers, which GCC would then do lane by lane. Each lane does exactly the IEEE operations the scalar code does for its
-// path, in the same order, so a path gives the same bits whichever lane, batch or thread
-// runs it: `?:` on a mask replaces each scalar branch, and both sides are computed.
+// compares doubles but not 64-bit integers, which GCC would then do lane by lane. Each lane does
+// exactly the IEEE operations the scalar code does for its path, in the same order, so a path gives
+// the same bits whichever lane, batch or thread runs it: `?:` on a mask replaces each scalar
+// branch, and both sides are computed.
 
 #include <algorithm>
 #include <cstddef>
@@ -34,7 +35,9 @@ typedef double Real __attribute__((vector_size(kWidth * sizeof(double)), aligned
 typedef std::int64_t Mask
     __attribute__((vector_size(kWidth * sizeof(std::int64_t)), aligned(kAlign)));
 
-inline Real splat(double x) { return Real{} + x; }
+inline Real splat(double x) {
+  return Real{} + x;
+}
 
 // m ? a : b, lane by lane, as bit operations: GCC lowers a vector `?:` wider than the
 // hardware's lane by lane, with branches, where and/andnot/or need none.
@@ -49,8 +52,12 @@ inline bool any(Mask m) {
 }
 
 // std::min / std::max with their exact semantics: std::min(a, b) is (b < a) ? b : a.
-inline Real min(Real a, Real b) { return select(b < a, b, a); }
-inline Real max(Real a, Real b) { return select(a < b, b, a); }
+inline Real min(Real a, Real b) {
+  return select(b < a, b, a);
+}
+inline Real max(Real a, Real b) {
+  return select(a < b, b, a);
+}
 
 template <class Scalar>
 struct LaneOf;
@@ -105,11 +112,11 @@ class Vector {
   void allocate(std::size_t n) {
     release();
     if (n == 0) return;
-    data_ = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kAlign}));
+    data_ = static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
     size_ = n;
   }
   void release() {
-    if (data_) ::operator delete(data_, std::align_val_t{kAlign});
+    if (data_) ::operator delete (data_, std::align_val_t{kAlign});
     data_ = nullptr;
     size_ = 0;
   }

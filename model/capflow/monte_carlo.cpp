@@ -127,7 +127,6 @@ std::optional<double> path_irr(const double* cf, int n) {
 
 }  // namespace
 
-
 MonteCarlo::MonteCarlo(const Scenario& s)
     : terms_(ProjectionTerms<double>::from(*s.projection, s.waterfall)),
       base_(terms_.base_inputs(*s.projection, s.waterfall)) {
@@ -331,8 +330,8 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const double* flows,
   ++st.paths;
 }
 
-void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
-                           bool lanes, Worker& w) const {
+void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
+                           Worker& w) const {
   if (lanes && w.batch) {
     run_lanes(seed, begin, end, w);
     return;

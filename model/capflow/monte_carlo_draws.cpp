@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "capflow/events.hpp"
 #include "capflow/monte_carlo.hpp"
 #include "capflow/monte_carlo_worker.hpp"
-#include "capflow/events.hpp"
 #include "capflow/random.hpp"
 
 // What a path draws: the scenario's uncertain inputs, its yearly processes and events.
@@ -115,7 +115,6 @@ void MonteCarlo::draw_named(const PathRandom& rng, Worker& w, PathInputs<double>
       }
     }
   }
-
 }
 
 void MonteCarlo::draw_processes(const PathRandom& rng, Worker& w) const {
@@ -163,7 +162,6 @@ void MonteCarlo::draw_processes(const PathRandom& rng, Worker& w) const {
       }
     }
   }
-
 }
 
 void MonteCarlo::draw_events(const PathRandom& rng, PathInputs<double>& in) const {

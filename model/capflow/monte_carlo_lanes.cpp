@@ -137,9 +137,8 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
         } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
           // std::clamp(v, lo, hi): v < lo ? lo : hi < v ? hi : v.
           const Real v = li.cost_value[pr.line][iu] + shock;
-          li.cost_value[pr.line][iu] =
-              lanes::select(v < pr.min, lanes::splat(pr.min),
-                            lanes::select(pr.max < v, lanes::splat(pr.max), v));
+          li.cost_value[pr.line][iu] = lanes::select(
+              v < pr.min, lanes::splat(pr.min), lanes::select(pr.max < v, lanes::splat(pr.max), v));
         }
       }
     }
@@ -149,17 +148,16 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
   if (crash_event_) {
     for (std::size_t l = 0; l < W; ++l) {
       for_each_crash(*crash_event_, PathRandom(seed, paths[l]), [&](Year t, int crash_years) {
-                       for (int j = 0; j < crash_years; ++j) {
-                         const int i = t - terms_.first_year + j;
-                         if (i >= 0 && i < terms_.years)
-                           li.revenue_growth_factor[static_cast<std::size_t>(i)][l] *=
-                               1 + crash_event_->growth_cut;
-                       }
-                     });
+        for (int j = 0; j < crash_years; ++j) {
+          const int i = t - terms_.first_year + j;
+          if (i >= 0 && i < terms_.years)
+            li.revenue_growth_factor[static_cast<std::size_t>(i)][l] *=
+                1 + crash_event_->growth_cut;
+        }
+      });
     }
   }
 }
-
 
 CAPFLOW_LANES_TARGET
 void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,

@@ -42,7 +42,7 @@ struct MonteCarlo::Worker {
   std::optional<BatchPath> batch;
   std::optional<LaneInputs> lane_base;    // the scenario's own values in every lane
   std::optional<LaneInputs> lane_inputs;  // this batch's draws
-  lanes::RealVector lane_normals;  // per process × year
+  lanes::RealVector lane_normals;         // per process × year
   lanes::RealVector lane_z, lane_y, lane_shock;
   std::vector<double> lane_flows;  // per lane: as `flows`
 };

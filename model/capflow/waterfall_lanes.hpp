@@ -81,14 +81,15 @@ class WaterfallLanes {
         for (std::size_t t = 0; t < terms_.tiers.size(); ++t) {
           const auto& tt = terms_.tiers[t];
           if (!tt.has_until) continue;
-          const Mask m = snap & (tier_ == static_cast<double>(t)) & until_valid_ &
-                         (until_room_ == step);
+          const Mask m =
+              snap & (tier_ == static_cast<double>(t)) & until_valid_ & (until_room_ == step);
           received_[tt.until_holder] =
               lanes::select(m, until_target(tt), received_[tt.until_holder]);
         }
         for (std::size_t h = 0; h < n; ++h) {
           if (!terms_.has_cap[h]) continue;
-          received_[h] = lanes::select(snap & room_valid_[h] & (room_[h] == step), cap_[h], received_[h]);
+          received_[h] =
+              lanes::select(snap & room_valid_[h] & (room_[h] == step), cap_[h], received_[h]);
         }
       }
       active = snap & (amount > 0.0);

@@ -1,0 +1,165 @@
+// The lane engine (batch_path.hpp, waterfall_lanes.hpp, monte_carlo_lanes.cpp) must give
+// each path the bits the one-path engine gives: held per lane against LeanPath on
+// perturbed inputs (four different paths side by side), and as whole Monte Carlo runs
+// against the same runs one path at a time, on every lean feature: named and correlated
+// inputs, mean reversion, crashes, a partial last batch.
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "capflow/batch_path.hpp"
+#include "capflow/lean_path.hpp"
+#include "capflow/monte_carlo.hpp"
+#include "unit/scenario_fixture.hpp"
+
+namespace {
+
+using capflow::lanes::kWidth;
+
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+void perturb(capflow::PathInputs<double>& in, std::mt19937_64& rng) {
+  std::lognormal_distribution<double> factor(0.0, 0.6);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (auto& g : in.revenue_growth_factor) g *= factor(rng);
+  for (auto& line : in.cost_value) {
+    for (auto& v : line) v *= 0.5 + unit(rng);
+  }
+  for (auto& c : in.cap_amount) c *= factor(rng);
+  for (auto& m : in.cap_multiple) m *= factor(rng);
+  for (auto& g : in.cap_growth) g *= 0.8 + 0.4 * unit(rng);
+  in.terminal_multiple *= 2 * unit(rng);
+}
+
+// kWidth perturbed paths side by side against LeanPath one at a time, trials times.
+void compare_lanes(const capflow::Scenario& s, std::uint64_t seed, int trials) {
+  const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
+  REQUIRE(capflow::LeanPath::applies(terms));
+  const auto base = terms.base_inputs(*s.projection, s.waterfall);
+  std::mt19937_64 rng(seed);
+  capflow::BatchPath batch(terms);
+  capflow::LeanPath lean(terms);
+  capflow::LaneInputs lane_inputs(base);
+  for (int trial = 0; trial < trials; ++trial) {
+    std::vector<capflow::PathInputs<double>> paths(kWidth, base);
+    // Lane 0 keeps the scenario's own inputs on the first trial.
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      if (trial > 0 || l > 0) perturb(paths[l], rng);
+      lane_inputs.set_lane(l, paths[l]);
+    }
+    std::vector<double> batch_received;
+    batch.run(lane_inputs, [&](int, const capflow::lanes::Real* received) {
+      for (std::size_t h = 0; h < terms.holders; ++h) {
+        for (std::size_t l = 0; l < kWidth; ++l) batch_received.push_back(received[h][l]);
+      }
+    });
+    const auto years = static_cast<std::size_t>(terms.years);
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      CAPTURE(trial);
+      CAPTURE(l);
+      std::size_t year = 0;
+      lean.run(paths[l], [&](int, const double* received) {
+        for (std::size_t h = 0; h < terms.holders; ++h) {
+          CHECK(same_bits(received[h], batch_received[(year * terms.holders + h) * kWidth + l]));
+        }
+        ++year;
+      });
+      REQUIRE(year == years);
+      const auto& a = lean.summary();
+      const auto& b = batch.summary(l);
+      for (std::size_t h = 0; h < terms.holders; ++h) {
+        CAPTURE(h);
+        CHECK(same_bits(a.total_received[h], b.total_received[h]));
+        CHECK(same_bits(a.terminal_claim[h], b.terminal_claim[h]));
+        CHECK(same_bits(a.pv[h], b.pv[h]));
+        CHECK(same_bits(a.invested_total[h], b.invested_total[h]));
+        CHECK(a.cap_year_index[h] == b.cap_year_index[h]);
+        CHECK(a.ended_at_cap[h] == b.ended_at_cap[h]);
+      }
+      CHECK(a.first_profit_index == b.first_profit_index);
+      CHECK(same_bits(a.worst_cumulative_result, b.worst_cumulative_result));
+      CHECK(same_bits(a.total_funding_need, b.total_funding_need));
+      CHECK(same_bits(a.peak_funding_need, b.peak_funding_need));
+    }
+  }
+}
+
+// A whole run in lanes and one path at a time: the exact accumulators must be equal.
+void compare_runs(const capflow::Scenario& s, std::uint64_t paths) {
+  const capflow::MonteCarlo mc(s);
+  if (!capflow::MonteCarlo::lanes_supported()) {
+    MESSAGE("this CPU has no AVX2: the lane engine does not run here, nothing to compare");
+    return;
+  }
+  REQUIRE(mc.runs_in_lanes());
+  capflow::RunRequest lanes_on;
+  lanes_on.seed = 2026;
+  lanes_on.paths = paths;
+  lanes_on.threads = 2;
+  capflow::RunRequest lanes_off = lanes_on;
+  lanes_off.lanes = false;
+  lanes_off.threads = 1;
+  CHECK(mc.run(lanes_on).to_json() == mc.run(lanes_off).to_json());
+}
+
+const std::vector<capflow::Override> kLeanFeatures = {
+    {"/projection/costs/fixed",
+     R"({"amounts": {"2025": "2B"}, "growth": {"2026": "0%", "2030": "-10%"}})"},
+    {"/projection/costs/growing", R"({"amounts": {"2024": "1B"}, "growth": {"2025": "10%"}})"},
+    {"/projection/distribution/payout_ratio", R"("60%")"},
+    {"/projection/terminal_value", R"({"perpetuity_growth": "3%"})"},
+    {"/projection/opening_cash", R"("10B")"},
+    {"/projection/funding", R"({"cash_floor": "2B"})"}};
+
+}  // namespace
+
+TEST_CASE("lanes: each lane of the benchmark matches LeanPath bit for bit") {
+  compare_lanes(capflow::testing::load_preset_ok("bench.json"), 5, 300);
+}
+
+TEST_CASE("lanes: cost amounts, growth costs, perpetuity, payout ratio and a cash floor") {
+  compare_lanes(capflow::testing::load_preset_ok("bench.json", kLeanFeatures), 13, 300);
+}
+
+TEST_CASE("lanes: pro-rata overflow and a tier that ends at a holder's target") {
+  // Tiers ending by `until`, and capped shares re-divided among the uncapped holders,
+  // are the waterfall paths the benchmark does not take.
+  const auto s = capflow::testing::load_preset_ok(
+      "bench.json",
+      {{"/waterfall/cap_overflow", R"("pro_rata")"},
+       {"/waterfall/tiers/0",
+        R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": "1B"}})"}});
+  compare_lanes(s, 17, 300);
+}
+
+TEST_CASE("lanes: whole runs equal one-path runs, partial last batch included") {
+  compare_runs(capflow::testing::load_preset_ok("bench.json"), 2 * 2048 + 3);
+  compare_runs(capflow::testing::load_preset_ok("bench.json", kLeanFeatures), 1001);
+}
+
+TEST_CASE("lanes: named and correlated inputs, mean reversion and crashes") {
+  const auto s = capflow::testing::load_preset_ok(
+      "bench.json",
+      {{"/uncertainty/inputs",
+        R"({"growth_2027": {"distribution": "triangular", "min": "20%", "mode": "70%", "max": "110%",
+                            "target": "/projection/revenue/growth/2027"},
+            "terminal": {"distribution": "lognormal", "median": 10, "p90": 20,
+                         "target": "/projection/terminal_value/multiple"},
+            "cap_growth": {"distribution": "discrete", "values": ["0%", "20%"],
+                           "probabilities": ["30%", "70%"], "target": "/projection/cap_growth/rate"},
+            "msft_cap": {"distribution": "uniform", "min": "50B", "max": "120B",
+                         "target": "/holders/microsoft/cap"}})"},
+       {"/uncertainty/correlations",
+        R"([{"between": ["revenue_growth", "cost_shock"], "rho": -0.5},
+            {"between": ["growth_2027", "terminal"], "rho": 0.4}])"},
+       {"/uncertainty/processes/revenue_growth/mean_reversion", "0.5"},
+       {"/uncertainty/events",
+        R"({"crash": {"probability_per_year": "20%", "from_year": 2026, "growth_cut": "-40%", "years": 2}})"}});
+  compare_runs(s, 999);
+}
