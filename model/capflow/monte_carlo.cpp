@@ -7,6 +7,7 @@
 
 #include "capflow/lean_path.hpp"
 #include "capflow/monte_carlo_worker.hpp"
+#include "capflow/path_irr.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/random.hpp"
 
@@ -59,70 +60,6 @@ bool is_identity(const std::vector<double>& m, std::size_t n) {
     }
   }
   return true;
-}
-
-// IRR of yearly flows cf[0..n) (cf[k] at year origin + k): the root x = 1/(1+r) of
-// Σ cf_k x^k. Newton from a guess made of the multiple and the mean holding time
-// (four or five steps on typical flows), falling back to bisection on a bracket when a
-// step leaves it. nullopt when the flows do not change sign; -1 for money in and
-// nothing back.
-std::optional<double> path_irr(const double* cf, int n) {
-  double paid = 0, got = 0, t_paid = 0, t_got = 0;
-  for (int k = 0; k < n; ++k) {
-    if (cf[k] < 0) {
-      paid -= cf[k];
-      t_paid -= cf[k] * k;
-    } else if (cf[k] > 0) {
-      got += cf[k];
-      t_got += cf[k] * k;
-    }
-  }
-  if (paid == 0) return std::nullopt;
-  if (got == 0) return -1.0;
-  auto f = [&](double x, double& df) {
-    double v = 0, d = 0;
-    for (int k = n - 1; k >= 0; --k) {
-      d = d * x + v;
-      v = v * x + cf[k];
-    }
-    df = d;
-    return v;
-  };
-  const double years = std::max(0.5, t_got / got - t_paid / paid);
-  double x = std::pow(paid / got, 1.0 / years);  // 1/(1+r) for a single in-out pair
-  for (int it = 0; it < 12; ++it) {
-    double df;
-    const double fx = f(x, df);
-    if (df == 0 || !std::isfinite(fx)) break;
-    const double next = x - fx / df;
-    if (!(next > 0) || !std::isfinite(next)) break;
-    if (std::fabs(next - x) <= 1e-13 * x) return 1 / next - 1;
-    x = next;
-  }
-  // Safe path: bracket the root in x and bisect with Newton steps kept inside.
-  double df;
-  double lo = 1e-9, hi = 1.0;
-  double f_lo = f(lo, df), f_hi = f(hi, df);
-  for (int guard = 0; (f_lo < 0) == (f_hi < 0) && guard < 60; ++guard) {
-    hi *= 2;
-    f_hi = f(hi, df);
-  }
-  if ((f_lo < 0) == (f_hi < 0)) return std::nullopt;
-  x = (lo + hi) / 2;
-  for (int it = 0; it < 200; ++it) {
-    const double fx = f(x, df);
-    if ((fx < 0) == (f_lo < 0)) {
-      lo = x;
-      f_lo = fx;
-    } else {
-      hi = x;
-    }
-    double next = df != 0 ? x - fx / df : (lo + hi) / 2;
-    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (std::fabs(next - x) <= 1e-14 * x) return 1 / next - 1;
-    x = next;
-  }
-  return 1 / x - 1;
 }
 
 }  // namespace
@@ -296,10 +233,9 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
   });
 }
 
-void MonteCarlo::accumulate(const PathSummary<double>& s, const double* flows,
+void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<double>* irr,
                             const std::optional<Date>& conversion, RunStats& st) const {
   const std::size_t n = terms_.holders;
-  const auto span = static_cast<std::size_t>(irr_span_);
   for (std::size_t h = 0; h < n; ++h) {
     HolderStats& hs = st.holders[h];
     const double total = s.total_received[h] + s.total_other[h];
@@ -310,7 +246,7 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const double* flows,
     if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
     if (holder_invests_[h] && s.invested_total[h] > 0) {
       hs.moic.add(total / s.invested_total[h]);
-      if (auto r = path_irr(flows + h * span, irr_span_)) {
+      if (const auto& r = irr[h]) {
         hs.irr.add(*r);
       } else {
         ++hs.irr_undefined;
@@ -336,9 +272,16 @@ void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_
     run_lanes(seed, begin, end, w);
     return;
   }
+  const std::size_t n = terms_.holders;
+  const auto span = static_cast<std::size_t>(irr_span_);
   for (std::uint64_t path = begin; path < end; ++path) {
     simulate(seed, path, w);
-    accumulate(w.summary(), w.flows.data(), w.inputs.conversion, w.stats);
+    const PathSummary<double>& s = w.summary();
+    for (std::size_t h = 0; h < n; ++h) {
+      if (holder_invests_[h] && s.invested_total[h] > 0)
+        w.irr[h] = path_irr(&w.flows[h * span], irr_span_);
+    }
+    accumulate(s, w.irr.data(), w.inputs.conversion, w.stats);
   }
 }
 

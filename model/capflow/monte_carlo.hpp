@@ -116,8 +116,9 @@ class MonteCarlo {
   void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
                  Worker& w) const;
   void run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const;
-  // Adds one path's results to the statistics.
-  void accumulate(const PathSummary<double>& s, const double* flows,
+  // Adds one path's results to the statistics; irr[h]: the holder's IRR on the path,
+  // where it invests.
+  void accumulate(const PathSummary<double>& s, const std::optional<double>* irr,
                   const std::optional<Date>& conversion, RunStats& st) const;
 
   ProjectionTerms<double> terms_;

@@ -9,6 +9,7 @@
 #include "capflow/events.hpp"
 #include "capflow/monte_carlo.hpp"
 #include "capflow/monte_carlo_worker.hpp"
+#include "capflow/path_irr.hpp"
 #include "capflow/random.hpp"
 
 namespace capflow {
@@ -165,34 +166,39 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
   constexpr std::size_t W = lanes::kWidth;
   const std::size_t n = terms_.holders;
   const auto span = static_cast<std::size_t>(irr_span_);
-  const std::size_t per_lane = n * span;
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
   const std::optional<Date> no_conversion;  // lanes run only scenarios that never convert
+  // Without rounds, what a holder has invested is the same on every path.
+  std::vector<char> irr_of(n);
+  for (std::size_t h = 0; h < n; ++h)
+    irr_of[h] = holder_invests_[h] && terms_.initial_invested[h] > 0 ? 1 : 0;
+  std::optional<double> irr[W];
   for (std::uint64_t first = begin; first < end; first += W) {
     // A last, partial batch repeats its last path in the spare lanes and ignores them.
     const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(W, end - first));
     std::uint64_t paths[W];
     for (std::size_t l = 0; l < W; ++l) paths[l] = first + std::min(l, count - 1);
     draw_lanes(seed, paths, w);
-    for (std::size_t l = 0; l < W; ++l) {
-      double* flows = &w.lane_flows[l * per_lane];
-      for (std::size_t h = 0; h < n; ++h) {
-        if (!holder_invests_[h]) continue;
-        std::fill_n(flows + h * span, span, 0.0);
-        for (const auto& [offset, amount] : prior_investments_[h])
-          flows[h * span + static_cast<std::size_t>(offset)] -= amount;
-      }
+    lanes::Real* flows = w.lane_flows.data();
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!holder_invests_[h]) continue;
+      std::fill_n(flows + h * span, span, lanes::Real{});
+      for (const auto& [offset, amount] : prior_investments_[h])
+        flows[h * span + static_cast<std::size_t>(offset)] -= amount;
     }
     w.batch->run(*w.lane_inputs, [&](int year, const lanes::Real* received) {
       const std::size_t at = first_offset + static_cast<std::size_t>(year);
       for (std::size_t h = 0; h < n; ++h) {
-        if (!holder_invests_[h]) continue;
-        for (std::size_t l = 0; l < W; ++l)
-          w.lane_flows[l * per_lane + h * span + at] += received[h][l] + 0.0 - 0.0;
+        if (holder_invests_[h]) flows[h * span + at] += received[h] + 0.0 - 0.0;
       }
     });
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!irr_of[h]) continue;
+      path_irr(flows + h * span, irr_span_, irr);
+      for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + h] = irr[l];
+    }
     for (std::size_t l = 0; l < count; ++l)
-      accumulate(w.batch->summary(l), &w.lane_flows[l * per_lane], no_conversion, w.stats);
+      accumulate(w.batch->summary(l), &w.lane_irr[l * n], no_conversion, w.stats);
   }
 }
 

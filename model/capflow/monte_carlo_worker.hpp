@@ -19,13 +19,15 @@ struct MonteCarlo::Worker {
       : engine(mc.terms_), inputs(mc.base_), stats(), z(), y(), shock(mc.processes_.size(), 0.0) {
     stats.holders.resize(mc.terms_.holders);
     flows.assign(mc.terms_.holders * static_cast<std::size_t>(mc.irr_span_), 0.0);
+    irr.resize(mc.terms_.holders);
     if (mc.lean_) lean.emplace(mc.terms_);
     if (mc.batch_) {
       batch.emplace(mc.terms_);
       lane_base.emplace(mc.base_);
       lane_inputs.emplace(mc.base_);
       lane_shock.assign(mc.processes_.size(), lanes::Real{});
-      lane_flows.assign(lanes::kWidth * flows.size(), 0.0);
+      lane_flows.assign(flows.size(), lanes::Real{});
+      lane_irr.resize(mc.terms_.holders * lanes::kWidth);
     }
   }
   const PathSummary<double>& summary() const { return lean ? lean->summary() : engine.summary(); }
@@ -33,10 +35,11 @@ struct MonteCarlo::Worker {
   std::optional<LeanPath> lean;
   PathInputs<double> inputs;
   RunStats stats;
-  std::vector<double> z, y;     // scratch for correlated normals
-  std::vector<double> normals;  // per process × year: standard normal shocks
-  std::vector<double> shock;    // per process: last year's shock (mean reversion)
-  std::vector<double> flows;    // per holder × year offset: net cash flows for IRR
+  std::vector<double> z, y;                // scratch for correlated normals
+  std::vector<double> normals;             // per process × year: standard normal shocks
+  std::vector<double> shock;               // per process: last year's shock (mean reversion)
+  std::vector<double> flows;               // per holder × year offset: net cash flows for IRR
+  std::vector<std::optional<double>> irr;  // per holder: the path's IRR
 
   // The batch kernel: kWidth paths per run, their inputs lane-major.
   std::optional<BatchPath> batch;
@@ -44,7 +47,8 @@ struct MonteCarlo::Worker {
   std::optional<LaneInputs> lane_inputs;  // this batch's draws
   lanes::RealVector lane_normals;         // per process × year
   lanes::RealVector lane_z, lane_y, lane_shock;
-  std::vector<double> lane_flows;  // per lane: as `flows`
+  lanes::RealVector lane_flows;                 // as `flows`, every lane
+  std::vector<std::optional<double>> lane_irr;  // per lane × holder
 };
 
 }  // namespace capflow

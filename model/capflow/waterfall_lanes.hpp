@@ -6,6 +6,11 @@
 // value is selected per lane; a lane with nothing left to distribute keeps its state
 // while the others take more passes. Only what a Monte Carlo path reads is kept:
 // receipts, caps, tier and the profit that entered it.
+//
+// Lanes usually stand in the same tier (after the first tiers, every path is in the
+// last one), so each pass first asks whether the lanes still distributing share a tier;
+// if so it uses that tier's terms directly instead of selecting them lane by lane.
+// Lanes not distributing may hold anything in the scratch: nothing reads it for them.
 
 #include <stdexcept>
 #include <string>
@@ -24,18 +29,28 @@ class WaterfallLanes {
   // REQUIRES: terms came from a validated WaterfallSpec.
   explicit WaterfallLanes(const WaterfallTerms<double>& terms)
       : terms_(terms),
+        n_(terms.holder_count),
+        tier_count_(terms.tiers.size()),
         tiers_(static_cast<double>(terms.tiers.size())),
-        cap_(terms.holder_count),
-        received_(terms.holder_count),
-        marginal_(terms.holder_count),
-        room_(terms.holder_count),
-        room_valid_(terms.holder_count) {
+        split_(tier_count_ * n_),
+        cap_(n_),
+        received_(n_),
+        marginal_(n_),
+        room_(n_),
+        room_valid_(n_) {
+    for (std::size_t t = 0; t < tier_count_; ++t) {
+      for (std::size_t h = 0; h < n_; ++h)
+        split_[t * n_ + h] = lanes::splat(terms.tiers[t].split[h]);
+    }
+    for (std::size_t h = 0; h < n_; ++h) {
+      if (terms.has_cap[h]) capped_holders_.push_back(h);
+    }
     reset();
   }
   explicit WaterfallLanes(WaterfallTerms<double>&&) = delete;
 
   void reset() {
-    for (std::size_t h = 0; h < terms_.holder_count; ++h) {
+    for (std::size_t h = 0; h < n_; ++h) {
       cap_[h] = lanes::splat(terms_.cap[h]);
       received_[h] = Real{};
     }
@@ -43,7 +58,7 @@ class WaterfallLanes {
     tier_ = Real{};
   }
 
-  void set_caps(const Real* caps) { std::copy(caps, caps + terms_.holder_count, cap_.begin()); }
+  void set_caps(const Real* caps) { std::copy(caps, caps + n_, cap_.begin()); }
 
   const lanes::RealVector& received() const { return received_; }
 
@@ -59,18 +74,19 @@ class WaterfallLanes {
       throw std::logic_error("WaterfallLanes::distribute: negative amount");
     Mask active = amount > 0.0;
     const Mask called = active;
-    const std::size_t n = terms_.holder_count;
-    const std::size_t max_passes = 2 * (terms_.tiers.size() + n) + 4;
+    const std::size_t max_passes = 2 * (tier_count_ + n_) + 4;
     for (std::size_t pass = 0; lanes::any(active); ++pass) {
       if (pass > max_passes)
         throw std::logic_error("WaterfallLanes::distribute: no progress after " +
                                std::to_string(pass) + " passes");
       skip_finished_tiers(active);
+      const long tier = common_tier(active);
       Real length{};
-      const Mask bounded = segment(length);
+      const Mask bounded =
+          tier >= 0 ? segment_in(static_cast<std::size_t>(tier), length) : segment_mixed(length);
       const Mask whole = bounded & ~(amount < length);
       const Real step = lanes::select(whole, length, amount);
-      for (std::size_t h = 0; h < n; ++h)
+      for (std::size_t h = 0; h < n_; ++h)
         received_[h] = lanes::select(active, received_[h] + marginal_[h] * step, received_[h]);
       used_ = lanes::select(active, used_ + step, used_);
       amount = lanes::select(active, amount - step, amount);
@@ -78,16 +94,15 @@ class WaterfallLanes {
       if (lanes::any(snap)) {
         // As the scalar engine: constraints that ended the segment are set exactly.
         used_ = lanes::select(snap & size_valid_ & (size_room_ == step), size_, used_);
-        for (std::size_t t = 0; t < terms_.tiers.size(); ++t) {
-          const auto& tt = terms_.tiers[t];
-          if (!tt.has_until) continue;
+        for (std::size_t t = 0; t < tier_count_; ++t) {
+          const Tier& tt = terms_.tiers[t];
+          if (!tt.has_until || (tier >= 0 && static_cast<std::size_t>(tier) != t)) continue;
           const Mask m =
               snap & (tier_ == static_cast<double>(t)) & until_valid_ & (until_room_ == step);
           received_[tt.until_holder] =
               lanes::select(m, until_target(tt), received_[tt.until_holder]);
         }
-        for (std::size_t h = 0; h < n; ++h) {
-          if (!terms_.has_cap[h]) continue;
+        for (const HolderIndex h : capped_holders_) {
           received_[h] =
               lanes::select(snap & room_valid_[h] & (room_[h] == step), cap_[h], received_[h]);
         }
@@ -100,6 +115,20 @@ class WaterfallLanes {
  private:
   using Tier = WaterfallTerms<double>::TierTerms;
 
+  // The tier every lane of `which` stands in (tier count: past the last), or -1 when
+  // they differ. REQUIRES: some lane in `which`.
+  long common_tier(Mask which) const {
+    double first = 0;
+    for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+      if (which[l]) {
+        first = tier_[l];
+        break;
+      }
+    }
+    if (lanes::any(which & (tier_ != first))) return -1;
+    return static_cast<long>(first);
+  }
+
   Real until_target(const Tier& t) const {
     const HolderIndex u = t.until_holder;
     const Real target = lanes::splat(t.until_received);
@@ -107,38 +136,92 @@ class WaterfallLanes {
     return lanes::select(cap_[u] < target, cap_[u], target);
   }
 
-  Mask tier_finished() const {
-    Mask finished{};
-    for (std::size_t t = 0; t < terms_.tiers.size(); ++t) {
-      const Tier& tt = terms_.tiers[t];
-      Mask f{};
-      if (tt.has_size) f |= used_ >= tt.size;
-      if (tt.has_until) f |= received_[tt.until_holder] >= until_target(tt);
-      finished |= (tier_ == static_cast<double>(t)) & f;
-    }
-    return finished;
+  // Waterfall<double>::tier_finished for lanes standing in tier t.
+  Mask finished_in(std::size_t t) const {
+    const Tier& tt = terms_.tiers[t];
+    Mask f{};
+    if (tt.has_size) f |= used_ >= tt.size;
+    if (tt.has_until) f |= received_[tt.until_holder] >= until_target(tt);
+    return f;
   }
 
   void skip_finished_tiers(Mask which) {
-    for (;;) {
-      const Mask step = which & (tier_ < tiers_) & tier_finished();
-      if (!lanes::any(step)) return;
-      tier_ = lanes::select(step, tier_ + 1.0, tier_);
-      used_ = lanes::select(step, Real{}, used_);
+    // A lane that is not finished now stays so while others move on (its state does not
+    // change), so each round needs to look only at the lanes the last one moved.
+    while (lanes::any(which)) {
+      const long tier = common_tier(which);
+      Mask finished{};
+      if (tier >= 0) {
+        if (static_cast<std::size_t>(tier) < tier_count_)
+          finished = finished_in(static_cast<std::size_t>(tier));
+      } else {
+        for (std::size_t t = 0; t < tier_count_; ++t)
+          finished |= (tier_ == static_cast<double>(t)) & finished_in(t);
+      }
+      which &= finished;
+      tier_ = lanes::select(which, tier_ + 1.0, tier_);
+      used_ = lanes::select(which, Real{}, used_);
     }
   }
 
-  // Waterfall<double>::segment per lane: fills marginal_, the rooms and their validity;
-  // returns which lanes' segment ends (their `length` set).
-  Mask segment(Real& length) {
-    const std::size_t n = terms_.holder_count;
+  // Waterfall<double>::segment for lanes all standing in tier t: fills marginal_, the
+  // rooms and their validity; returns the lanes whose segment ends (`length` set).
+  Mask segment_in(std::size_t t, Real& length) {
+    const HolderIndex r = terms_.residual;
+    if (t == tier_count_) {
+      // Past the last tier everything goes to the residual holder, without end.
+      for (std::size_t h = 0; h < n_; ++h) marginal_[h] = lanes::splat(h == r ? 1.0 : 0.0);
+      return Mask{};
+    }
+    const Tier& tt = terms_.tiers[t];
+    Real blocked{}, open{};
+    for (std::size_t h = 0; h < n_; ++h) {
+      if (tt.split[h] == 0) {
+        marginal_[h] = Real{};
+        continue;
+      }
+      const Real share = split_[t * n_ + h];
+      if (terms_.has_cap[h]) {
+        const Mask capped = received_[h] >= cap_[h];
+        blocked = lanes::select(capped, blocked + share, blocked);
+        open = lanes::select(capped, open, open + share);
+        marginal_[h] = lanes::select(capped, Real{}, share);
+      } else {
+        open += share;
+        marginal_[h] = share;
+      }
+    }
+    overflow(blocked, open);
+
+    Mask bounded{};
+    size_valid_ = Mask{};
+    until_valid_ = Mask{};
+    if (tt.has_size) {
+      size_ = lanes::splat(tt.size);
+      size_room_ = size_ - used_;
+      size_valid_ = ~Mask{};
+      limit(size_room_, size_valid_, length, bounded);
+    }
+    if (tt.has_until) {
+      const Real mu = marginal_[tt.until_holder];
+      until_valid_ = mu != 0.0;
+      until_room_ = (until_target(tt) - received_[tt.until_holder]) / mu;
+      limit(until_room_, until_valid_, length, bounded);
+    }
+    cap_limits(~Mask{}, length, bounded);
+    return bounded;
+  }
+
+  // Waterfall<double>::segment for lanes in different tiers: each per-tier term is
+  // selected lane by lane.
+  Mask segment_mixed(Real& length) {
     const Mask in_tiers = tier_ < tiers_;
     Real blocked{}, open{};
-    for (std::size_t h = 0; h < n; ++h) {
+    for (std::size_t h = 0; h < n_; ++h) {
       Real share{};
-      for (std::size_t t = 0; t < terms_.tiers.size(); ++t) {
-        const double s = terms_.tiers[t].split[h];
-        if (s != 0) share = lanes::select(tier_ == static_cast<double>(t), lanes::splat(s), share);
+      for (std::size_t t = 0; t < tier_count_; ++t) {
+        if (terms_.tiers[t].split[h] != 0)
+          share = lanes::select(tier_ == static_cast<double>(t), split_[t * n_ + h], share);
       }
       const Mask nonzero = share != 0.0;
       const Mask capped = at_cap(h);
@@ -147,32 +230,17 @@ class WaterfallLanes {
       open = lanes::select(takes, open + share, open);
       marginal_[h] = lanes::select(takes, share, Real{});
     }
-    const Mask any_blocked = blocked != 0.0;
-    Mask to_residual = any_blocked;
-    if (terms_.overflow == CapOverflow::pro_rata) {
-      const Mask pro_rata = any_blocked & (open != 0.0);
-      const Real scale = (open + blocked) / open;
-      for (std::size_t h = 0; h < n; ++h)
-        marginal_[h] = lanes::select(pro_rata, marginal_[h] * scale, marginal_[h]);
-      to_residual = any_blocked & ~pro_rata;
-    }
+    overflow(blocked, open);
     const HolderIndex r = terms_.residual;
-    marginal_[r] = lanes::select(to_residual, marginal_[r] + blocked, marginal_[r]);
-    // Past the last tier everything goes to the residual holder, without end.
-    for (std::size_t h = 0; h < n; ++h)
+    for (std::size_t h = 0; h < n_; ++h)
       marginal_[h] = lanes::select(in_tiers, marginal_[h], lanes::splat(h == r ? 1.0 : 0.0));
 
     Mask bounded{};
-    auto limit = [&](Real v, Mask m) {
-      const Mask take = m & (~bounded | (v < length));
-      length = lanes::select(take, v, length);
-      bounded |= m;
-    };
     size_valid_ = Mask{};
     size_ = Real{};
     until_valid_ = Mask{};
     until_room_ = Real{};
-    for (std::size_t t = 0; t < terms_.tiers.size(); ++t) {
+    for (std::size_t t = 0; t < tier_count_; ++t) {
       const Tier& tt = terms_.tiers[t];
       const Mask here = tier_ == static_cast<double>(t);
       if (tt.has_size) {
@@ -188,19 +256,52 @@ class WaterfallLanes {
       }
     }
     size_room_ = size_ - used_;
-    limit(size_room_, size_valid_);
-    limit(until_room_, until_valid_);
-    for (std::size_t h = 0; h < n; ++h) {
-      if (!terms_.has_cap[h]) continue;
-      room_valid_[h] = in_tiers & (marginal_[h] != 0.0);
-      room_[h] = (cap_[h] - received_[h]) / marginal_[h];
-      limit(room_[h], room_valid_[h]);
-    }
+    limit(size_room_, size_valid_, length, bounded);
+    limit(until_room_, until_valid_, length, bounded);
+    cap_limits(in_tiers, length, bounded);
     return bounded;
   }
 
+  // Shares of capped holders: to the residual holder, or re-divided pro rata.
+  void overflow(Real blocked, Real open) {
+    const Mask any_blocked = blocked != 0.0;
+    Mask to_residual = any_blocked;
+    if (terms_.overflow == CapOverflow::pro_rata) {
+      const Mask pro_rata = any_blocked & (open != 0.0);
+      if (lanes::any(pro_rata)) {
+        const Real scale = (open + blocked) / open;
+        for (std::size_t h = 0; h < n_; ++h)
+          marginal_[h] = lanes::select(pro_rata, marginal_[h] * scale, marginal_[h]);
+      }
+      to_residual = any_blocked & ~pro_rata;
+    }
+    const HolderIndex r = terms_.residual;
+    marginal_[r] = lanes::select(to_residual, marginal_[r] + blocked, marginal_[r]);
+  }
+
+  // The scalar engine's limit(): the shortest room so far bounds the segment.
+  static void limit(Real v, Mask m, Real& length, Mask& bounded) {
+    const Mask take = m & (~bounded | (v < length));
+    length = lanes::select(take, v, length);
+    bounded |= m;
+  }
+
+  // Room until each capped holder with a share reaches its cap (lanes in `in_tiers`).
+  void cap_limits(Mask in_tiers, Real& length, Mask& bounded) {
+    for (const HolderIndex h : capped_holders_) {
+      room_valid_[h] = in_tiers & (marginal_[h] != 0.0);
+      if (!lanes::any(room_valid_[h])) continue;
+      room_[h] = (cap_[h] - received_[h]) / marginal_[h];
+      limit(room_[h], room_valid_[h], length, bounded);
+    }
+  }
+
   const WaterfallTerms<double>& terms_;
+  std::size_t n_;
+  std::size_t tier_count_;
   double tiers_;
+  lanes::RealVector split_;  // tier t, holder h at t * n_ + h, in every lane
+  std::vector<HolderIndex> capped_holders_;
   lanes::RealVector cap_;
   lanes::RealVector received_;
   Real used_{};  // profit that has entered the current tier
