@@ -41,13 +41,25 @@ inline Real splat(double x) {
 
 // m ? a : b, lane by lane. In the AVX2 functions this is one blend; compiled for a
 // target without 256-bit vectors (the tests' direct calls) GCC splits it lane by lane.
-inline Real select(Mask m, Real a, Real b) { return m ? a : b; }
+inline Real select(Mask m, Real a, Real b) {
+  return m ? a : b;
+}
 
-inline bool any(Mask m) {
+// Whether any lane of m is set: one vptest. The mask comes by reference: a 256-bit
+// vector passed by value to an AVX function from code built without AVX would cross
+// an ABI boundary.
+#if CAPFLOW_LANES_X86
+__attribute__((target("avx"))) inline bool any(const Mask& m) {
+  typedef long long V4 __attribute__((vector_size(32)));
+  return !__builtin_ia32_ptestz256(reinterpret_cast<V4>(m), reinterpret_cast<V4>(m));
+}
+#else
+inline bool any(const Mask& m) {
   std::int64_t acc = 0;
   for (std::size_t l = 0; l < kWidth; ++l) acc |= m[l];
   return acc != 0;
 }
+#endif
 
 // std::min / std::max with their exact semantics: std::min(a, b) is (b < a) ? b : a.
 inline Real min(Real a, Real b) {

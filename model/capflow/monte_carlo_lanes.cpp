@@ -11,6 +11,7 @@
 #include "capflow/monte_carlo_worker.hpp"
 #include "capflow/path_irr.hpp"
 #include "capflow/random.hpp"
+#include "capflow/random_lanes.hpp"
 
 namespace capflow {
 namespace {
@@ -102,15 +103,11 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
     w.lane_z.resize(np);
     w.lane_y.resize(np);
     std::fill(w.lane_shock.begin(), w.lane_shock.end(), Real{});
-    for (std::size_t l = 0; l < W; ++l) {
-      const PathRandom rng(seed, paths[l]);
-      for (std::size_t k = 0; k < np; ++k) {
-        for (std::size_t j = 0; j < stride; j += 4) {
-          double u[4];
-          rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4), u);
-          for (std::size_t m = 0; m < 4; ++m) w.lane_normals[k * stride + j + m][l] = u[m];
-        }
-      }
+    const LanesRandom rng(seed, paths);
+    for (std::size_t k = 0; k < np; ++k) {
+      for (std::size_t j = 0; j < stride; j += 4)
+        rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4),
+                     &w.lane_normals[k * stride + j]);
     }
     for (auto& v : w.lane_normals) v = normal_quantile(v);
     for (int i = 0; i < years; ++i) {
