@@ -154,7 +154,7 @@ void MonteCarlo::draw_processes(const PathRandom& rng, Worker& w) const {
         if (t < pr.from_year) continue;
         w.shock[k] = (1 - pr.mean_reversion) * w.shock[k] + pr.volatility * z[k];
         if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
-          in.revenue_growth_factor[iu] *= std::exp(w.shock[k]);
+          in.revenue_growth_factor[iu] *= fast_math::exp(w.shock[k]);
         } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
           in.cost_value[pr.line][iu] =
               std::clamp(in.cost_value[pr.line][iu] + w.shock[k], pr.min, pr.max);

@@ -16,8 +16,11 @@
 namespace capflow {
 namespace {
 
-// normal_quantile for every lane: the central region as one vector expression (the same
-// operations as the scalar's), the tails lane by lane.
+__attribute__((target("avx"))) inline lanes::Real sqrt_lanes(const lanes::Real& x) {
+  return __builtin_ia32_sqrtpd256(x);
+}
+
+// normal_quantile for every lane: the same operations as the scalar's.
 CAPFLOW_LANES_INLINE lanes::Real normal_quantile(lanes::Real p) {
   const lanes::Real q = p - 0.5;
   const lanes::Real r = 0.180625 - q * q;
@@ -44,11 +47,8 @@ CAPFLOW_LANES_INLINE lanes::Real normal_quantile(lanes::Real p) {
            r +
        1.0);
   const lanes::Mask tail = (q > 0.425) | (q < -0.425);  // |q| > 0.425
-  if (lanes::any(tail)) {
-    for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-      if (tail[l]) central[l] = normal_quantile_tail(p[l]);
-    }
-  }
+  if (lanes::any(tail))
+    central = lanes::select(tail, normal_quantile_tail_of(p, sqrt_lanes), central);
   return central;
 }
 
@@ -129,9 +129,7 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
         Real& shock = w.lane_shock[k];
         shock = (1 - pr.mean_reversion) * shock + pr.volatility * z[k];
         if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
-          Real factor;
-          for (std::size_t l = 0; l < W; ++l) factor[l] = std::exp(shock[l]);
-          li.revenue_growth_factor[iu] *= factor;
+          li.revenue_growth_factor[iu] *= fast_math::exp(shock);
         } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
           // std::clamp(v, lo, hi): v < lo ? lo : hi < v ? hi : v.
           const Real v = li.cost_value[pr.line][iu] + shock;

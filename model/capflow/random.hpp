@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "capflow/fast_math.hpp"
+
 namespace capflow {
 
 // 32-bit FNV-1a of a name: the stream id of a named random variable.
@@ -63,7 +65,79 @@ class PathRandom {
   std::uint32_t path_lo_, path_hi_;
 };
 
-// The tails of normal_quantile (|p - 0.5| > 0.425), out of line.
+// AS 241's tails as rational functions of r = sqrt(-ln min(p, 1 - p)) (PPND16).
+template <class T>
+T normal_tail_near(T r) {  // r <= 5
+  r = r - 1.6;
+  return (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r +
+               0.24178072517745061177) *
+                  r +
+              1.27045825245236838258) *
+                 r +
+             3.64784832476320460504) *
+                r +
+            5.7694972214606914055) *
+               r +
+           4.6303378461565452959) *
+              r +
+          1.42343711074968357734) /
+         (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r +
+               0.0151986665636164571966) *
+                  r +
+              0.14810397642748007459) *
+                 r +
+             0.68976733498510000455) *
+                r +
+            1.6763848301838038494) *
+               r +
+           2.05319162663775882187) *
+              r +
+          1.0);
+}
+template <class T>
+T normal_tail_far(T r) {  // r > 5
+  r = r - 5.0;
+  return (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r +
+               0.0012426609473880784386) *
+                  r +
+              0.026532189526576123093) *
+                 r +
+             0.29656057182850489123) *
+                r +
+            1.7848265399172913358) *
+               r +
+           5.4637849111641143699) *
+              r +
+          6.6579046435011037772) /
+         (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r +
+               1.8463183175100546818e-5) *
+                  r +
+              7.868691311456132591e-4) *
+                 r +
+             0.0148753612908506148525) *
+                r +
+            0.13692988092273580531) *
+               r +
+           0.59983220655588793769) *
+              r +
+          1.0);
+}
+
+// The tails of normal_quantile (|p - 0.5| > 0.425), for a double or for lanes (with a
+// square root for T): the same operations either way, and fast_math::log, so a path's
+// draws have the same bits alone or in a lane.
+template <class T, class Sqrt>
+T normal_quantile_tail_of(T p, Sqrt&& sqrt) {
+  const T q = p - 0.5;
+  const auto lower = q < 0.0;
+  const T r = sqrt(-fast_math::log(fast_math::pick(lower, p, 1.0 - p)));
+  T value = normal_tail_near(r);
+  const auto far = r > 5.0;
+  if (fast_math::any(far)) value = fast_math::pick(far, normal_tail_far(r), value);
+  return fast_math::pick(lower, -value, value);
+}
+
+// normal_quantile_tail_of for one double, out of line.
 double normal_quantile_tail(double p);
 
 // Standard normal quantile, Wichura's AS 241 (PPND16): relative accuracy about 1e-16.
