@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "capflow/fast_math.hpp"
 #include "capflow/lanes.hpp"
 
 namespace capflow {
@@ -41,7 +42,8 @@ inline std::optional<double> path_irr(const double* cf, int n) {
     return v;
   };
   const double years = std::max(0.5, t_got / got - t_paid / paid);
-  double x = std::pow(paid / got, 1.0 / years);  // 1/(1+r) for a single in-out pair
+  double x =
+      fast_math::exp(1.0 / years * fast_math::log(paid / got));  // 1/(1+r) for a single in-out pair
   for (int it = 0; it < 12; ++it) {
     double df;
     const double fx = f(x, df);
@@ -105,10 +107,8 @@ inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lan
   }
   const Real years = lanes::max(lanes::splat(0.5), t_got / got - t_paid / paid);
   const Real ratio = paid / got, power = 1.0 / years;
-  Real x{};
-  for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-    if (running[l]) x[l] = std::pow(ratio[l], power[l]);
-  }
+  // Lanes not running take the guess of a harmless ratio (their result is set already).
+  Real x = fast_math::exp(power * fast_math::log(select(running, ratio, lanes::splat(1.0))));
   auto finite = [](Real v) { return (v - v) == 0.0; };
   for (int it = 0; it < 12 && lanes::any(running); ++it) {
     Real v{}, d{};

@@ -79,8 +79,7 @@ class WaterfallLanes {
       if (pass > max_passes)
         throw std::logic_error("WaterfallLanes::distribute: no progress after " +
                                std::to_string(pass) + " passes");
-      skip_finished_tiers(active);
-      const long tier = common_tier(active);
+      const long tier = skip_finished_tiers(active);
       Real length{};
       const Mask bounded =
           tier >= 0 ? segment_in(static_cast<std::size_t>(tier), length) : segment_mixed(length);
@@ -118,13 +117,10 @@ class WaterfallLanes {
   // The tier every lane of `which` stands in (tier count: past the last), or -1 when
   // they differ. REQUIRES: some lane in `which`.
   long common_tier(Mask which) const {
-    double first = 0;
-    for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-      if (which[l]) {
-        first = tier_[l];
-        break;
-      }
-    }
+    static_assert(lanes::kWidth == 4);
+    // The lowest tier among them, without a branch per lane; then whether any differs.
+    const Real t = lanes::select(which, tier_, lanes::splat(1e300));
+    const double first = std::min(std::min(t[0], t[1]), std::min(t[2], t[3]));
     if (lanes::any(which & (tier_ != first))) return -1;
     return static_cast<long>(first);
   }
@@ -145,11 +141,16 @@ class WaterfallLanes {
     return f;
   }
 
-  void skip_finished_tiers(Mask which) {
+  // Returns common_tier(which) as the lanes stand after it.
+  long skip_finished_tiers(Mask which) {
     // A lane that is not finished now stays so while others move on (its state does not
     // change), so each round needs to look only at the lanes the last one moved.
+    const Mask all = which;
+    bool moved = false;
+    long first = -1;
     while (lanes::any(which)) {
       const long tier = common_tier(which);
+      if (!moved) first = tier;
       Mask finished{};
       if (tier >= 0) {
         if (static_cast<std::size_t>(tier) < tier_count_)
@@ -159,9 +160,12 @@ class WaterfallLanes {
           finished |= (tier_ == static_cast<double>(t)) & finished_in(t);
       }
       which &= finished;
+      if (!lanes::any(which)) break;
+      moved = true;
       tier_ = lanes::select(which, tier_ + 1.0, tier_);
       used_ = lanes::select(which, Real{}, used_);
     }
+    return moved ? common_tier(all) : first;
   }
 
   // Waterfall<double>::segment for lanes all standing in tier t: fills marginal_, the
