@@ -241,8 +241,9 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<do
     const double total = s.total_received[h] + s.total_other[h];
     hs.nominal.add(total);
     hs.pv.add(s.pv[h]);
-    if (total > 0) ++hs.received_any;
-    if (s.ended_at_cap[h]) ++hs.ended_at_cap;
+    // Counted without branches: the outcomes are as good as random.
+    hs.received_any += total > 0 ? 1u : 0u;
+    hs.ended_at_cap += s.ended_at_cap[h] ? 1u : 0u;
     if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
     if (holder_invests_[h] && s.invested_total[h] > 0) {
       hs.moic.add(total / s.invested_total[h]);

@@ -110,6 +110,8 @@ inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lan
   // Lanes not running take the guess of a harmless ratio (their result is set already).
   Real x = fast_math::exp(power * fast_math::log(select(running, ratio, lanes::splat(1.0))));
   auto finite = [](Real v) { return (v - v) == 0.0; };
+  Real rate{};
+  Mask converged{};
   for (int it = 0; it < 12 && lanes::any(running); ++it) {
     Real v{}, d{};
     for (int k = n - 1; k >= 0; --k) {
@@ -125,16 +127,15 @@ inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lan
     running &= ~bad_step;
     const Real gap = next - x;
     const Mask done = running & (select(gap < 0.0, -gap, gap) <= 1e-13 * x);
-    if (lanes::any(done)) {
-      const Real rate = 1 / next - 1;
-      for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-        if (done[l]) out[l] = rate[l];
-      }
-    }
+    rate = select(done, 1 / next - 1, rate);
+    converged |= done;
     running &= ~done;
     x = select(running, next, x);
   }
   fallback |= running;
+  for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+    if (converged[l]) out[l] = rate[l];
+  }
   if (lanes::any(fallback)) {
     std::vector<double> flows(static_cast<std::size_t>(n));  // rare: no allocation per path
     for (std::size_t l = 0; l < lanes::kWidth; ++l) {

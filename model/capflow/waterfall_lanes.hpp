@@ -33,6 +33,7 @@ class WaterfallLanes {
         tier_count_(terms.tiers.size()),
         tiers_(static_cast<double>(terms.tiers.size())),
         split_(tier_count_ * n_),
+        has_cap_(n_),
         cap_(n_),
         received_(n_),
         marginal_(n_),
@@ -42,7 +43,14 @@ class WaterfallLanes {
       for (std::size_t h = 0; h < n_; ++h)
         split_[t * n_ + h] = lanes::splat(terms.tiers[t].split[h]);
     }
+    payees_.resize(tier_count_);
+    for (std::size_t t = 0; t < tier_count_; ++t) {
+      for (std::size_t h = 0; h < n_; ++h) {
+        if (terms.tiers[t].split[h] != 0) payees_[t].push_back(h);
+      }
+    }
     for (std::size_t h = 0; h < n_; ++h) {
+      has_cap_[h] = terms.has_cap[h] ? ~Mask{} : Mask{};
       if (terms.has_cap[h]) capped_holders_.push_back(h);
     }
     reset();
@@ -62,10 +70,7 @@ class WaterfallLanes {
 
   const lanes::RealVector& received() const { return received_; }
 
-  Mask at_cap(HolderIndex h) const {
-    if (!terms_.has_cap[h]) return Mask{};
-    return received_[h] >= cap_[h];
-  }
+  Mask at_cap(HolderIndex h) const { return has_cap_[h] & (received_[h] >= cap_[h]); }
 
   // Waterfall<double>::distribute, lane by lane. A lane whose amount is 0 is untouched
   // (the scalar path does not call distribute for it).
@@ -90,7 +95,7 @@ class WaterfallLanes {
       used_ = lanes::select(active, used_ + step, used_);
       amount = lanes::select(active, amount - step, amount);
       const Mask snap = active & whole;
-      if (lanes::any(snap)) {
+      {
         // As the scalar engine: constraints that ended the segment are set exactly.
         used_ = lanes::select(snap & size_valid_ & (size_room_ == step), size_, used_);
         for (std::size_t t = 0; t < tier_count_; ++t) {
@@ -178,22 +183,16 @@ class WaterfallLanes {
       return Mask{};
     }
     const Tier& tt = terms_.tiers[t];
+    // The holders with a share in the tier, in holder order (the order of the sums), and
+    // no branch per holder: an uncapped holder's mask is never set.
     Real blocked{}, open{};
-    for (std::size_t h = 0; h < n_; ++h) {
-      if (tt.split[h] == 0) {
-        marginal_[h] = Real{};
-        continue;
-      }
+    std::fill(marginal_.begin(), marginal_.end(), Real{});
+    for (const HolderIndex h : payees_[t]) {
       const Real share = split_[t * n_ + h];
-      if (terms_.has_cap[h]) {
-        const Mask capped = received_[h] >= cap_[h];
-        blocked = lanes::select(capped, blocked + share, blocked);
-        open = lanes::select(capped, open, open + share);
-        marginal_[h] = lanes::select(capped, Real{}, share);
-      } else {
-        open += share;
-        marginal_[h] = share;
-      }
+      const Mask capped = has_cap_[h] & (received_[h] >= cap_[h]);
+      blocked = lanes::select(capped, blocked + share, blocked);
+      open = lanes::select(capped, open, open + share);
+      marginal_[h] = lanes::select(capped, Real{}, share);
     }
     overflow(blocked, open);
 
@@ -294,7 +293,6 @@ class WaterfallLanes {
   void cap_limits(Mask in_tiers, Real& length, Mask& bounded) {
     for (const HolderIndex h : capped_holders_) {
       room_valid_[h] = in_tiers & (marginal_[h] != 0.0);
-      if (!lanes::any(room_valid_[h])) continue;
       room_[h] = (cap_[h] - received_[h]) / marginal_[h];
       limit(room_[h], room_valid_[h], length, bounded);
     }
@@ -304,7 +302,9 @@ class WaterfallLanes {
   std::size_t n_;
   std::size_t tier_count_;
   double tiers_;
-  lanes::RealVector split_;  // tier t, holder h at t * n_ + h, in every lane
+  lanes::RealVector split_;                       // tier t, holder h at t * n_ + h, in every lane
+  lanes::MaskVector has_cap_;                     // per holder: all lanes set if capped
+  std::vector<std::vector<HolderIndex>> payees_;  // per tier: holders with a share
   std::vector<HolderIndex> capped_holders_;
   lanes::RealVector cap_;
   lanes::RealVector received_;
