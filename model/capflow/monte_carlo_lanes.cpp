@@ -20,36 +20,21 @@ __attribute__((target("avx"))) inline lanes::Real sqrt_lanes(const lanes::Real& 
   return __builtin_ia32_sqrtpd256(x);
 }
 
-// normal_quantile for every lane: the same operations as the scalar's.
-CAPFLOW_LANES_INLINE lanes::Real normal_quantile(lanes::Real p) {
-  const lanes::Real q = p - 0.5;
-  const lanes::Real r = 0.180625 - q * q;
-  lanes::Real central =
-      q *
-      (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
-           45921.953931549871457) *
-              r +
-          13731.693765509461125) *
-             r +
-         1971.5909503065514427) *
-            r +
-        133.14166789178437745) *
-           r +
-       3.387132872796366608) /
-      (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
-           21213.794301586595867) *
-              r +
-          5394.1960214247511077) *
-             r +
-         687.1870074920579083) *
-            r +
-        42.313330701600911252) *
-           r +
-       1.0);
-  const lanes::Mask tail = (q > 0.425) | (q < -0.425);  // |q| > 0.425
-  if (lanes::any(tail))
-    central = lanes::select(tail, normal_quantile_tail_of(p, sqrt_lanes), central);
-  return central;
+// normal_quantile for every element of `v` (each kWidth draws): the same operations as
+// the scalar's. The central region everywhere first, with no branch between elements, so
+// that the processor overlaps their long polynomial-and-division chains; then the tails
+// where some lane needs them.
+CAPFLOW_LANES_INLINE void normal_quantiles(lanes::RealVector& v, lanes::RealVector& central) {
+  central.resize(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) central[i] = normal_quantile_central(v[i] - 0.5);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const lanes::Real p = v[i];
+    const lanes::Real q = p - 0.5;
+    const lanes::Mask tail = (q > 0.425) | (q < -0.425);  // |q| > 0.425
+    v[i] = lanes::any(tail)
+               ? lanes::select(tail, normal_quantile_tail_of(p, sqrt_lanes), central[i])
+               : central[i];
+  }
 }
 
 }  // namespace
@@ -109,7 +94,7 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
         rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4),
                      &w.lane_normals[k * stride + j]);
     }
-    for (auto& v : w.lane_normals) v = normal_quantile(v);
+    normal_quantiles(w.lane_normals, w.lane_central);
     for (int i = 0; i < years; ++i) {
       const auto iu = static_cast<std::size_t>(i);
       const Year t = terms_.first_year + i;

@@ -46,6 +46,7 @@ struct MonteCarlo::Worker {
   std::optional<LaneInputs> lane_base;    // the scenario's own values in every lane
   std::optional<LaneInputs> lane_inputs;  // this batch's draws
   lanes::RealVector lane_normals;         // per process × year
+  lanes::RealVector lane_central;         // scratch of the normal quantiles
   lanes::RealVector lane_z, lane_y, lane_shock;
   lanes::RealVector lane_flows;                 // as `flows`, every lane
   std::vector<std::optional<double>> lane_irr;  // per lane × holder

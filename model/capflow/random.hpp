@@ -140,37 +140,40 @@ T normal_quantile_tail_of(T p, Sqrt&& sqrt) {
 // normal_quantile_tail_of for one double, out of line.
 double normal_quantile_tail(double p);
 
+// AS 241's central region (|q| <= 0.425, q = p - 0.5), for a double or for lanes.
+template <class T>
+T normal_quantile_central(T q) {
+  const T r = 0.180625 - q * q;
+  return q *
+         (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) *
+                  r +
+              45921.953931549871457) *
+                 r +
+             13731.693765509461125) *
+                r +
+            1971.5909503065514427) *
+               r +
+           133.14166789178437745) *
+              r +
+          3.387132872796366608) /
+         (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
+              21213.794301586595867) *
+                 r +
+             5394.1960214247511077) *
+                r +
+            687.1870074920579083) *
+               r +
+           42.313330701600911252) *
+              r +
+          1.0);
+}
+
 // Standard normal quantile, Wichura's AS 241 (PPND16): relative accuracy about 1e-16.
 // REQUIRES: 0 < p < 1. The central region (85 % of draws) is inline so that a path's
 // independent draws overlap their division and polynomial latencies.
 inline double normal_quantile(double p) {
   const double q = p - 0.5;
-  if (std::fabs(q) <= 0.425) {
-    const double r = 0.180625 - q * q;
-    return q *
-           (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) *
-                    r +
-                45921.953931549871457) *
-                   r +
-               13731.693765509461125) *
-                  r +
-              1971.5909503065514427) *
-                 r +
-             133.14166789178437745) *
-                r +
-            3.387132872796366608) /
-           (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) *
-                    r +
-                21213.794301586595867) *
-                   r +
-               5394.1960214247511077) *
-                  r +
-              687.1870074920579083) *
-                 r +
-             42.313330701600911252) *
-                r +
-            1.0);
-  }
+  if (std::fabs(q) <= 0.425) return normal_quantile_central(q);
   return normal_quantile_tail(p);
 }
 
