@@ -40,7 +40,15 @@ void perturb(capflow::PathInputs<double>& in, std::mt19937_64& rng) {
 }
 
 // kWidth perturbed paths side by side against LeanPath one at a time, trials times.
+// The lane code uses AVX instructions (lanes::any): it runs only where MonteCarlo would.
+bool lanes_here() {
+  if (capflow::MonteCarlo::lanes_supported()) return true;
+  MESSAGE("this CPU has no AVX2: the lane engine does not run here, nothing to compare");
+  return false;
+}
+
 void compare_lanes(const capflow::Scenario& s, std::uint64_t seed, int trials) {
+  if (!lanes_here()) return;
   const auto terms = capflow::ProjectionTerms<double>::from(*s.projection, s.waterfall);
   REQUIRE(capflow::LeanPath::applies(terms));
   const auto base = terms.base_inputs(*s.projection, s.waterfall);
@@ -94,11 +102,8 @@ void compare_lanes(const capflow::Scenario& s, std::uint64_t seed, int trials) {
 
 // A whole run in lanes and one path at a time: the exact accumulators must be equal.
 void compare_runs(const capflow::Scenario& s, std::uint64_t paths) {
+  if (!lanes_here()) return;
   const capflow::MonteCarlo mc(s);
-  if (!capflow::MonteCarlo::lanes_supported()) {
-    MESSAGE("this CPU has no AVX2: the lane engine does not run here, nothing to compare");
-    return;
-  }
   REQUIRE(mc.runs_in_lanes());
   capflow::RunRequest lanes_on;
   lanes_on.seed = 2026;
@@ -167,6 +172,7 @@ TEST_CASE("lanes: named and correlated inputs, mean reversion and crashes") {
 }
 
 TEST_CASE("lanes: Philox in lanes gives each lane the draws of its own path") {
+  if (!lanes_here()) return;
   std::mt19937_64 rng(99);
   for (int trial = 0; trial < 200; ++trial) {
     const std::uint64_t seed = rng();
