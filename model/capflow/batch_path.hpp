@@ -91,7 +91,7 @@ class BatchPath {
   // Runs kWidth paths, calling visit(year_index, received) after each year with what
   // each holder received that year, received[h] holding every lane.
   template <class Visit>
-  void run(const LaneInputs& in, Visit&& visit) {
+  CAPFLOW_LANES_INLINE void run(const LaneInputs& in, Visit&& visit) {
     using lanes::splat;
     const std::size_t n = t_.holders;
     const std::size_t lines = t_.cost_kind.size();
@@ -184,7 +184,7 @@ class BatchPath {
   const PathSummary<double>& summary(std::size_t lane) const { return summaries_[lane]; }
 
  private:
-  void start() {
+  CAPFLOW_LANES_INLINE void start() {
     waterfall_.reset();
     for (std::size_t k = 0; k < prev_cost_.size(); ++k)
       prev_cost_[k] = lanes::splat(t_.base_cost[k]);
@@ -198,7 +198,7 @@ class BatchPath {
     total_funding_need_ = peak_funding_need_ = Real{};
   }
 
-  void finish() {
+  CAPFLOW_LANES_INLINE void finish() {
     for (std::size_t l = 0; l < kWidth; ++l) {
       PathSummary<double>& s = summaries_[l];
       s.reset(t_.initial_invested, t_.opening_cumulative);
@@ -216,12 +216,16 @@ class BatchPath {
     }
   }
 
-  void pay_holders(Real amount) {
+  CAPFLOW_LANES_INLINE void pay_holders(Real amount) {
     if (!lanes::any(amount != 0.0)) return;
     const auto& r = waterfall_.received();
     std::copy(r.begin(), r.end(), before_.begin());
     waterfall_.distribute(amount);
-    for (std::size_t h = 0; h < t_.holders; ++h) year_received_[h] += r[h] - before_[h];
+    // As the one-path engine, which does not get here for a path with nothing to pay.
+    const Mask paying = amount != 0.0;
+    for (std::size_t h = 0; h < t_.holders; ++h)
+      year_received_[h] =
+          lanes::select(paying, year_received_[h] + (r[h] - before_[h]), year_received_[h]);
   }
 
   const ProjectionTerms<double>& t_;

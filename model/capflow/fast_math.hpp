@@ -19,34 +19,34 @@ namespace capflow::fast_math {
 typedef std::uint64_t Bits
     __attribute__((vector_size(lanes::kWidth * sizeof(std::uint64_t)), aligned(lanes::kAlign)));
 
-inline std::uint64_t bits_of(double x) {
+CAPFLOW_LANES_INLINE std::uint64_t bits_of(double x) {
   return std::bit_cast<std::uint64_t>(x);
 }
-inline Bits bits_of(lanes::Real x) {
+CAPFLOW_LANES_INLINE Bits bits_of(lanes::Real x) {
   return reinterpret_cast<Bits>(x);
 }
-inline double real_of(std::uint64_t b) {
+CAPFLOW_LANES_INLINE double real_of(std::uint64_t b) {
   return std::bit_cast<double>(b);
 }
-inline lanes::Real real_of(Bits b) {
+CAPFLOW_LANES_INLINE lanes::Real real_of(Bits b) {
   return reinterpret_cast<lanes::Real>(b);
 }
-inline double pick(bool m, double a, double b) {
+CAPFLOW_LANES_INLINE double pick(bool m, double a, double b) {
   return m ? a : b;
 }
-inline lanes::Real pick(lanes::Mask m, lanes::Real a, lanes::Real b) {
+CAPFLOW_LANES_INLINE lanes::Real pick(lanes::Mask m, lanes::Real a, lanes::Real b) {
   return m ? a : b;
 }
-inline bool any(bool m) {
+CAPFLOW_LANES_INLINE bool any(bool m) {
   return m;
 }
-inline bool any(const lanes::Mask& m) {
+CAPFLOW_LANES_INLINE bool any(const lanes::Mask& m) {
   return lanes::any(m);
 }
 
 // e^x for |x| <= 708, where the result and 2^k are normal numbers.
 template <class T>
-T exp_core(T x) {
+CAPFLOW_LANES_INLINE T exp_core(T x) {
   constexpr double kLog2e = 1.4426950408889634073599;
   constexpr double kShift = 0x1.8p52;  // adding it rounds to an integer, kept in the low bits
   constexpr double kC1 = 6.93145751953125E-1, kC2 = 1.42860682030941723212E-6;
@@ -67,11 +67,11 @@ T exp_core(T x) {
   return e * scale;
 }
 
-inline double exp(double x) {
+CAPFLOW_LANES_INLINE double exp(double x) {
   return std::fabs(x) <= 708 ? exp_core(x) : std::exp(x);
 }
 
-inline lanes::Real exp(lanes::Real x) {
+CAPFLOW_LANES_INLINE lanes::Real exp(lanes::Real x) {
   lanes::Real y = exp_core(x);
   const lanes::Mask outside = ~((x <= 708.0) & (x >= -708.0));
   if (lanes::any(outside)) {
@@ -84,7 +84,7 @@ inline lanes::Real exp(lanes::Real x) {
 
 // ln x for normal positive x.
 template <class T>
-T log_core(T x) {
+CAPFLOW_LANES_INLINE T log_core(T x) {
   using lanes::kWidth;
   constexpr double kSqrtHalf = 0.70710678118654752440;
   // x = m 2^e with m in [0.5, 1): frexp from the bits; e exactly as a double through
@@ -116,11 +116,11 @@ T log_core(T x) {
   return (m + y) + e * 0.693359375;
 }
 
-inline double log(double x) {
+CAPFLOW_LANES_INLINE double log(double x) {
   return x >= 0x1p-1022 && x <= 0x1.fffffffffffffp1023 ? log_core(x) : std::log(x);
 }
 
-inline lanes::Real log(lanes::Real x) {
+CAPFLOW_LANES_INLINE lanes::Real log(lanes::Real x) {
   lanes::Real y = log_core(x);
   const lanes::Mask outside = ~((x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023));
   if (lanes::any(outside)) {

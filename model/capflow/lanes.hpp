@@ -15,14 +15,20 @@
 // the CPU has it (MonteCarlo::lanes_supported): wider vectors than the hardware's are
 // split by GCC into scalar code, slower than the one-path engine. Everything it calls
 // is inlined into the AVX2 functions (flatten).
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// GCC only: Clang (14) rejects passing vectors between an AVX2 function and the inline
+// helpers it calls even when they are always inlined, so a Clang build runs every path
+// one at a time (same results, without the lanes' speed).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define CAPFLOW_LANES_X86 1
 #define CAPFLOW_LANES_TARGET __attribute__((target("avx2"), flatten))
 #else
 #define CAPFLOW_LANES_X86 0
 #define CAPFLOW_LANES_TARGET
 #endif
-#define CAPFLOW_LANES_INLINE inline
+// Every function that takes or returns a lane vector by value is forced inline: out of
+// line (a debug build, where flatten does nothing), an AVX2 caller and a callee built
+// without AVX would pass the vector differently (in a register, on the stack).
+#define CAPFLOW_LANES_INLINE [[gnu::always_inline]] inline
 
 namespace capflow::lanes {
 
@@ -35,13 +41,13 @@ typedef double Real __attribute__((vector_size(kWidth * sizeof(double)), aligned
 typedef std::int64_t Mask
     __attribute__((vector_size(kWidth * sizeof(std::int64_t)), aligned(kAlign)));
 
-inline Real splat(double x) {
+CAPFLOW_LANES_INLINE Real splat(double x) {
   return Real{} + x;
 }
 
 // m ? a : b, lane by lane. In the AVX2 functions this is one blend; compiled for a
 // target without 256-bit vectors (the tests' direct calls) GCC splits it lane by lane.
-inline Real select(Mask m, Real a, Real b) {
+CAPFLOW_LANES_INLINE Real select(Mask m, Real a, Real b) {
   return m ? a : b;
 }
 
@@ -62,10 +68,10 @@ inline bool any(const Mask& m) {
 #endif
 
 // std::min / std::max with their exact semantics: std::min(a, b) is (b < a) ? b : a.
-inline Real min(Real a, Real b) {
+CAPFLOW_LANES_INLINE Real min(Real a, Real b) {
   return select(b < a, b, a);
 }
-inline Real max(Real a, Real b) {
+CAPFLOW_LANES_INLINE Real max(Real a, Real b) {
   return select(a < b, b, a);
 }
 
@@ -89,7 +95,7 @@ class Vector {
  public:
   typedef typename LaneOf<Scalar>::type T;
   Vector() = default;
-  explicit Vector(std::size_t n, T value = T{}) { assign(n, value); }
+  explicit Vector(std::size_t n, const T& value = T{}) { assign(n, value); }
   Vector(const Vector& o) { *this = o; }
   Vector& operator=(const Vector& o) {
     if (this != &o) {
@@ -100,7 +106,7 @@ class Vector {
   }
   ~Vector() { release(); }
 
-  void assign(std::size_t n, T value) {
+  void assign(std::size_t n, const T& value) {
     if (n != size_) allocate(n);
     std::fill(data_, data_ + size_, value);
   }

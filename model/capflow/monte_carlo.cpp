@@ -273,17 +273,27 @@ void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_
     run_lanes(seed, begin, end, w);
     return;
   }
-  const std::size_t n = terms_.holders;
-  const auto span = static_cast<std::size_t>(irr_span_);
   for (std::uint64_t path = begin; path < end; ++path) {
     simulate(seed, path, w);
-    const PathSummary<double>& s = w.summary();
-    for (std::size_t h = 0; h < n; ++h) {
-      if (holder_invests_[h] && s.invested_total[h] > 0)
-        w.irr[h] = path_irr(&w.flows[h * span], irr_span_);
-    }
-    accumulate(s, w.irr.data(), w.inputs.conversion, w.stats);
+    one_path_irr(w);
+    accumulate(w.summary(), w.irr.data(), w.inputs.conversion, w.stats);
   }
+}
+
+void MonteCarlo::one_path_irr(Worker& w) const {
+  const auto span = static_cast<std::size_t>(irr_span_);
+  const PathSummary<double>& s = w.summary();
+  for (std::size_t h = 0; h < terms_.holders; ++h) {
+    if (holder_invests_[h] && s.invested_total[h] > 0)
+      w.irr[h] = path_irr(&w.flows[h * span], irr_span_);
+  }
+}
+
+MonteCarlo::PathResult MonteCarlo::simulate_one_full(std::uint64_t seed, std::uint64_t path) const {
+  Worker w(*this);
+  simulate(seed, path, w);
+  one_path_irr(w);
+  return {w.summary(), w.irr};
 }
 
 RunStats MonteCarlo::run(const RunRequest& req) const {

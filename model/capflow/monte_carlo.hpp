@@ -85,6 +85,16 @@ class MonteCarlo {
   // One path, for tests: the summary of path `path` under `seed`.
   PathSummary<double> simulate_one(std::uint64_t seed, std::uint64_t path) const;
 
+  // For tests: a path's summary and per-holder IRR (nullopt where none), from the
+  // one-path engine, and those of kWidth paths from the lane engine; the two must agree
+  // bit for bit. simulate_lanes REQUIRES runs_in_lanes().
+  struct PathResult {
+    PathSummary<double> summary;
+    std::vector<std::optional<double>> irr;
+  };
+  PathResult simulate_one_full(std::uint64_t seed, std::uint64_t path) const;
+  std::vector<PathResult> simulate_lanes(std::uint64_t seed, const std::uint64_t* paths) const;
+
   // Paths [begin, end) year by year, for charts over the years (the report's fan chart):
   // calls visit(path, record) after each year. Always the general year step, which fills
   // every field of the record; its summary equals the lean path's bit for bit. One
@@ -115,7 +125,11 @@ class MonteCarlo {
   void simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const;
   void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
                  Worker& w) const;
+  // kWidth paths through the lane engine: summaries in w.batch, IRRs in w.lane_irr.
+  void run_batch(std::uint64_t seed, const std::uint64_t* paths, Worker& w) const;
   void run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, Worker& w) const;
+  // The IRRs of the path just simulated one at a time, into w.irr.
+  void one_path_irr(Worker& w) const;
   // Adds one path's results to the statistics; irr[h]: the holder's IRR on the path,
   // where it invests.
   void accumulate(const PathSummary<double>& s, const std::optional<double>* irr,

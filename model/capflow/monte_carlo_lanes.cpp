@@ -141,45 +141,65 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
 }
 
 CAPFLOW_LANES_TARGET
-void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
-                           Worker& w) const {
+void MonteCarlo::run_batch(std::uint64_t seed, const std::uint64_t* paths, Worker& w) const {
   constexpr std::size_t W = lanes::kWidth;
   const std::size_t n = terms_.holders;
   const auto span = static_cast<std::size_t>(irr_span_);
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
-  const std::optional<Date> no_conversion;  // lanes run only scenarios that never convert
+  draw_lanes(seed, paths, w);
+  lanes::Real* flows = w.lane_flows.data();
+  for (std::size_t h = 0; h < n; ++h) {
+    if (!holder_invests_[h]) continue;
+    std::fill_n(flows + h * span, span, lanes::Real{});
+    for (const auto& [offset, amount] : prior_investments_[h])
+      flows[h * span + static_cast<std::size_t>(offset)] -= amount;
+  }
+  w.batch->run(*w.lane_inputs, [&](int year, const lanes::Real* received) {
+    const std::size_t at = first_offset + static_cast<std::size_t>(year);
+    for (std::size_t h = 0; h < n; ++h) {
+      if (holder_invests_[h]) flows[h * span + at] += received[h] + 0.0 - 0.0;
+    }
+  });
   // Without rounds, what a holder has invested is the same on every path.
-  std::vector<char> irr_of(n);
-  for (std::size_t h = 0; h < n; ++h)
-    irr_of[h] = holder_invests_[h] && terms_.initial_invested[h] > 0 ? 1 : 0;
   std::optional<double> irr[W];
+  for (std::size_t h = 0; h < n; ++h) {
+    if (!holder_invests_[h] || !(terms_.initial_invested[h] > 0)) continue;
+    path_irr(flows + h * span, irr_span_, irr);
+    for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + h] = irr[l];
+  }
+}
+
+CAPFLOW_LANES_TARGET
+void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                           Worker& w) const {
+  constexpr std::size_t W = lanes::kWidth;
+  const std::size_t n = terms_.holders;
+  const std::optional<Date> no_conversion;  // lanes run only scenarios that never convert
   for (std::uint64_t first = begin; first < end; first += W) {
     // A last, partial batch repeats its last path in the spare lanes and ignores them.
     const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(W, end - first));
     std::uint64_t paths[W];
     for (std::size_t l = 0; l < W; ++l) paths[l] = first + std::min(l, count - 1);
-    draw_lanes(seed, paths, w);
-    lanes::Real* flows = w.lane_flows.data();
-    for (std::size_t h = 0; h < n; ++h) {
-      if (!holder_invests_[h]) continue;
-      std::fill_n(flows + h * span, span, lanes::Real{});
-      for (const auto& [offset, amount] : prior_investments_[h])
-        flows[h * span + static_cast<std::size_t>(offset)] -= amount;
-    }
-    w.batch->run(*w.lane_inputs, [&](int year, const lanes::Real* received) {
-      const std::size_t at = first_offset + static_cast<std::size_t>(year);
-      for (std::size_t h = 0; h < n; ++h) {
-        if (holder_invests_[h]) flows[h * span + at] += received[h] + 0.0 - 0.0;
-      }
-    });
-    for (std::size_t h = 0; h < n; ++h) {
-      if (!irr_of[h]) continue;
-      path_irr(flows + h * span, irr_span_, irr);
-      for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + h] = irr[l];
-    }
+    run_batch(seed, paths, w);
     for (std::size_t l = 0; l < count; ++l)
       accumulate(w.batch->summary(l), &w.lane_irr[l * n], no_conversion, w.stats);
   }
+}
+
+std::vector<MonteCarlo::PathResult> MonteCarlo::simulate_lanes(std::uint64_t seed,
+                                                               const std::uint64_t* paths) const {
+  if (!batch_)
+    throw std::logic_error("MonteCarlo::simulate_lanes: the scenario does not run in lanes");
+  Worker w(*this);
+  run_batch(seed, paths, w);
+  const std::size_t n = terms_.holders;
+  std::vector<PathResult> out;
+  for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+    out.push_back({w.batch->summary(l), {}});
+    out.back().irr.assign(w.lane_irr.begin() + static_cast<std::ptrdiff_t>(l * n),
+                          w.lane_irr.begin() + static_cast<std::ptrdiff_t>((l + 1) * n));
+  }
+  return out;
 }
 
 }  // namespace capflow

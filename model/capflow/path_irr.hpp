@@ -81,7 +81,8 @@ inline std::optional<double> path_irr(const double* cf, int n) {
 
 // path_irr for every lane of cf[0..n) (lane l of cf[k] is path l's flow in year k).
 // out[l] is what path_irr gives for lane l's flows.
-inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lanes::kWidth]) {
+CAPFLOW_LANES_INLINE void path_irr(const lanes::Real* cf, int n,
+                                   std::optional<double> out[lanes::kWidth]) {
   using lanes::Mask;
   using lanes::Real;
   using lanes::select;
@@ -109,7 +110,6 @@ inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lan
   const Real ratio = paid / got, power = 1.0 / years;
   // Lanes not running take the guess of a harmless ratio (their result is set already).
   Real x = fast_math::exp(power * fast_math::log(select(running, ratio, lanes::splat(1.0))));
-  auto finite = [](Real v) { return (v - v) == 0.0; };
   Real rate{};
   Mask converged{};
   for (int it = 0; it < 12 && lanes::any(running); ++it) {
@@ -118,11 +118,11 @@ inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lan
       d = d * x + v;
       v = v * x + cf[k];
     }
-    const Mask bad = running & ((d == 0.0) | ~finite(v));
+    const Mask bad = running & ((d == 0.0) | ~((v - v) == 0.0));
     fallback |= bad;
     running &= ~bad;
     const Real next = x - v / d;
-    const Mask bad_step = running & (~(next > 0.0) | ~finite(next));
+    const Mask bad_step = running & (~(next > 0.0) | ~((next - next) == 0.0));
     fallback |= bad_step;
     running &= ~bad_step;
     const Real gap = next - x;
@@ -134,7 +134,7 @@ inline void path_irr(const lanes::Real* cf, int n, std::optional<double> out[lan
   }
   fallback |= running;
   for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-    if (converged[l]) out[l] = rate[l];
+    if (converged[l]) out[l] = static_cast<double>(rate[l]);
   }
   if (lanes::any(fallback)) {
     std::vector<double> flows(static_cast<std::size_t>(n));  // rare: no allocation per path

@@ -67,7 +67,7 @@ class PathRandom {
 
 // AS 241's tails as rational functions of r = sqrt(-ln min(p, 1 - p)) (PPND16).
 template <class T>
-T normal_tail_near(T r) {  // r <= 5
+CAPFLOW_LANES_INLINE T normal_tail_near(T r) {  // r <= 5
   r = r - 1.6;
   return (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r +
                0.24178072517745061177) *
@@ -95,7 +95,7 @@ T normal_tail_near(T r) {  // r <= 5
           1.0);
 }
 template <class T>
-T normal_tail_far(T r) {  // r > 5
+CAPFLOW_LANES_INLINE T normal_tail_far(T r) {  // r > 5
   r = r - 5.0;
   return (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r +
                0.0012426609473880784386) *
@@ -127,7 +127,7 @@ T normal_tail_far(T r) {  // r > 5
 // square root for T): the same operations either way, and fast_math::log, so a path's
 // draws have the same bits alone or in a lane.
 template <class T, class Sqrt>
-T normal_quantile_tail_of(T p, Sqrt&& sqrt) {
+CAPFLOW_LANES_INLINE T normal_quantile_tail_of(T p, Sqrt&& sqrt) {
   const T q = p - 0.5;
   const auto lower = q < 0.0;
   const T r = sqrt(-fast_math::log(fast_math::pick(lower, p, 1.0 - p)));
@@ -142,7 +142,7 @@ double normal_quantile_tail(double p);
 
 // AS 241's central region (|q| <= 0.425, q = p - 0.5), for a double or for lanes.
 template <class T>
-T normal_quantile_central(T q) {
+CAPFLOW_LANES_INLINE T normal_quantile_central(T q) {
   const T r = 0.180625 - q * q;
   return q *
          (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) *

@@ -24,7 +24,8 @@ class LanesRandom {
   }
 
   // PathRandom::uniform4 for every lane: out[m] lane l is path l's uniform m.
-  void uniform4(std::uint32_t stream, std::uint32_t index, lanes::Real out[4]) const {
+  CAPFLOW_LANES_INLINE void uniform4(std::uint32_t stream, std::uint32_t index,
+                                     lanes::Real out[4]) const {
     const U64 mask = U64{} + 0xffffffffu;
     U64 c0 = path_lo_, c1 = path_hi_, c2 = U64{} + stream, c3 = U64{} + index;
     std::uint32_t k0 = k0_, k1 = k1_;
@@ -51,7 +52,7 @@ class LanesRandom {
  private:
   // (r + 0.5) 2^-32 as PathRandom::uniform4 computes it: r exactly as a double through
   // the bits of 2^52 + r (AVX2 has no integer-to-double conversion of 64-bit lanes).
-  static lanes::Real unit(U64 r) {
+  CAPFLOW_LANES_INLINE static lanes::Real unit(U64 r) {
     const U64 bits = r | 0x4330000000000000ull;
     const lanes::Real exact = reinterpret_cast<lanes::Real>(bits) - 0x1p52;
     return (exact + 0.5) * 0x1p-32;

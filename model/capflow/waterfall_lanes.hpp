@@ -70,15 +70,17 @@ class WaterfallLanes {
 
   const lanes::RealVector& received() const { return received_; }
 
-  Mask at_cap(HolderIndex h) const { return has_cap_[h] & (received_[h] >= cap_[h]); }
+  CAPFLOW_LANES_INLINE Mask at_cap(HolderIndex h) const {
+    return has_cap_[h] & (received_[h] >= cap_[h]);
+  }
 
   // Waterfall<double>::distribute, lane by lane. A lane whose amount is 0 is untouched
   // (the scalar path does not call distribute for it).
-  void distribute(Real amount) {
+  CAPFLOW_LANES_INLINE void distribute(Real amount) {
     if (lanes::any(amount < 0.0))
       throw std::logic_error("WaterfallLanes::distribute: negative amount");
     Mask active = amount > 0.0;
-    const Mask called = active;
+    const Mask called = amount != 0.0;  // the scalar engine is called for NaN too
     const std::size_t max_passes = 2 * (tier_count_ + n_) + 4;
     for (std::size_t pass = 0; lanes::any(active); ++pass) {
       if (pass > max_passes)
@@ -121,16 +123,17 @@ class WaterfallLanes {
 
   // The tier every lane of `which` stands in (tier count: past the last), or -1 when
   // they differ. REQUIRES: some lane in `which`.
-  long common_tier(Mask which) const {
+  CAPFLOW_LANES_INLINE long common_tier(Mask which) const {
     static_assert(lanes::kWidth == 4);
     // The lowest tier among them, without a branch per lane; then whether any differs.
     const Real t = lanes::select(which, tier_, lanes::splat(1e300));
-    const double first = std::min(std::min(t[0], t[1]), std::min(t[2], t[3]));
+    const double a = t[0], b = t[1], c = t[2], d = t[3];
+    const double first = std::min(std::min(a, b), std::min(c, d));
     if (lanes::any(which & (tier_ != first))) return -1;
     return static_cast<long>(first);
   }
 
-  Real until_target(const Tier& t) const {
+  CAPFLOW_LANES_INLINE Real until_target(const Tier& t) const {
     const HolderIndex u = t.until_holder;
     const Real target = lanes::splat(t.until_received);
     if (!terms_.has_cap[u]) return target;
@@ -138,7 +141,7 @@ class WaterfallLanes {
   }
 
   // Waterfall<double>::tier_finished for lanes standing in tier t.
-  Mask finished_in(std::size_t t) const {
+  CAPFLOW_LANES_INLINE Mask finished_in(std::size_t t) const {
     const Tier& tt = terms_.tiers[t];
     Mask f{};
     if (tt.has_size) f |= used_ >= tt.size;
@@ -147,7 +150,7 @@ class WaterfallLanes {
   }
 
   // Returns common_tier(which) as the lanes stand after it.
-  long skip_finished_tiers(Mask which) {
+  CAPFLOW_LANES_INLINE long skip_finished_tiers(Mask which) {
     // A lane that is not finished now stays so while others move on (its state does not
     // change), so each round needs to look only at the lanes the last one moved.
     const Mask all = which;
@@ -175,7 +178,7 @@ class WaterfallLanes {
 
   // Waterfall<double>::segment for lanes all standing in tier t: fills marginal_, the
   // rooms and their validity; returns the lanes whose segment ends (`length` set).
-  Mask segment_in(std::size_t t, Real& length) {
+  CAPFLOW_LANES_INLINE Mask segment_in(std::size_t t, Real& length) {
     const HolderIndex r = terms_.residual;
     if (t == tier_count_) {
       // Past the last tier everything goes to the residual holder, without end.
@@ -217,7 +220,7 @@ class WaterfallLanes {
 
   // Waterfall<double>::segment for lanes in different tiers: each per-tier term is
   // selected lane by lane.
-  Mask segment_mixed(Real& length) {
+  CAPFLOW_LANES_INLINE Mask segment_mixed(Real& length) {
     const Mask in_tiers = tier_ < tiers_;
     Real blocked{}, open{};
     for (std::size_t h = 0; h < n_; ++h) {
@@ -266,7 +269,7 @@ class WaterfallLanes {
   }
 
   // Shares of capped holders: to the residual holder, or re-divided pro rata.
-  void overflow(Real blocked, Real open) {
+  CAPFLOW_LANES_INLINE void overflow(Real blocked, Real open) {
     const Mask any_blocked = blocked != 0.0;
     Mask to_residual = any_blocked;
     if (terms_.overflow == CapOverflow::pro_rata) {
@@ -283,14 +286,14 @@ class WaterfallLanes {
   }
 
   // The scalar engine's limit(): the shortest room so far bounds the segment.
-  static void limit(Real v, Mask m, Real& length, Mask& bounded) {
+  CAPFLOW_LANES_INLINE static void limit(Real v, Mask m, Real& length, Mask& bounded) {
     const Mask take = m & (~bounded | (v < length));
     length = lanes::select(take, v, length);
     bounded |= m;
   }
 
   // Room until each capped holder with a share reaches its cap (lanes in `in_tiers`).
-  void cap_limits(Mask in_tiers, Real& length, Mask& bounded) {
+  CAPFLOW_LANES_INLINE void cap_limits(Mask in_tiers, Real& length, Mask& bounded) {
     for (const HolderIndex h : capped_holders_) {
       room_valid_[h] = in_tiers & (marginal_[h] != 0.0);
       room_[h] = (cap_[h] - received_[h]) / marginal_[h];

@@ -14,6 +14,7 @@
 #include "capflow/batch_path.hpp"
 #include "capflow/lean_path.hpp"
 #include "capflow/monte_carlo.hpp"
+#include "capflow/path_irr.hpp"
 #include "capflow/random.hpp"
 #include "capflow/random_lanes.hpp"
 #include "unit/scenario_fixture.hpp"
@@ -195,4 +196,112 @@ TEST_CASE("lanes: Philox in lanes gives each lane the draws of its own path") {
       }
     }
   }
+}
+
+namespace {
+
+void check_same_irr(const std::optional<double>& a, const std::optional<double>& b) {
+  REQUIRE(a.has_value() == b.has_value());
+  if (a) CHECK(same_bits(*a, *b));
+}
+
+// The production lane engine (the AVX2 code run_lanes runs) against the one-path engine,
+// path by path: summaries and IRRs bit for bit, on low and high path numbers.
+void compare_production(const capflow::Scenario& s, int batches) {
+  if (!lanes_here()) return;
+  const capflow::MonteCarlo mc(s);
+  REQUIRE(mc.runs_in_lanes());
+  std::mt19937_64 rng(31);
+  for (int b = 0; b < batches; ++b) {
+    std::uint64_t paths[kWidth];
+    for (std::size_t l = 0; l < kWidth; ++l)
+      paths[l] = b == 0 ? l : (b % 2 ? rng() % 100000 : (1ull << 32) - 2 + l + rng() % 1000);
+    const auto lanes = mc.simulate_lanes(2027, paths);
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      CAPTURE(b);
+      CAPTURE(paths[l]);
+      const auto one = mc.simulate_one_full(2027, paths[l]);
+      const auto& a = one.summary;
+      const auto& c = lanes[l].summary;
+      for (std::size_t h = 0; h < a.pv.size(); ++h) {
+        CAPTURE(h);
+        CHECK(same_bits(a.total_received[h], c.total_received[h]));
+        CHECK(same_bits(a.terminal_claim[h], c.terminal_claim[h]));
+        CHECK(same_bits(a.pv[h], c.pv[h]));
+        CHECK(a.cap_year_index[h] == c.cap_year_index[h]);
+        CHECK(a.ended_at_cap[h] == c.ended_at_cap[h]);
+        check_same_irr(one.irr[h], lanes[l].irr[h]);
+      }
+      CHECK(a.first_profit_index == c.first_profit_index);
+      CHECK(same_bits(a.worst_cumulative_result, c.worst_cumulative_result));
+      CHECK(same_bits(a.total_funding_need, c.total_funding_need));
+      CHECK(same_bits(a.peak_funding_need, c.peak_funding_need));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("lanes: the AVX2 engine gives every path the one-path engine's bits") {
+  compare_production(capflow::testing::load_preset_ok("bench.json"), 150);
+  compare_production(capflow::testing::load_preset_ok("bench.json", kLeanFeatures), 60);
+}
+
+TEST_CASE("lanes: the AVX2 engine with pro-rata overflow and until tiers, one clipped by a cap") {
+  compare_production(
+      capflow::testing::load_preset_ok(
+          "bench.json",
+          {{"/waterfall/cap_overflow", R"("pro_rata")"},
+           {"/waterfall/tiers/0",
+            R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": "1B"}})"}}),
+      100);
+  // The until target (30B) above first_close's cap (10 x 194M, growing): the cap ends the tier.
+  compare_production(
+      capflow::testing::load_preset_ok(
+          "bench.json",
+          {{"/holders/first_close/cap", R"({"multiple": 10})"},
+           {"/waterfall/tiers/0",
+            R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": "30B"}})"}}),
+      100);
+}
+
+TEST_CASE("lanes: the AVX2 engine at extreme volatility, clamped costs and a named cost input") {
+  // Volatile enough for IRRs that leave Newton's method and for cost ratios at their bounds.
+  compare_production(
+      capflow::testing::load_preset_ok(
+          "bench.json", {{"/uncertainty/processes/revenue_growth/volatility", "1.5"},
+                         {"/uncertainty/processes/cost_shock/volatility", "0.8"},
+                         {"/uncertainty/inputs",
+                          R"({"ratio_2027": {"distribution": "uniform", "min": 0.5, "max": 2.5,
+                               "target": "/projection/costs/costs/ratio/2027"}})"}}),
+      200);
+}
+
+TEST_CASE("lanes: IRR in lanes equals the scalar IRR, fallbacks included") {
+  if (!lanes_here()) return;
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const int n = 13;
+  int undefined = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    capflow::lanes::Real cf[n];
+    for (int k = 0; k < n; ++k) {
+      for (std::size_t l = 0; l < kWidth; ++l) {
+        // Money in early, back late, sometimes nothing back, sometimes sign changes.
+        const double u = unit(rng);
+        cf[k][l] = k < 2 ? -1e9 * u : (u < 0.3 ? 0.0 : (u < 0.35 ? -1e8 * u : 1e10 * u * u * u));
+      }
+    }
+    std::optional<double> lanes_irr[kWidth];
+    capflow::path_irr(cf, n, lanes_irr);
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      double flows[n];
+      for (int k = 0; k < n; ++k) flows[k] = cf[k][l];
+      const auto one = capflow::path_irr(flows, n);
+      if (!one) ++undefined;
+      CAPTURE(trial);
+      check_same_irr(one, lanes_irr[l]);
+    }
+  }
+  CHECK(undefined < 4000 * static_cast<int>(kWidth));
 }
