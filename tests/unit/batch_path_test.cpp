@@ -17,28 +17,15 @@
 #include "capflow/path_irr.hpp"
 #include "capflow/random.hpp"
 #include "capflow/random_lanes.hpp"
+#include "unit/path_fixture.hpp"
 #include "unit/scenario_fixture.hpp"
 
 namespace {
 
+using capflow::testing::perturb;
+using capflow::testing::same_bits;
+
 using capflow::lanes::kWidth;
-
-bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
-void perturb(capflow::PathInputs<double>& in, std::mt19937_64& rng) {
-  std::lognormal_distribution<double> factor(0.0, 0.6);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  for (auto& g : in.revenue_growth_factor) g *= factor(rng);
-  for (auto& line : in.cost_value) {
-    for (auto& v : line) v *= 0.5 + unit(rng);
-  }
-  for (auto& c : in.cap_amount) c *= factor(rng);
-  for (auto& m : in.cap_multiple) m *= factor(rng);
-  for (auto& g : in.cap_growth) g *= 0.8 + 0.4 * unit(rng);
-  in.terminal_multiple *= 2 * unit(rng);
-}
 
 // kWidth perturbed paths side by side against LeanPath one at a time, trials times.
 // The lane code uses AVX instructions (lanes::any): it runs only where MonteCarlo would.

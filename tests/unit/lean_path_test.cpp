@@ -15,17 +15,17 @@
 #include "capflow/monte_carlo.hpp"
 #include "capflow/projection_engine.hpp"
 #include "capflow/scenario.hpp"
+#include "unit/path_fixture.hpp"
 #include "unit/scenario_fixture.hpp"
 
 namespace {
 
+using capflow::testing::perturb;
+using capflow::testing::same_bits;
+
 capflow::Scenario load(const std::string& name,
                        const std::vector<capflow::Override>& overrides = {}) {
   return capflow::testing::load_preset_ok(name, overrides);
-}
-
-bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
 void check_same(const capflow::PathSummary<double>& a, const capflow::PathSummary<double>& b) {
@@ -66,20 +66,6 @@ void compare(const capflow::ProjectionTerms<double>& terms,
     CHECK(same_bits(general_received[k], lean_received[k]));
   }
   check_same(general.summary(), lean.summary());
-}
-
-// Perturbs everything a path may change, in ranges wide enough to cross every cap and
-// to make some years lose money.
-void perturb(capflow::PathInputs<double>& in, std::mt19937_64& rng) {
-  std::lognormal_distribution<double> factor(0.0, 0.6);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  for (auto& g : in.revenue_growth_factor) g *= factor(rng);
-  for (auto& line : in.cost_value) {
-    for (auto& v : line) v *= 0.5 + unit(rng);
-  }
-  for (auto& c : in.cap_amount) c *= factor(rng);
-  for (auto& m : in.cap_multiple) m *= factor(rng);
-  in.terminal_multiple *= 2 * unit(rng);
 }
 
 // The scenario's own inputs, then 400 perturbations of them.
