@@ -1,5 +1,5 @@
 #pragma once
-// Several Monte Carlo paths side by side, one per SIMD lane (GCC/Clang vector
+// Several Monte Carlo paths side by side, one per SIMD lane (GCC vector
 // extensions). Small integers per lane (a tier, a year index) are held as doubles: SSE2
 // compares doubles but not 64-bit integers, which GCC would then do lane by lane. Each lane does
 // exactly the IEEE operations the scalar code does for its path, in the same order, so a path gives

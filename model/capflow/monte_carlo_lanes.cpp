@@ -41,6 +41,7 @@ CAPFLOW_LANES_INLINE void normal_quantiles(lanes::RealVector& v, lanes::RealVect
 
 bool MonteCarlo::lanes_supported() {
 #if CAPFLOW_LANES_X86
+  __builtin_cpu_init();  // in case this runs before the constructors that would do it
   return __builtin_cpu_supports("avx2");
 #else
   return false;
