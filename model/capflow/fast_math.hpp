@@ -35,7 +35,7 @@ CAPFLOW_LANES_INLINE double pick(bool m, double a, double b) {
   return m ? a : b;
 }
 CAPFLOW_LANES_INLINE lanes::Real pick(lanes::Mask m, lanes::Real a, lanes::Real b) {
-  return m ? a : b;
+  return lanes::select(m, a, b);
 }
 CAPFLOW_LANES_INLINE bool any(bool m) {
   return m;

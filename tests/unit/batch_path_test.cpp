@@ -103,6 +103,14 @@ void compare_runs(const capflow::Scenario& s, std::uint64_t paths) {
   CHECK(mc.run(lanes_on).to_json() == mc.run(lanes_off).to_json());
 }
 
+// The first tier ends when first_close has received `amount` (or reached its cap).
+capflow::Override first_close_until(const std::string& amount) {
+  return {
+      "/waterfall/tiers/0",
+      R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": ")" +
+          amount + R"("}})"};
+}
+
 const std::vector<capflow::Override> kLeanFeatures = {
     {"/projection/costs/fixed",
      R"({"amounts": {"2025": "2B"}, "growth": {"2026": "0%", "2030": "-10%"}})"},
@@ -126,10 +134,7 @@ TEST_CASE("lanes: pro-rata overflow and a tier that ends at a holder's target") 
   // Tiers ending by `until`, and capped shares re-divided among the uncapped holders,
   // are the waterfall paths the benchmark does not take.
   const auto s = capflow::testing::load_preset_ok(
-      "bench.json",
-      {{"/waterfall/cap_overflow", R"("pro_rata")"},
-       {"/waterfall/tiers/0",
-        R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": "1B"}})"}});
+      "bench.json", {{"/waterfall/cap_overflow", R"("pro_rata")"}, first_close_until("1B")});
   compare_lanes(s, 17, 300);
 }
 
@@ -237,19 +242,13 @@ TEST_CASE("lanes: the AVX2 engine gives every path the one-path engine's bits") 
 TEST_CASE("lanes: the AVX2 engine with pro-rata overflow and until tiers, one clipped by a cap") {
   compare_production(
       capflow::testing::load_preset_ok(
-          "bench.json",
-          {{"/waterfall/cap_overflow", R"("pro_rata")"},
-           {"/waterfall/tiers/0",
-            R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": "1B"}})"}}),
+          "bench.json", {{"/waterfall/cap_overflow", R"("pro_rata")"}, first_close_until("1B")}),
       100);
   // The until target (30B) above first_close's cap (10 x 194M, growing): the cap ends the tier.
-  compare_production(
-      capflow::testing::load_preset_ok(
-          "bench.json",
-          {{"/holders/first_close/cap", R"({"multiple": 10})"},
-           {"/waterfall/tiers/0",
-            R"({"name": "first close", "split": {"first_close": 1}, "until": {"holder": "first_close", "received": "30B"}})"}}),
-      100);
+  compare_production(capflow::testing::load_preset_ok(
+                         "bench.json", {{"/holders/first_close/cap", R"({"multiple": 10})"},
+                                        first_close_until("30B")}),
+                     100);
 }
 
 TEST_CASE("lanes: the AVX2 engine at extreme volatility, clamped costs and a named cost input") {
