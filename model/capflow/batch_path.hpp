@@ -85,7 +85,11 @@ class BatchPath {
         pv_(terms.holders),
         cap_year_index_(terms.holders),
         ended_at_cap_(terms.holders) {
-    for (auto& s : summaries_) s.resize(terms.holders);
+    // What no lean path changes is set once: invested, other receipts, refunds.
+    for (auto& s : summaries_) {
+      s.resize(terms.holders);
+      s.reset(terms.initial_invested, terms.opening_cumulative);
+    }
   }
 
   // Runs kWidth paths, calling visit(year_index, received) after each year with what
@@ -177,11 +181,24 @@ class BatchPath {
       }
       visit(i, year_received_.data());
     }
-    finish();
   }
 
   // The summary of lane `lane` of the last run.
-  const PathSummary<double>& summary(std::size_t lane) const { return summaries_[lane]; }
+  const PathSummary<double>& summary(std::size_t lane) const {
+    fill_summary(lane);
+    return summaries_[lane];
+  }
+
+  // The same, every lane at once (the fields a Monte Carlo run accumulates; what the
+  // summary does not hold here, invested and other receipts, is the same on every
+  // lean path).
+  const lanes::RealVector& total_received() const { return total_received_; }
+  const lanes::RealVector& pv() const { return pv_; }
+  const lanes::RealVector& cap_year_index() const { return cap_year_index_; }  // -1: never
+  const lanes::MaskVector& ended_at_cap() const { return ended_at_cap_; }
+  CAPFLOW_LANES_INLINE Real first_profit_index() const { return first_profit_; }  // -1: never
+  CAPFLOW_LANES_INLINE Real worst_cumulative_result() const { return worst_; }
+  CAPFLOW_LANES_INLINE Real peak_funding_need() const { return peak_funding_need_; }
 
  private:
   CAPFLOW_LANES_INLINE void start() {
@@ -198,22 +215,19 @@ class BatchPath {
     total_funding_need_ = peak_funding_need_ = Real{};
   }
 
-  CAPFLOW_LANES_INLINE void finish() {
-    for (std::size_t l = 0; l < kWidth; ++l) {
-      PathSummary<double>& s = summaries_[l];
-      s.reset(t_.initial_invested, t_.opening_cumulative);
-      for (std::size_t h = 0; h < t_.holders; ++h) {
-        s.total_received[h] = total_received_[h][l];
-        s.terminal_claim[h] = terminal_claim_[h][l];
-        s.pv[h] = pv_[h][l];
-        s.cap_year_index[h] = static_cast<int>(cap_year_index_[h][l]);
-        s.ended_at_cap[h] = ended_at_cap_[h][l] ? 1 : 0;
-      }
-      s.first_profit_index = static_cast<int>(first_profit_[l]);
-      s.worst_cumulative_result = worst_[l];
-      s.total_funding_need = total_funding_need_[l];
-      s.peak_funding_need = peak_funding_need_[l];
+  void fill_summary(std::size_t l) const {
+    PathSummary<double>& s = summaries_[l];
+    for (std::size_t h = 0; h < t_.holders; ++h) {
+      s.total_received[h] = total_received_[h][l];
+      s.terminal_claim[h] = terminal_claim_[h][l];
+      s.pv[h] = pv_[h][l];
+      s.cap_year_index[h] = static_cast<int>(cap_year_index_[h][l]);
+      s.ended_at_cap[h] = ended_at_cap_[h][l] ? 1 : 0;
     }
+    s.first_profit_index = static_cast<int>(first_profit_[l]);
+    s.worst_cumulative_result = worst_[l];
+    s.total_funding_need = total_funding_need_[l];
+    s.peak_funding_need = peak_funding_need_[l];
   }
 
   CAPFLOW_LANES_INLINE void pay_holders(Real amount) {
@@ -241,7 +255,7 @@ class BatchPath {
   lanes::MaskVector ended_at_cap_;
   Real first_profit_{};  // -1: not yet
   Real worst_{}, total_funding_need_{}, peak_funding_need_{};
-  PathSummary<double> summaries_[kWidth];
+  mutable PathSummary<double> summaries_[kWidth];  // filled when asked for
 };
 
 }  // namespace capflow

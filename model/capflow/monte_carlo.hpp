@@ -134,6 +134,9 @@ class MonteCarlo {
   // where it invests.
   void accumulate(const PathSummary<double>& s, const std::optional<double>* irr,
                   const std::optional<Date>& conversion, RunStats& st) const;
+  // accumulate() for the first `count` lanes of the batch just run in w.batch, with the
+  // same results, lane-wise where it can.
+  void accumulate_lanes(std::size_t count, Worker& w) const;
 
   ProjectionTerms<double> terms_;
   PathInputs<double> base_;

@@ -12,6 +12,7 @@
 #include "capflow/path_irr.hpp"
 #include "capflow/random.hpp"
 #include "capflow/random_lanes.hpp"
+#include "capflow/statistics_lanes.hpp"
 
 namespace capflow {
 namespace {
@@ -174,17 +175,60 @@ CAPFLOW_LANES_TARGET
 void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
                            Worker& w) const {
   constexpr std::size_t W = lanes::kWidth;
-  const std::size_t n = terms_.holders;
-  const std::optional<Date> no_conversion;  // lanes run only scenarios that never convert
   for (std::uint64_t first = begin; first < end; first += W) {
     // A last, partial batch repeats its last path in the spare lanes and ignores them.
     const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(W, end - first));
     std::uint64_t paths[W];
     for (std::size_t l = 0; l < W; ++l) paths[l] = first + std::min(l, count - 1);
     run_batch(seed, paths, w);
-    for (std::size_t l = 0; l < count; ++l)
-      accumulate(w.batch->summary(l), &w.lane_irr[l * n], no_conversion, w.stats);
+    accumulate_lanes(count, w);
   }
+}
+
+CAPFLOW_LANES_TARGET
+void MonteCarlo::accumulate_lanes(std::size_t count, Worker& w) const {
+  using lanes::Mask;
+  using lanes::Real;
+  const BatchPath& b = *w.batch;
+  const std::size_t n = terms_.holders;
+  for (std::size_t h = 0; h < n; ++h) {
+    HolderStats& hs = w.stats.holders[h];
+    // Other receipts (revenue share, refunds, ...) are nil on a lean path.
+    const Real total = b.total_received()[h] + 0.0;
+    lanes::add(hs.nominal, total, count);
+    lanes::add(hs.pv, b.pv()[h], count);
+    const Mask got = total > 0.0;
+    const Mask ended = b.ended_at_cap()[h];
+    const Real cap_year = b.cap_year_index()[h];
+    for (std::size_t l = 0; l < count; ++l) {
+      hs.received_any += got[l] ? 1u : 0u;
+      hs.ended_at_cap += ended[l] ? 1u : 0u;
+      if (cap_year[l] >= 0) hs.cap_year.add(terms_.first_year + static_cast<int>(cap_year[l]));
+    }
+    if (holder_invests_[h] && terms_.initial_invested[h] > 0) {
+      lanes::add(hs.moic, total / terms_.initial_invested[h], count);
+      for (std::size_t l = 0; l < count; ++l) {
+        if (const auto& r = w.lane_irr[l * n + h]) {
+          hs.irr.add(*r);
+        } else {
+          ++hs.irr_undefined;
+        }
+      }
+    }
+  }
+  CompanyStats& c = w.stats.company;
+  // -std::min(0.0, worst), which is -0.0 when worst is not negative.
+  const Real worst = b.worst_cumulative_result();
+  lanes::add(c.cumulative_loss, -lanes::select(worst < 0.0, worst, Real{}), count);
+  lanes::add(c.peak_funding_need, b.peak_funding_need(), count);
+  lanes::add(c.refund_owed, Real{}, count);  // no refunds without rounds
+  const Real first_profit = b.first_profit_index();
+  for (std::size_t l = 0; l < count; ++l) {
+    c.first_profit_year.add(
+        first_profit[l] >= 0 ? terms_.first_year + static_cast<int>(first_profit[l]) : -1);
+    c.conversion_year.add(-1);  // lean scenarios never convert
+  }
+  w.stats.paths += count;
 }
 
 std::vector<MonteCarlo::PathResult> MonteCarlo::simulate_lanes(std::uint64_t seed,

@@ -81,88 +81,98 @@ Moments Moments::from_json(const nlohmann::json& j) {
   return m;
 }
 
-double Sketch::midpoint(int key) {
-  int exponent = (key >> kMantissaBits) + kMinExponent;
-  int mantissa = key & ((1 << kMantissaBits) - 1);
-  double lo = 1.0 + static_cast<double>(mantissa) / (1 << kMantissaBits);
-  double hi = 1.0 + static_cast<double>(mantissa + 1) / (1 << kMantissaBits);
-  return std::ldexp((lo + hi) / 2, exponent);
+std::uint64_t& Sketch::grow(Blocks& blocks, int slot) {
+  if (blocks.empty()) blocks.resize(kBlocks);
+  auto& block = blocks[static_cast<std::size_t>(slot >> kMantissaBits)];
+  if (block.empty()) block.assign(kPerExponent, 0);
+  return block[static_cast<std::size_t>(slot & (kPerExponent - 1))];
+}
+
+double Sketch::value_of(int slot) {
+  if (slot == kZeroSlot) return 0;
+  const bool positive = slot >= kFirstPositive;
+  const int key = positive ? slot - kFirstPositive : kBuckets - 1 - slot;
+  const int exponent = (key >> kMantissaBits) + kMinExponent;
+  const int mantissa = key & ((1 << kMantissaBits) - 1);
+  const double lo = 1.0 + static_cast<double>(mantissa) / (1 << kMantissaBits);
+  const double hi = 1.0 + static_cast<double>(mantissa + 1) / (1 << kMantissaBits);
+  const double mid = std::ldexp((lo + hi) / 2, exponent);
+  return positive ? mid : -mid;
 }
 
 void Sketch::merge(const Sketch& other) {
-  auto add = [](Side& to, const Side& from) {
-    for (std::size_t e = 0; e < from.size(); ++e) {
-      const auto& block = from[e];
-      for (std::size_t m = 0; m < block.size(); ++m) {
-        if (block[m] != 0) at(to, static_cast<int>(e << kMantissaBits | m)) += block[m];
-      }
+  for (std::size_t b = 0; b < other.blocks_.size(); ++b) {
+    const auto& block = other.blocks_[b];
+    for (std::size_t m = 0; m < block.size(); ++m) {
+      if (block[m] != 0) at(blocks_, static_cast<int>(b << kMantissaBits | m)) += block[m];
     }
-  };
-  add(positive_, other.positive_);
-  add(negative_, other.negative_);
-  zero_ += other.zero_;
+  }
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
 }
 
-std::uint64_t Sketch::total(const Side& side) {
+std::uint64_t Sketch::total(int first_slot, int end_slot) const {
   std::uint64_t n = 0;
-  for (const auto& block : side) {
-    for (auto c : block) n += c;
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    const auto& block = blocks_[b];
+    for (std::size_t m = 0; m < block.size(); ++m) {
+      const auto s = static_cast<int>(b << kMantissaBits | m);
+      if (s >= first_slot && s < end_slot) n += block[m];
+    }
   }
   return n;
 }
 
 std::uint64_t Sketch::count() const {
-  return zero_ + total(positive_) + total(negative_);
+  return total(0, kSlots);
 }
 
 double Sketch::fraction_positive() const {
   const std::uint64_t n = count();
-  return n == 0 ? 0 : static_cast<double>(total(positive_)) / static_cast<double>(n);
+  return n == 0 ? 0 : static_cast<double>(total(kFirstPositive, kSlots)) / static_cast<double>(n);
 }
 
 double Sketch::quantile(double q) const {
   const std::uint64_t n = count();
   if (n == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::floor(q * static_cast<double>(n - 1)));
-  // A midpoint can lie beyond the extreme value in its bucket; the extremes are exact.
-  auto clamp = [&](double v) { return std::clamp(v, min_, max_); };
   // The extreme order statistics are known exactly (unless loaded from old accumulators).
   if (rank == 0 && std::isfinite(min_)) return min_;
   if (rank == n - 1 && std::isfinite(max_)) return max_;
+  // Slots are in ascending order of value. A midpoint can lie beyond the extreme value
+  // in its bucket; the extremes are exact.
   std::uint64_t seen = 0;
-  // Ascending order: most negative first, then zero, then positive.
-  for (int e = static_cast<int>(negative_.size()) - 1; e >= 0; --e) {
-    const auto& block = negative_[static_cast<std::size_t>(e)];
-    for (int m = static_cast<int>(block.size()) - 1; m >= 0; --m) {
-      seen += block[static_cast<std::size_t>(m)];
-      if (seen > rank) return clamp(-midpoint(e << kMantissaBits | m));
-    }
-  }
-  seen += zero_;
-  if (seen > rank) return 0;
-  for (std::size_t e = 0; e < positive_.size(); ++e) {
-    const auto& block = positive_[e];
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    const auto& block = blocks_[b];
     for (std::size_t m = 0; m < block.size(); ++m) {
       seen += block[m];
-      if (seen > rank) return clamp(midpoint(static_cast<int>(e << kMantissaBits | m)));
+      if (seen > rank)
+        return std::clamp(value_of(static_cast<int>(b << kMantissaBits | m)), min_, max_);
     }
   }
   return max_;
 }
 
 nlohmann::json Sketch::to_json() const {
-  auto side = [](const Side& v) {
-    nlohmann::json out = nlohmann::json::array();
-    for (std::size_t e = 0; e < v.size(); ++e) {
-      for (std::size_t m = 0; m < v[e].size(); ++m) {
-        if (v[e][m] != 0) out.push_back({e << kMantissaBits | m, v[e][m]});
+  // Each sign as [key, count] pairs in increasing order of magnitude.
+  nlohmann::json positive = nlohmann::json::array(), negative = nlohmann::json::array();
+  std::uint64_t zero = 0;
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    const auto& block = blocks_[b];
+    for (std::size_t m = 0; m < block.size(); ++m) {
+      if (block[m] == 0) continue;
+      const auto s = static_cast<int>(b << kMantissaBits | m);
+      if (s >= kFirstPositive) {
+        positive.push_back({s - kFirstPositive, block[m]});
+      } else if (s == kZeroSlot) {
+        zero = block[m];
+      } else {
+        negative.push_back({kBuckets - 1 - s, block[m]});
       }
     }
-    return out;
-  };
-  nlohmann::json j{{"zero", zero_}, {"positive", side(positive_)}, {"negative", side(negative_)}};
+  }
+  std::reverse(negative.begin(), negative.end());
+  nlohmann::json j{{"zero", zero}, {"positive", positive}, {"negative", negative}};
   if (min_ <= max_) {
     j["min"] = min_;
     j["max"] = max_;
@@ -172,16 +182,19 @@ nlohmann::json Sketch::to_json() const {
 
 Sketch Sketch::from_json(const nlohmann::json& j) {
   Sketch s;
-  s.zero_ = j.at("zero").get<std::uint64_t>();
-  auto side = [](const nlohmann::json& a, Side& v) {
+  if (const auto zero = j.at("zero").get<std::uint64_t>(); zero != 0)
+    at(s.blocks_, kZeroSlot) += zero;
+  auto side = [&s](const nlohmann::json& a, bool positive) {
     for (const auto& e : a) {
-      auto i = e.at(0).get<std::size_t>();
-      if (i >= static_cast<std::size_t>(kBuckets)) throw std::out_of_range("sketch bucket");
-      at(v, static_cast<int>(i)) += e.at(1).get<std::uint64_t>();
+      const auto key = e.at(0).get<std::size_t>();
+      if (key >= static_cast<std::size_t>(kBuckets)) throw std::out_of_range("sketch bucket");
+      const int k = static_cast<int>(key);
+      at(s.blocks_, positive ? kFirstPositive + k : kBuckets - 1 - k) +=
+          e.at(1).get<std::uint64_t>();
     }
   };
-  side(j.at("positive"), s.positive_);
-  side(j.at("negative"), s.negative_);
+  side(j.at("positive"), true);
+  side(j.at("negative"), false);
   // Results written before the extremes were kept have none: no clamping for them.
   if (j.contains("min") && j.contains("max")) {
     s.min_ = j.at("min").get<double>();
@@ -198,11 +211,13 @@ void Counts::merge(const Counts& other) {
     if (years_.empty()) years_.assign(kYears, 0);
     for (std::size_t i = 0; i < kYears; ++i) years_[i] += other.years_[i];
   }
+  never_ += other.never_;
   for (const auto& [k, v] : other.other_) other_[k] += v;
 }
 
 std::map<long long, std::uint64_t> Counts::counts() const {
   std::map<long long, std::uint64_t> all = other_;
+  if (never_ != 0) all[-1] += never_;
   for (std::size_t i = 0; i < years_.size(); ++i) {
     if (years_[i] != 0) all[kFirstYear + static_cast<long long>(i)] += years_[i];
   }
@@ -224,6 +239,8 @@ Counts Counts::from_json(const nlohmann::json& j) {
     if (offset < kYears) {
       if (c.years_.empty()) c.years_.assign(kYears, 0);
       c.years_[offset] += n;
+    } else if (value == -1) {
+      c.never_ += n;
     } else {
       c.other_[value] += n;
     }

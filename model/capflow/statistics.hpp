@@ -30,15 +30,24 @@ class Moments {
     const double q = x * scale_;
     if (q > -kSmallLimit && q < kSmallLimit) {
       // Round half away from zero with an inline conversion (std::llround is a call).
-      const auto v = static_cast<Int128>(static_cast<long long>(q + (q >= 0 ? 0.5 : -0.5)));
-      small_sum_ += v;
-      small_sq_ += v * v;
-      if (++pending_ == kFlushEvery) flush();
+      add_quantized(static_cast<long long>(q + (q >= 0 ? 0.5 : -0.5)));
     } else {
       add_big(q);
+      ++count_;
     }
+  }
+  // add(x) for a value the caller has quantized as add() does, several at a time (the
+  // lane engine, statistics_lanes.hpp): v is x·scale() rounded half away from zero,
+  // REQUIRES |x·scale()| < kSmallLimit.
+  void add_quantized(long long v) {
+    const auto w = static_cast<Int128>(v);
+    small_sum_ += w;
+    small_sq_ += w * w;
+    if (++pending_ == kFlushEvery) flush();
     ++count_;
   }
+  double scale() const { return scale_; }
+  static constexpr double kSmallLimit = 1125899906842624.0;  // 2^50: squares fit 2^100
   void merge(const Moments& other);
   std::uint64_t count() const { return count_; }
   double mean() const;
@@ -49,8 +58,7 @@ class Moments {
 
  private:
   using Big = boost::multiprecision::cpp_int;
-  static constexpr double kSmallLimit = 1125899906842624.0;  // 2^50: squares fit 2^100
-  static constexpr int kFlushEvery = 1 << 20;                // 2^20 squares fit 2^127
+  static constexpr int kFlushEvery = 1 << 20;  // 2^20 squares fit 2^127
   void flush() const;
   void add_big(double q);
   double scale_;
@@ -66,18 +74,20 @@ class Moments {
 // of kilobytes hot rather than the whole range. The exact minimum and maximum are kept
 // too: a percentile is its bucket's midpoint clamped to them, so it never lies outside
 // what the paths produced.
+//
+// Negative magnitudes, zero and positive magnitudes share one line of slots in
+// ascending order of value, so that adding a value takes no branch on its sign (whether
+// a holder was paid is as good as random from path to path, and a mispredicted branch
+// per value was a visible part of a Monte Carlo path's cost).
 class Sketch {
  public:
-  void add(double x) {
-    if (x < min_) min_ = x;
-    if (x > max_) max_ = x;
-    if (x == 0) {
-      ++zero_;
-    } else if (x > 0) {
-      ++bucket(positive_, x);
-    } else {
-      ++bucket(negative_, -x);
-    }
+  void add(double x) { add_at(slot(x), x); }
+  // add(x) for a slot the caller has computed as slot() does, several at a time (the
+  // lane engine, statistics_lanes.hpp).
+  void add_at(int slot, double x) {
+    min_ = x < min_ ? x : min_;
+    max_ = x > max_ ? x : max_;
+    ++at(blocks_, slot);
   }
   void merge(const Sketch& other);
   std::uint64_t count() const;
@@ -99,45 +109,59 @@ class Sketch {
   static constexpr int kMaxExponent = 63;   // about 1e19
   static constexpr int kExponents = kMaxExponent - kMinExponent + 1;
   static constexpr int kBuckets = kExponents << kMantissaBits;
+  // Slots: negative magnitudes (largest first), then zero alone in a block, then
+  // positive magnitudes; a magnitude's bucket is its key (below).
+  static constexpr int kZeroSlot = kBuckets;
+  static constexpr int kFirstPositive = kBuckets + kPerExponent;
+  static constexpr int kSlots = kFirstPositive + kBuckets;
+
+  // The IEEE-754 bits are the bucket: the exponent, then the top mantissa bits; both
+  // ends of the range clamp without a branch (an exponent below the range gives a
+  // negative key, one above it a key past the last).
+  static int key(std::uint64_t magnitude_bits) {
+    const int exponent = static_cast<int>(magnitude_bits >> 52) - 1023;
+    const int mantissa =
+        static_cast<int>((magnitude_bits >> (52 - kMantissaBits)) & ((1u << kMantissaBits) - 1));
+    const int k = ((exponent - kMinExponent) << kMantissaBits) + mantissa;
+    return k < 0 ? 0 : k > kBuckets - 1 ? kBuckets - 1 : k;
+  }
+  // NaN counts as a negative magnitude, as it always has.
+  static int slot(double x) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    const int k = key(bits & ~(std::uint64_t{1} << 63));
+    const int negative = kBuckets - 1 - k;
+    // Masks rather than a conditional expression, which GCC compiles to a branch.
+    const int positive = -static_cast<int>(x > 0), zero = -static_cast<int>(x == 0);
+    return negative + (positive & (kFirstPositive + k - negative)) +
+           (zero & (kZeroSlot - negative));
+  }
 
  private:
-  // One side (positive or negative magnitudes): per power of two, its buckets, empty
+  static constexpr int kBlocks = kSlots >> kMantissaBits;
+  // Per block of kPerExponent slots (a power of two of one sign), its counts, empty
   // until a value lands there.
-  using Side = std::vector<std::vector<std::uint64_t>>;
-  // The IEEE-754 bits are the bucket: the exponent, then the top mantissa bits.
-  static int key(double magnitude) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &magnitude, sizeof bits);
-    const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
-    if (exponent < kMinExponent) return 0;
-    if (exponent > kMaxExponent) return kBuckets - 1;
-    const int mantissa =
-        static_cast<int>((bits >> (52 - kMantissaBits)) & ((1u << kMantissaBits) - 1));
-    return ((exponent - kMinExponent) << kMantissaBits) + mantissa;
+  using Blocks = std::vector<std::vector<std::uint64_t>>;
+  static double value_of(int slot);  // the midpoint of the slot's bucket (0 for zero)
+  static std::uint64_t& at(Blocks& blocks, int slot) {
+    if (!blocks.empty()) [[likely]] {
+      auto& block = blocks[static_cast<std::size_t>(slot >> kMantissaBits)];
+      if (!block.empty()) [[likely]]
+        return block[static_cast<std::size_t>(slot & (kPerExponent - 1))];
+    }
+    return grow(blocks, slot);
   }
-  static double midpoint(int key);
-  static std::uint64_t& at(Side& side, int key) {
-    if (side.empty()) side.resize(kExponents);
-    auto& block = side[static_cast<std::size_t>(key >> kMantissaBits)];
-    if (block.empty()) block.assign(kPerExponent, 0);
-    return block[static_cast<std::size_t>(key & (kPerExponent - 1))];
-  }
-  static std::uint64_t& bucket(Side& side, double magnitude) { return at(side, key(magnitude)); }
-  static std::uint64_t get(const Side& side, int key) {
-    if (side.empty()) return 0;
-    const auto& block = side[static_cast<std::size_t>(key >> kMantissaBits)];
-    return block.empty() ? 0 : block[static_cast<std::size_t>(key & (kPerExponent - 1))];
-  }
-  static std::uint64_t total(const Side& side);
-  Side positive_, negative_;
-  std::uint64_t zero_ = 0;
+  // at() for a slot whose block is not allocated yet: out of line, so that add() inlines.
+  [[gnu::noinline]] static std::uint64_t& grow(Blocks& blocks, int slot);
+  std::uint64_t total(int first_slot, int end_slot) const;
+  Blocks blocks_;
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();
 };
 
-// Exact counts of integer outcomes. Years (the common case, once per path and holder)
-// are counted in a flat array, anything else in a map: a map insert per path was a
-// visible part of the per-path cost.
+// Exact counts of integer outcomes. Years and -1 (the common cases: "never" is -1, and
+// both come once per path) are counted in flat storage, anything else in a map: a map
+// insert per path was a visible part of the per-path cost.
 class Counts {
  public:
   void add(long long value) {
@@ -145,6 +169,8 @@ class Counts {
     if (offset < kYears) {
       if (years_.empty()) years_.assign(kYears, 0);
       ++years_[offset];
+    } else if (value == -1) {
+      ++never_;
     } else {
       ++other_[value];
     }
@@ -159,6 +185,7 @@ class Counts {
   static constexpr long long kFirstYear = 1900;  // the years a scenario may use
   static constexpr unsigned long long kYears = 2200 - 1900 + 1;
   std::vector<std::uint64_t> years_;  // allocated on first use
+  std::uint64_t never_ = 0;           // the count of -1
   std::map<long long, std::uint64_t> other_;
 };
 

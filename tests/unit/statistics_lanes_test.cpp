@@ -1,0 +1,104 @@
+// lanes::add (statistics_lanes.hpp) must put every value where Metric::add puts it: the
+// same rounded sums, the same sketch bucket, the same extremes. Checked on the values
+// where the two could part: signed zeros, halves (rounding away from zero), bucket
+// edges, magnitudes outside the sketch's range, values too large for the fast sums,
+// and random values, in full and partial batches, through the AVX2 code the runs use.
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "capflow/monte_carlo.hpp"
+#include "capflow/statistics_lanes.hpp"
+
+namespace {
+
+using capflow::Metric;
+using capflow::lanes::kWidth;
+
+#if CAPFLOW_LANES_X86
+// The production code path: lanes::add inlined into an AVX2 function.
+CAPFLOW_LANES_TARGET void add_in_lanes(Metric& m, const double* x, std::size_t count) {
+  capflow::lanes::Real v{};
+  for (std::size_t l = 0; l < kWidth; ++l) v[l] = x[l < count ? l : 0];
+  capflow::lanes::add(m, v, count);
+}
+#endif
+
+std::vector<double> edge_values() {
+  std::vector<double> v = {0.0,    -0.0, 1.0,    -1.0,     0.5,     -0.5,   1.5,
+                           2.5,    -2.5, 0.4999, 1e-300,   -1e-300, 5e-324, 1e300,
+                           -1e300, 1e19, 1e20,   123456.5, -7.25e9, 3.7e9,  1e-12};
+  // Both sides of bucket edges, (1 + k/256) * 2^e.
+  for (int e : {-40, -41, 0, 10, 33, 63, 64}) {
+    for (int k : {0, 1, 127, 255}) {
+      const double edge = std::ldexp(1.0 + k / 256.0, e);
+      v.push_back(edge);
+      v.push_back(std::nextafter(edge, 0.0));
+      v.push_back(-edge);
+    }
+  }
+  // Around the fast sums' limit, 2^50 after scaling.
+  for (double q : {std::ldexp(1.0, 50), std::ldexp(1.0, 50) - 1, std::ldexp(1.0, 50) - 0.5}) {
+    v.push_back(q);
+    v.push_back(-q);
+    v.push_back(q / 1e6);
+  }
+  std::mt19937_64 rng(7);
+  std::lognormal_distribution<double> big(20, 3);
+  std::normal_distribution<double> small(0, 1);
+  for (int i = 0; i < 4000; ++i) {
+    v.push_back(big(rng) * (i % 3 == 0 ? -1 : 1));
+    v.push_back(small(rng));
+  }
+  return v;
+}
+
+std::string state(const Metric& m) {
+  return m.moments.to_json().dump() + m.sketch.to_json().dump();
+}
+
+}  // namespace
+
+TEST_CASE("statistics lanes: every value lands where Metric::add puts it") {
+#if CAPFLOW_LANES_X86
+  if (!capflow::MonteCarlo::lanes_supported()) {
+    MESSAGE("this CPU has no AVX2: the lane engine does not run here, nothing to compare");
+    return;
+  }
+  const auto values = edge_values();
+  for (double scale : {1.0, 1e6}) {
+    for (std::size_t count = 1; count <= kWidth; ++count) {
+      CAPTURE(scale);
+      CAPTURE(count);
+      Metric one(scale), lanes(scale);
+      for (std::size_t i = 0; i + count <= values.size(); i += count) {
+        for (std::size_t l = 0; l < count; ++l) one.add(values[i + l]);
+        add_in_lanes(lanes, &values[i], count);
+      }
+      REQUIRE(one.moments.count() > 0);
+      CHECK(state(lanes) == state(one));
+      CHECK(std::signbit(lanes.sketch.min()) == std::signbit(one.sketch.min()));
+    }
+  }
+#else
+  MESSAGE("not a GCC x86-64 build: there is no lane engine to compare");
+#endif
+}
+
+TEST_CASE("statistics lanes: one value at a time") {
+#if CAPFLOW_LANES_X86
+  if (!capflow::MonteCarlo::lanes_supported()) return;
+  for (double x : edge_values()) {
+    CAPTURE(x);
+    Metric one, lanes;
+    one.add(x);
+    add_in_lanes(lanes, &x, 1);
+    CHECK(state(lanes) == state(one));
+  }
+#else
+  MESSAGE("not a GCC x86-64 build: there is no lane engine to compare");
+#endif
+}
