@@ -109,7 +109,7 @@ class BatchPath {
     for (int i = 0; i < t_.years; ++i) {
       const auto iu = static_cast<std::size_t>(i);
       const Real year = lanes::splat(static_cast<double>(i));
-      std::fill(year_received_.begin(), year_received_.end(), zero);
+      year_received_.zero();
 
       const Real revenue = lanes::select(in.revenue_has_fixed[iu], in.revenue_fixed[iu],
                                          prev_revenue * in.revenue_growth_factor[iu]);
@@ -142,7 +142,7 @@ class BatchPath {
             t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
         caps_[h] = base * in.cap_growth[iu];
       }
-      waterfall_.set_caps(caps_.data());
+      waterfall_.set_caps(caps_);
 
       const Real fresh = lanes::max(zero, cumulative - high_water);
       high_water = lanes::select(cumulative > high_water, cumulative, high_water);
@@ -164,7 +164,7 @@ class BatchPath {
           tv = lanes::max(zero, ni) * (1 + t_.terminal_growth) /
                (t_.discount_rate - t_.terminal_growth);
         }
-        std::copy(year_received_.begin(), year_received_.end(), terminal_before_.begin());
+        terminal_before_ = year_received_;
         pay_holders(tv);
         for (std::size_t h = 0; h < n; ++h)
           terminal_claim_[h] += year_received_[h] - terminal_before_[h];
@@ -233,7 +233,7 @@ class BatchPath {
   CAPFLOW_LANES_INLINE void pay_holders(Real amount) {
     if (!lanes::any(amount != 0.0)) return;
     const auto& r = waterfall_.received();
-    std::copy(r.begin(), r.end(), before_.begin());
+    before_ = r;
     waterfall_.distribute(amount);
     // As the one-path engine, which does not get here for a path with nothing to pay.
     const Mask paying = amount != 0.0;

@@ -97,10 +97,13 @@ class Vector {
   Vector() = default;
   explicit Vector(std::size_t n, const T& value = T{}) { assign(n, value); }
   Vector(const Vector& o) { *this = o; }
+  // Copies and fills are plain loops: these arrays hold a few registers' worth, less
+  // than the call to memmove or memset that std::copy and std::fill make (the lane
+  // engine is built without GCC's rewriting of such loops into those calls).
   Vector& operator=(const Vector& o) {
     if (this != &o) {
       if (o.size_ != size_) allocate(o.size_);
-      std::copy(o.data_, o.data_ + size_, data_);
+      for (std::size_t i = 0; i < size_; ++i) data_[i] = o.data_[i];
     }
     return *this;
   }
@@ -108,7 +111,11 @@ class Vector {
 
   void assign(std::size_t n, const T& value) {
     if (n != size_) allocate(n);
-    std::fill(data_, data_ + size_, value);
+    for (std::size_t i = 0; i < size_; ++i) data_[i] = value;
+  }
+  // Every element T{}, the size kept.
+  void zero() {
+    for (std::size_t i = 0; i < size_; ++i) data_[i] = T{};
   }
   // Resizes to n, every element T{} (the old contents are not kept).
   void resize(std::size_t n) {

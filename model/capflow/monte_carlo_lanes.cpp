@@ -89,7 +89,7 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
     w.lane_normals.resize(np * stride);
     w.lane_z.resize(np);
     w.lane_y.resize(np);
-    std::fill(w.lane_shock.begin(), w.lane_shock.end(), Real{});
+    w.lane_shock.zero();
     const LanesRandom rng(seed, paths);
     for (std::size_t k = 0; k < np; ++k) {
       for (std::size_t j = 0; j < stride; j += 4)
@@ -152,7 +152,7 @@ void MonteCarlo::run_batch(std::uint64_t seed, const std::uint64_t* paths, Worke
   lanes::Real* flows = w.lane_flows.data();
   for (std::size_t h = 0; h < n; ++h) {
     if (!holder_invests_[h]) continue;
-    std::fill_n(flows + h * span, span, lanes::Real{});
+    for (std::size_t k = 0; k < span; ++k) flows[h * span + k] = lanes::Real{};
     for (const auto& [offset, amount] : prior_investments_[h])
       flows[h * span + static_cast<std::size_t>(offset)] -= amount;
   }

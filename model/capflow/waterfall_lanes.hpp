@@ -66,7 +66,7 @@ class WaterfallLanes {
     tier_ = Real{};
   }
 
-  void set_caps(const Real* caps) { std::copy(caps, caps + n_, cap_.begin()); }
+  void set_caps(const lanes::RealVector& caps) { cap_ = caps; }
 
   const lanes::RealVector& received() const { return received_; }
 
@@ -189,7 +189,7 @@ class WaterfallLanes {
     // The holders with a share in the tier, in holder order (the order of the sums), and
     // no branch per holder: an uncapped holder's mask is never set.
     Real blocked{}, open{};
-    std::fill(marginal_.begin(), marginal_.end(), Real{});
+    marginal_.zero();
     for (const HolderIndex h : payees_[t]) {
       const Real share = split_[t * n_ + h];
       const Mask capped = has_cap_[h] & (received_[h] >= cap_[h]);
