@@ -163,11 +163,11 @@ nlohmann::json Sketch::to_json() const {
       if (block[m] == 0) continue;
       const auto s = static_cast<int>(b << kMantissaBits | m);
       if (s >= kFirstPositive) {
-        positive.push_back({s - kFirstPositive, block[m]});
+        positive.push_back({static_cast<std::size_t>(s - kFirstPositive), block[m]});
       } else if (s == kZeroSlot) {
         zero = block[m];
       } else {
-        negative.push_back({kBuckets - 1 - s, block[m]});
+        negative.push_back({static_cast<std::size_t>(kBuckets - 1 - s), block[m]});
       }
     }
   }

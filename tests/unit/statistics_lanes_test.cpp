@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <iterator>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -19,11 +21,19 @@ using capflow::Metric;
 using capflow::lanes::kWidth;
 
 #if CAPFLOW_LANES_X86
-// The production code path: lanes::add inlined into an AVX2 function.
+// The production code path: lanes::add inlined into an AVX2 function. Spare lanes hold
+// NaN, which Moments::add would reject: a lane past `count` must not be added.
 CAPFLOW_LANES_TARGET void add_in_lanes(Metric& m, const double* x, std::size_t count) {
   capflow::lanes::Real v{};
-  for (std::size_t l = 0; l < kWidth; ++l) v[l] = x[l < count ? l : 0];
+  for (std::size_t l = 0; l < kWidth; ++l) v[l] = l < count ? x[l] : std::nan("");
   capflow::lanes::add(m, v, count);
+}
+
+CAPFLOW_LANES_TARGET void slots_in_lanes(const double* x, int* slots) {
+  capflow::lanes::Real v{};
+  for (std::size_t l = 0; l < kWidth; ++l) v[l] = x[l];
+  const capflow::lanes::Mask s = capflow::lanes::sketch_slot(v);
+  for (std::size_t l = 0; l < kWidth; ++l) slots[l] = static_cast<int>(s[l]);
 }
 #endif
 
@@ -97,6 +107,31 @@ TEST_CASE("statistics lanes: one value at a time") {
     one.add(x);
     add_in_lanes(lanes, &x, 1);
     CHECK(state(lanes) == state(one));
+  }
+#else
+  MESSAGE("not a GCC x86-64 build: there is no lane engine to compare");
+#endif
+}
+
+TEST_CASE("statistics lanes: the slot of values Metric::add rejects equals Sketch::slot") {
+#if CAPFLOW_LANES_X86
+  if (!capflow::MonteCarlo::lanes_supported()) return;
+  const double inf = std::numeric_limits<double>::infinity();
+  const double values[] = {std::nan(""),
+                           -std::nan(""),
+                           inf,
+                           -inf,
+                           -5e-324,
+                           std::ldexp(1.0, 64),
+                           -std::ldexp(1.0, 64),
+                           std::numeric_limits<double>::max()};
+  for (std::size_t i = 0; i < std::size(values); i += kWidth) {
+    int slots[kWidth];
+    slots_in_lanes(&values[i], slots);
+    for (std::size_t l = 0; l < kWidth; ++l) {
+      CAPTURE(values[i + l]);
+      CHECK(slots[l] == capflow::Sketch::slot(values[i + l]));
+    }
   }
 #else
   MESSAGE("not a GCC x86-64 build: there is no lane engine to compare");
