@@ -76,14 +76,14 @@ class Moments {
 // what the paths produced.
 //
 // Negative magnitudes, zero and positive magnitudes share one line of slots in
-// ascending order of value, so that adding a value takes no branch on its sign (whether
-// a holder was paid is as good as random from path to path, and a mispredicted branch
-// per value was a visible part of a Monte Carlo path's cost).
+// ascending order of value, so that adding a value takes no branch on its sign: whether
+// a holder was paid is as good as random from path to path, so such a branch is often
+// mispredicted.
 class Sketch {
  public:
   void add(double x) { add_at(slot(x), x); }
   // add(x) for a slot the caller has computed as slot() does, several at a time (the
-  // lane engine, statistics_lanes.hpp).
+  // lane engine, statistics_lanes.hpp). REQUIRES: slot == slot(x).
   void add_at(int slot, double x) {
     min_ = x < min_ ? x : min_;
     max_ = x > max_ ? x : max_;
