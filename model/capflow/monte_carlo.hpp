@@ -121,6 +121,13 @@ class MonteCarlo {
   void draw_processes(const PathRandom& rng, Worker& w) const;
   void draw_events(const PathRandom& rng, PathInputs<double>& in) const;
   void draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Worker& w) const;
+  // Year i of the yearly processes (monte_carlo_processes.hpp) for one path (T double)
+  // or kWidth paths (T lanes::Real): that year's correlated shocks from the normals
+  // (process k's at normals[k * stride + i]) into `in`. z, y: scratch, shock: each
+  // process's last shock.
+  template <class T, class Inputs>
+  void process_year(int i, const T* normals, std::size_t stride, T* z, T* y, T* shock,
+                    Inputs& in) const;
 
   void simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const;
   void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,

@@ -3,6 +3,7 @@
 
 #include "capflow/events.hpp"
 #include "capflow/monte_carlo.hpp"
+#include "capflow/monte_carlo_processes.hpp"
 #include "capflow/monte_carlo_worker.hpp"
 #include "capflow/random.hpp"
 
@@ -123,12 +124,12 @@ void MonteCarlo::draw_processes(const PathRandom& rng, Worker& w) const {
   // Yearly processes: correlated normal shocks, optionally mean-reverting.
   const std::size_t np = processes_.size();
   if (np > 0) {
-    w.z.resize(np);
-    w.y.resize(np);
-    w.normals.resize(np * static_cast<std::size_t>((years + 3) / 4 * 4));
-    std::fill(w.shock.begin(), w.shock.end(), 0.0);
     // All of a process's yearly normals, four years per Philox call.
     const std::size_t stride = static_cast<std::size_t>((years + 3) / 4 * 4);
+    w.z.resize(np);
+    w.y.resize(np);
+    w.normals.resize(np * stride);
+    std::fill(w.shock.begin(), w.shock.end(), 0.0);
     for (std::size_t k = 0; k < np; ++k) {
       double* out = &w.normals[k * stride];
       for (std::size_t j = 0; j < stride; j += 4) {
@@ -136,31 +137,8 @@ void MonteCarlo::draw_processes(const PathRandom& rng, Worker& w) const {
         for (std::size_t m = 0; m < 4; ++m) out[j + m] = normal_quantile(out[j + m]);
       }
     }
-    for (int i = 0; i < years; ++i) {
-      const auto iu = static_cast<std::size_t>(i);
-      const Year t = terms_.first_year + i;
-      for (std::size_t k = 0; k < np; ++k) w.z[k] = w.normals[k * stride + iu];
-      const double* z = w.z.data();
-      if (!process_chol_.empty()) {
-        for (std::size_t r = 0; r < np; ++r) {
-          double acc = 0;
-          for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * w.z[c];
-          w.y[r] = acc;
-        }
-        z = w.y.data();
-      }
-      for (std::size_t k = 0; k < np; ++k) {
-        const ProcessSpec& pr = processes_[k];
-        if (t < pr.from_year) continue;
-        w.shock[k] = (1 - pr.mean_reversion) * w.shock[k] + pr.volatility * z[k];
-        if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
-          in.revenue_growth_factor[iu] *= fast_math::exp(w.shock[k]);
-        } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
-          in.cost_value[pr.line][iu] =
-              std::clamp(in.cost_value[pr.line][iu] + w.shock[k], pr.min, pr.max);
-        }
-      }
-    }
+    for (int i = 0; i < years; ++i)
+      process_year(i, w.normals.data(), stride, w.z.data(), w.y.data(), w.shock.data(), in);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "capflow/events.hpp"
 #include "capflow/monte_carlo.hpp"
+#include "capflow/monte_carlo_processes.hpp"
 #include "capflow/monte_carlo_worker.hpp"
 #include "capflow/path_irr.hpp"
 #include "capflow/random.hpp"
@@ -98,32 +99,8 @@ void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Work
     }
     normal_quantiles(w.lane_normals, w.lane_central);
     for (int i = 0; i < years; ++i) {
-      const auto iu = static_cast<std::size_t>(i);
-      const Year t = terms_.first_year + i;
-      for (std::size_t k = 0; k < np; ++k) w.lane_z[k] = w.lane_normals[k * stride + iu];
-      const Real* z = w.lane_z.data();
-      if (!process_chol_.empty()) {
-        for (std::size_t r = 0; r < np; ++r) {
-          Real acc{};
-          for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * w.lane_z[c];
-          w.lane_y[r] = acc;
-        }
-        z = w.lane_y.data();
-      }
-      for (std::size_t k = 0; k < np; ++k) {
-        const ProcessSpec& pr = processes_[k];
-        if (t < pr.from_year) continue;
-        Real& shock = w.lane_shock[k];
-        shock = (1 - pr.mean_reversion) * shock + pr.volatility * z[k];
-        if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
-          li.revenue_growth_factor[iu] *= fast_math::exp(shock);
-        } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
-          // std::clamp(v, lo, hi): v < lo ? lo : hi < v ? hi : v.
-          const Real v = li.cost_value[pr.line][iu] + shock;
-          li.cost_value[pr.line][iu] = lanes::select(
-              v < pr.min, lanes::splat(pr.min), lanes::select(pr.max < v, lanes::splat(pr.max), v));
-        }
-      }
+      process_year(i, w.lane_normals.data(), stride, w.lane_z.data(), w.lane_y.data(),
+                   w.lane_shock.data(), li);
     }
   }
 

@@ -1,0 +1,55 @@
+#pragma once
+// One year of a Monte Carlo path's yearly processes (internal to monte_carlo*.cpp),
+// written once for one path (T = double, draw_processes) and for kWidth paths side by
+// side (T = lanes::Real, draw_lanes): the lanes then do the one-path operations in the
+// same order, so both give a path the same bits.
+
+#include <cstddef>
+#include <type_traits>
+
+#include "capflow/fast_math.hpp"
+#include "capflow/lanes.hpp"
+#include "capflow/monte_carlo.hpp"
+
+namespace capflow {
+
+template <class T, class Inputs>
+[[gnu::always_inline]] inline void MonteCarlo::process_year(int i, const T* normals,
+                                                            std::size_t stride, T* z, T* y,
+                                                            T* shock, Inputs& in) const {
+  const std::size_t np = processes_.size();
+  const auto iu = static_cast<std::size_t>(i);
+  const Year t = terms_.first_year + i;
+  for (std::size_t k = 0; k < np; ++k) z[k] = normals[k * stride + iu];
+  const T* shocks = z;
+  if (!process_chol_.empty()) {
+    for (std::size_t r = 0; r < np; ++r) {
+      T acc{};
+      for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * z[c];
+      y[r] = acc;
+    }
+    shocks = y;
+  }
+  auto constant = [](double x) {
+    if constexpr (std::is_same_v<T, double>) {
+      return x;
+    } else {
+      return lanes::splat(x);
+    }
+  };
+  for (std::size_t k = 0; k < np; ++k) {
+    const ProcessSpec& pr = processes_[k];
+    if (t < pr.from_year) continue;
+    shock[k] = (1 - pr.mean_reversion) * shock[k] + pr.volatility * shocks[k];
+    if (pr.kind == ProcessSpec::Kind::revenue_log_growth) {
+      in.revenue_growth_factor[iu] *= fast_math::exp(shock[k]);
+    } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
+      // std::clamp(v, min, max): v < min ? min : max < v ? max : v.
+      const T v = in.cost_value[pr.line][iu] + shock[k];
+      in.cost_value[pr.line][iu] = fast_math::pick(
+          v < pr.min, constant(pr.min), fast_math::pick(pr.max < v, constant(pr.max), v));
+    }
+  }
+}
+
+}  // namespace capflow
