@@ -11,6 +11,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "capflow/lanes.hpp"
 
@@ -36,6 +37,15 @@ CAPFLOW_LANES_INLINE double pick(bool m, double a, double b) {
 }
 CAPFLOW_LANES_INLINE lanes::Real pick(lanes::Mask m, lanes::Real a, lanes::Real b) {
   return lanes::select(m, a, b);
+}
+// x as a T: itself, or x in every lane.
+template <class T>
+CAPFLOW_LANES_INLINE T constant(double x) {
+  if constexpr (std::is_same_v<T, double>) {
+    return x;
+  } else {
+    return lanes::splat(x);
+  }
 }
 CAPFLOW_LANES_INLINE bool any(bool m) {
   return m;

@@ -5,7 +5,6 @@
 // same order, so both give a path the same bits.
 
 #include <cstddef>
-#include <type_traits>
 
 #include "capflow/fast_math.hpp"
 #include "capflow/lanes.hpp"
@@ -30,13 +29,6 @@ template <class T, class Inputs>
     }
     shocks = y;
   }
-  auto constant = [](double x) {
-    if constexpr (std::is_same_v<T, double>) {
-      return x;
-    } else {
-      return lanes::splat(x);
-    }
-  };
   for (std::size_t k = 0; k < np; ++k) {
     const ProcessSpec& pr = processes_[k];
     if (t < pr.from_year) continue;
@@ -46,8 +38,9 @@ template <class T, class Inputs>
     } else if (terms_.cost_kind[pr.line][iu] == ProjectionTerms<double>::CostKind::ratio) {
       // std::clamp(v, min, max): v < min ? min : max < v ? max : v.
       const T v = in.cost_value[pr.line][iu] + shock[k];
-      in.cost_value[pr.line][iu] = fast_math::pick(
-          v < pr.min, constant(pr.min), fast_math::pick(pr.max < v, constant(pr.max), v));
+      in.cost_value[pr.line][iu] =
+          fast_math::pick(v < pr.min, fast_math::constant<T>(pr.min),
+                          fast_math::pick(pr.max < v, fast_math::constant<T>(pr.max), v));
     }
   }
 }

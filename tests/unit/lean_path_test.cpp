@@ -20,31 +20,13 @@
 
 namespace {
 
+using capflow::testing::check_same;
 using capflow::testing::perturb;
 using capflow::testing::same_bits;
 
 capflow::Scenario load(const std::string& name,
                        const std::vector<capflow::Override>& overrides = {}) {
   return capflow::testing::load_preset_ok(name, overrides);
-}
-
-void check_same(const capflow::PathSummary<double>& a, const capflow::PathSummary<double>& b) {
-  for (std::size_t h = 0; h < a.pv.size(); ++h) {
-    CAPTURE(h);
-    CHECK(same_bits(a.total_received[h], b.total_received[h]));
-    CHECK(same_bits(a.terminal_claim[h], b.terminal_claim[h]));
-    CHECK(same_bits(a.total_other[h], b.total_other[h]));
-    CHECK(same_bits(a.pv[h], b.pv[h]));
-    CHECK(same_bits(a.invested_total[h], b.invested_total[h]));
-    CHECK(a.cap_year_index[h] == b.cap_year_index[h]);
-    CHECK(a.ended_at_cap[h] == b.ended_at_cap[h]);
-  }
-  CHECK(a.deadline_missed == b.deadline_missed);
-  CHECK(same_bits(a.refund_owed, b.refund_owed));
-  CHECK(a.first_profit_index == b.first_profit_index);
-  CHECK(same_bits(a.worst_cumulative_result, b.worst_cumulative_result));
-  CHECK(same_bits(a.total_funding_need, b.total_funding_need));
-  CHECK(same_bits(a.peak_funding_need, b.peak_funding_need));
 }
 
 // Runs both engines on `inputs` and compares summaries and every yearly receipt.
