@@ -91,8 +91,7 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   for (const auto& r : p.rounds) holder_invests_[r.joins] = 1;
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
 
-  lean_ = LeanPath::applies(terms_) && !base_conversion_;
-  batch_ = lean_ && lanes_supported();
+  choose_path_engine(base_conversion_.has_value());
   resets_.cost_line.assign(base_.cost_value.size(), 0);
   if (!s.uncertainty) return;
   const UncertaintySpec& u = *s.uncertainty;
@@ -197,6 +196,10 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   bool converts = conversion_event_.has_value() || base_conversion_.has_value();
   for (const auto& e : effects_)
     converts = converts || e.kind == InputTarget::Kind::conversion_year;
+  choose_path_engine(converts);
+}
+
+void MonteCarlo::choose_path_engine(bool converts) {
   lean_ = LeanPath::applies(terms_) && !converts;
   batch_ = lean_ && lanes_supported();
 }

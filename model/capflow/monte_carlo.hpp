@@ -129,6 +129,8 @@ class MonteCarlo {
   void process_year(int i, const T* normals, std::size_t stride, T* z, T* y, T* shock,
                     Inputs& in) const;
 
+  // Sets lean_ and batch_: whether paths can run on the lean step, and in lanes.
+  void choose_path_engine(bool converts);
   void simulate(std::uint64_t seed, std::uint64_t path, Worker& w) const;
   void run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
                  Worker& w) const;
