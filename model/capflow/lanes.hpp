@@ -21,7 +21,10 @@
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define CAPFLOW_LANES_X86 1
 #define CAPFLOW_LANES_TARGET __attribute__((target("avx2"), flatten))
+// A helper that uses AVX2 instructions directly: only AVX2 functions may call it.
+#define CAPFLOW_LANES_AVX2 __attribute__((target("avx2")))
 #else
+#define CAPFLOW_LANES_AVX2
 #define CAPFLOW_LANES_X86 0
 #define CAPFLOW_LANES_TARGET
 #endif

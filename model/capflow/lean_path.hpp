@@ -75,6 +75,7 @@ class LeanPathOf {
       : t_(terms),
         waterfall_(terms.waterfall),
         caps_(terms.holders),
+        cap_base_(terms.holders),
         before_(terms.holders),
         terminal_before_(terms.holders),
         year_received_(terms.holders),
@@ -101,6 +102,11 @@ class LeanPathOf {
     const std::size_t n = t_.holders;
     const std::size_t lines = t_.cost_kind.size();
     start();
+    // A cap's base is the same every year (only its growth changes).
+    for (std::size_t h = 0; h < n; ++h) {
+      cap_base_[h] =
+          t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
+    }
     const T zero{};
     T prev_revenue = constant<T>(t_.revenue_base);
     T cumulative = constant<T>(t_.opening_cumulative);
@@ -140,11 +146,7 @@ class LeanPathOf {
       worst_ = pick(cumulative < worst_, cumulative, worst_);  // std::min(worst_, cumulative)
       cash += ni;
 
-      for (std::size_t h = 0; h < n; ++h) {
-        const T base =
-            t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
-        caps_[h] = base * in.cap_growth[iu];
-      }
+      for (std::size_t h = 0; h < n; ++h) caps_[h] = cap_base_[h] * in.cap_growth[iu];
       waterfall_.set_caps(caps_);
 
       const T fresh = max_of(zero, cumulative - high_water);
@@ -271,6 +273,7 @@ class LeanPathOf {
   const ProjectionTerms<double>& t_;
   Engine waterfall_;
   Array caps_;
+  Array cap_base_;
   Array before_;
   Array terminal_before_;
   Array year_received_;

@@ -90,6 +90,9 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   }
   for (const auto& r : p.rounds) holder_invests_[r.joins] = 1;
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
+  for (std::size_t h = 0; h < terms_.holders; ++h) {
+    if (holder_invests_[h]) investors_.push_back(h);
+  }
 
   choose_path_engine(base_conversion_.has_value());
   resets_.cost_line.assign(base_.cost_value.size(), 0);

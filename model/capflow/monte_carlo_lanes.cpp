@@ -50,8 +50,9 @@ bool MonteCarlo::lanes_supported() {
 #endif
 }
 
-CAPFLOW_LANES_TARGET
-void MonteCarlo::draw_lanes(std::uint64_t seed, const std::uint64_t* paths, Worker& w) const {
+[[gnu::noinline]] CAPFLOW_LANES_TARGET void MonteCarlo::draw_lanes(std::uint64_t seed,
+                                                                   const std::uint64_t* paths,
+                                                                   Worker& w) const {
   using lanes::Real;
   constexpr std::size_t W = lanes::kWidth;
   LaneInputs& li = *w.lane_inputs;
@@ -127,25 +128,41 @@ void MonteCarlo::run_batch(std::uint64_t seed, const std::uint64_t* paths, Worke
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
   draw_lanes(seed, paths, w);
   lanes::Real* flows = w.lane_flows.data();
-  for (std::size_t h = 0; h < n; ++h) {
-    if (!holder_invests_[h]) continue;
+  for (const HolderIndex h : investors_) {
     for (std::size_t k = 0; k < span; ++k) flows[h * span + k] = lanes::Real{};
     for (const auto& [offset, amount] : prior_investments_[h])
       flows[h * span + static_cast<std::size_t>(offset)] -= amount;
   }
   w.batch->run(*w.lane_inputs, [&](int year, const lanes::Real* received) {
     const std::size_t at = first_offset + static_cast<std::size_t>(year);
-    for (std::size_t h = 0; h < n; ++h) {
-      if (holder_invests_[h]) flows[h * span + at] += received[h] + 0.0 - 0.0;
-    }
+    for (const HolderIndex h : investors_) flows[h * span + at] += received[h] + 0.0 - 0.0;
   });
-  // Without rounds, what a holder has invested is the same on every path.
-  std::optional<double> irr[W];
-  for (std::size_t h = 0; h < n; ++h) {
-    if (!holder_invests_[h] || !(terms_.initial_invested[h] > 0)) continue;
-    path_irr(flows + h * span, irr_span_, irr);
-    for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + h] = irr[l];
+  // Without rounds, what a holder has invested is the same on every path. The holders
+  // go two at a time, their Newton steps interleaved (path_irr.hpp).
+  std::optional<double> irr[2][W];
+  const lanes::Real* series[2];
+  HolderIndex holder[2];
+  std::size_t pending = 0;
+  const auto solve = [&](std::size_t count) {
+    if (count == 2) {
+      path_irr<2>(series, irr_span_, irr);
+    } else {
+      path_irr<1>(series, irr_span_, irr);
+    }
+    for (std::size_t m = 0; m < count; ++m) {
+      for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + holder[m]] = irr[m][l];
+    }
+  };
+  for (const HolderIndex h : investors_) {
+    if (!(terms_.initial_invested[h] > 0)) continue;
+    series[pending] = flows + h * span;
+    holder[pending] = h;
+    if (++pending == 2) {
+      solve(2);
+      pending = 0;
+    }
   }
+  if (pending == 1) solve(1);
 }
 
 CAPFLOW_LANES_TARGET
@@ -162,8 +179,8 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
   }
 }
 
-CAPFLOW_LANES_TARGET
-void MonteCarlo::accumulate_lanes(std::size_t count, Worker& w) const {
+[[gnu::noinline]] CAPFLOW_LANES_TARGET void MonteCarlo::accumulate_lanes(std::size_t count,
+                                                                         Worker& w) const {
   using lanes::Mask;
   using lanes::Real;
   const BatchPath& b = *w.batch;

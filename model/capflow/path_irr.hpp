@@ -79,69 +79,88 @@ inline std::optional<double> path_irr(const double* cf, int n) {
   return 1 / x - 1;
 }
 
-// path_irr for every lane of cf[0..n) (lane l of cf[k] is path l's flow in year k).
-// out[l] is what path_irr gives for lane l's flows.
-CAPFLOW_LANES_INLINE void path_irr(const lanes::Real* cf, int n,
-                                   std::optional<double> out[lanes::kWidth]) {
+// path_irr for every lane of M series of flows at once: series m is cf[m][0..n) (lane l
+// of cf[m][k] is path l's flow in year k), and out[m][l] is what path_irr gives for it.
+// The series' Newton steps are interleaved: each step is a chain of dependent multiplies
+// and adds, and two chains side by side keep the processor busy where one leaves it
+// waiting. A series whose lanes have all converged rides along unchanged.
+// Out of line (see WaterfallLanes::distribute_in), compiled for AVX2.
+template <std::size_t M>
+[[gnu::noinline]] CAPFLOW_LANES_AVX2 void path_irr(const lanes::Real* const* cf, int n,
+                                                   std::optional<double> (*out)[lanes::kWidth]) {
   using lanes::Mask;
   using lanes::Real;
   using lanes::select;
-  Real paid{}, got{}, t_paid{}, t_got{};
-  for (int k = 0; k < n; ++k) {
-    const Real c = cf[k];
-    const double kd = k;
-    const Mask in = c<0.0, back = c> 0.0;
-    paid = select(in, paid - c, paid);
-    t_paid = select(in, t_paid - c * kd, t_paid);
-    got = select(back, got + c, got);
-    t_got = select(back, t_got + c * kd, t_got);
-  }
-  // Lanes still in Newton's method; lanes that leave it for the safe path.
-  Mask running = (paid != 0.0) & (got != 0.0);
-  Mask fallback{};
-  for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-    if (paid[l] == 0) {
-      out[l] = std::nullopt;
-    } else if (got[l] == 0) {
-      out[l] = -1.0;
+  Real x[M], rate[M];
+  Mask running[M], fallback[M], converged[M];
+  for (std::size_t m = 0; m < M; ++m) {
+    Real paid{}, got{}, t_paid{}, t_got{};
+    for (int k = 0; k < n; ++k) {
+      const Real c = cf[m][k];
+      const double kd = k;
+      const Mask in = c<0.0, back = c> 0.0;
+      paid = select(in, paid - c, paid);
+      t_paid = select(in, t_paid - c * kd, t_paid);
+      got = select(back, got + c, got);
+      t_got = select(back, t_got + c * kd, t_got);
     }
-  }
-  const Real years = lanes::max(lanes::splat(0.5), t_got / got - t_paid / paid);
-  const Real ratio = paid / got, power = 1.0 / years;
-  // Lanes not running take the guess of a harmless ratio (their result is set already).
-  Real x = fast_math::exp(power * fast_math::log(select(running, ratio, lanes::splat(1.0))));
-  Real rate{};
-  Mask converged{};
-  for (int it = 0; it < 12 && lanes::any(running); ++it) {
-    Real v{}, d{};
-    for (int k = n - 1; k >= 0; --k) {
-      d = d * x + v;
-      v = v * x + cf[k];
-    }
-    const Mask bad = running & ((d == 0.0) | ~((v - v) == 0.0));
-    fallback |= bad;
-    running &= ~bad;
-    const Real next = x - v / d;
-    const Mask bad_step = running & (~(next > 0.0) | ~((next - next) == 0.0));
-    fallback |= bad_step;
-    running &= ~bad_step;
-    const Real gap = next - x;
-    const Mask done = running & (select(gap < 0.0, -gap, gap) <= 1e-13 * x);
-    rate = select(done, 1 / next - 1, rate);
-    converged |= done;
-    running &= ~done;
-    x = select(running, next, x);
-  }
-  fallback |= running;
-  for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-    if (converged[l]) out[l] = static_cast<double>(rate[l]);
-  }
-  if (lanes::any(fallback)) {
-    std::vector<double> flows(static_cast<std::size_t>(n));  // rare: no allocation per path
+    // Lanes still in Newton's method; lanes that leave it for the safe path.
+    running[m] = (paid != 0.0) & (got != 0.0);
+    fallback[m] = converged[m] = Mask{};
+    rate[m] = Real{};
     for (std::size_t l = 0; l < lanes::kWidth; ++l) {
-      if (!fallback[l]) continue;
-      for (int k = 0; k < n; ++k) flows[static_cast<std::size_t>(k)] = cf[k][l];
-      out[l] = path_irr(flows.data(), n);
+      if (paid[l] == 0) {
+        out[m][l] = std::nullopt;
+      } else if (got[l] == 0) {
+        out[m][l] = -1.0;
+      }
+    }
+    const Real years = lanes::max(lanes::splat(0.5), t_got / got - t_paid / paid);
+    const Real ratio = paid / got, power = 1.0 / years;
+    // Lanes not running take the guess of a harmless ratio (their result is set already).
+    x[m] = fast_math::exp(power * fast_math::log(select(running[m], ratio, lanes::splat(1.0))));
+  }
+  const auto any_running = [&] {
+    Mask r{};
+    for (std::size_t m = 0; m < M; ++m) r |= running[m];
+    return lanes::any(r);
+  };
+  for (int it = 0; it < 12 && any_running(); ++it) {
+    Real v[M] = {}, d[M] = {};
+    for (int k = n - 1; k >= 0; --k) {
+      for (std::size_t m = 0; m < M; ++m) {
+        d[m] = d[m] * x[m] + v[m];
+        v[m] = v[m] * x[m] + cf[m][k];
+      }
+    }
+    for (std::size_t m = 0; m < M; ++m) {
+      const Mask bad = running[m] & ((d[m] == 0.0) | ~((v[m] - v[m]) == 0.0));
+      fallback[m] |= bad;
+      running[m] &= ~bad;
+      const Real next = x[m] - v[m] / d[m];
+      const Mask bad_step = running[m] & (~(next > 0.0) | ~((next - next) == 0.0));
+      fallback[m] |= bad_step;
+      running[m] &= ~bad_step;
+      const Real gap = next - x[m];
+      const Mask done = running[m] & (select(gap < 0.0, -gap, gap) <= 1e-13 * x[m]);
+      rate[m] = select(done, 1 / next - 1, rate[m]);
+      converged[m] |= done;
+      running[m] &= ~done;
+      x[m] = select(running[m], next, x[m]);
+    }
+  }
+  for (std::size_t m = 0; m < M; ++m) {
+    fallback[m] |= running[m];
+    for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+      if (converged[m][l]) out[m][l] = static_cast<double>(rate[m][l]);
+    }
+    if (lanes::any(fallback[m])) {
+      std::vector<double> flows(static_cast<std::size_t>(n));  // rare: no allocation per path
+      for (std::size_t l = 0; l < lanes::kWidth; ++l) {
+        if (!fallback[m][l]) continue;
+        for (int k = 0; k < n; ++k) flows[static_cast<std::size_t>(k)] = cf[m][k][l];
+        out[m][l] = path_irr(flows.data(), n);
+      }
     }
   }
 }

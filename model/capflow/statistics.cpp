@@ -28,6 +28,15 @@ double big_ratio(const Big& num, const Big& den) {
 }  // namespace
 
 void Moments::flush() const {
+  // The lane sums are below 2^62 each, so with the pending small sums (below 2^70 and
+  // 2^120) they fit 128 bits.
+  for (std::size_t l = 0; l < 4; ++l) {
+    small_sum_ += lanes_.sum[l];
+    small_sq_ += (static_cast<Int128>(lanes_.hh[l]) << 50) +
+                 (static_cast<Int128>(lanes_.hl[l]) << 26) + static_cast<Int128>(lanes_.ll[l]);
+  }
+  lanes_ = LaneSums{};
+  lane_pending_ = 0;
   sum_ += from_int128(small_sum_);
   sq_ += from_int128(small_sq_);
   small_sum_ = small_sq_ = 0;

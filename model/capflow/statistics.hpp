@@ -48,6 +48,24 @@ class Moments {
   }
   double scale() const { return scale_; }
   static constexpr double kSmallLimit = 1125899906842624.0;  // 2^50: squares fit 2^100
+
+  // Running sums of the lane engine (statistics_lanes.hpp), which adds four quantized
+  // values at once, each below 2^50 in magnitude, lane l of each batch into sum[l].
+  // A square does not fit 64 bits, so it is summed in three parts: a magnitude
+  // a = hi 2^25 + lo squares to hi² 2^50 + hi lo 2^26 + lo², and hi², hi lo and lo² are
+  // each at most 2^50. flush() folds them into the exact sums; until then they hold at
+  // most kLaneFlushEvery batches, so no sum passes 2^62.
+  struct alignas(32) LaneSums {
+    std::int64_t sum[4] = {};
+    std::uint64_t hh[4] = {}, hl[4] = {}, ll[4] = {};
+  };
+  static constexpr int kLaneFlushEvery = 1 << 12;
+  LaneSums& lane_sums() { return lanes_; }
+  // After adding a batch of four to lane_sums().
+  void added_lane_batch() {
+    count_ += 4;
+    if (++lane_pending_ == kLaneFlushEvery) flush();
+  }
   void merge(const Moments& other);
   std::uint64_t count() const { return count_; }
   double mean() const;
@@ -65,6 +83,8 @@ class Moments {
   std::uint64_t count_ = 0;
   mutable Int128 small_sum_ = 0, small_sq_ = 0;
   mutable int pending_ = 0;
+  mutable LaneSums lanes_;
+  mutable int lane_pending_ = 0;
   mutable Big sum_ = 0, sq_ = 0;
 };
 

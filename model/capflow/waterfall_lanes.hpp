@@ -11,6 +11,13 @@
 // last one), so each pass first asks whether the lanes still distributing share a tier;
 // if so it uses that tier's terms directly instead of selecting them lane by lane.
 // Lanes not distributing may hold anything in the scratch: nothing reads it for them.
+//
+// For up to kMaxFixed holders the holder count is a template argument: the loops over
+// holders unroll and one call's state (receipts, caps, shares, rooms) stays in
+// registers instead of going through memory at every step; a holder picked at run time
+// (the residual, an until holder) is found by a scan the branch predictor learns. That
+// halved the waterfall's instructions on the benchmark. More holders run the same code
+// on the arrays in memory.
 
 #include <stdexcept>
 #include <string>
@@ -25,6 +32,8 @@ class WaterfallLanes {
  public:
   using Real = lanes::Real;
   using Mask = lanes::Mask;
+  // Holder counts up to this run with their state in registers (see above).
+  static constexpr std::size_t kMaxFixed = 8;
 
   // REQUIRES: terms came from a validated WaterfallSpec.
   explicit WaterfallLanes(const WaterfallTerms<double>& terms)
@@ -33,25 +42,24 @@ class WaterfallLanes {
         tier_count_(terms.tiers.size()),
         tiers_(static_cast<double>(terms.tiers.size())),
         split_(tier_count_ * n_),
+        payee_(tier_count_ * n_, 0),
         has_cap_(n_),
+        capped_(n_, 0),
         cap_(n_),
         received_(n_),
         marginal_(n_),
         room_(n_),
         room_valid_(n_) {
     for (std::size_t t = 0; t < tier_count_; ++t) {
-      for (std::size_t h = 0; h < n_; ++h)
-        split_[t * n_ + h] = lanes::splat(terms.tiers[t].split[h]);
-    }
-    payees_.resize(tier_count_);
-    for (std::size_t t = 0; t < tier_count_; ++t) {
       for (std::size_t h = 0; h < n_; ++h) {
-        if (terms.tiers[t].split[h] != 0) payees_[t].push_back(h);
+        split_[t * n_ + h] = lanes::splat(terms.tiers[t].split[h]);
+        payee_[t * n_ + h] = terms.tiers[t].split[h] != 0 ? 1 : 0;
       }
     }
+    for (const Tier& t : terms.tiers) any_until_ = any_until_ || t.has_until;
     for (std::size_t h = 0; h < n_; ++h) {
       has_cap_[h] = terms.has_cap[h] ? ~Mask{} : Mask{};
-      if (terms.has_cap[h]) capped_holders_.push_back(h);
+      capped_[h] = terms.has_cap[h] ? 1 : 0;
     }
     reset();
   }
@@ -79,210 +87,335 @@ class WaterfallLanes {
   CAPFLOW_LANES_INLINE void distribute(Real amount) {
     if (lanes::any(amount < 0.0))
       throw std::logic_error("WaterfallLanes::distribute: negative amount");
-    Mask active = amount > 0.0;
-    const Mask called = amount != 0.0;  // the scalar engine is called for NaN too
-    const std::size_t max_passes = 2 * (tier_count_ + n_) + 4;
-    for (std::size_t pass = 0; lanes::any(active); ++pass) {
-      if (pass > max_passes)
-        throw std::logic_error("WaterfallLanes::distribute: no progress after " +
-                               std::to_string(pass) + " passes");
-      const long tier = skip_finished_tiers(active);
-      Real length{};
-      const Mask bounded =
-          tier >= 0 ? segment_in(static_cast<std::size_t>(tier), length) : segment_mixed(length);
-      const Mask whole = bounded & ~(amount < length);
-      const Real step = lanes::select(whole, length, amount);
-      for (std::size_t h = 0; h < n_; ++h)
-        received_[h] = lanes::select(active, received_[h] + marginal_[h] * step, received_[h]);
-      used_ = lanes::select(active, used_ + step, used_);
-      amount = lanes::select(active, amount - step, amount);
-      const Mask snap = active & whole;
-      {
-        // As the scalar engine: constraints that ended the segment are set exactly.
-        used_ = lanes::select(snap & size_valid_ & (size_room_ == step), size_, used_);
-        for (std::size_t t = 0; t < tier_count_; ++t) {
-          const Tier& tt = terms_.tiers[t];
-          if (!tt.has_until || (tier >= 0 && static_cast<std::size_t>(tier) != t)) continue;
-          const Mask m =
-              snap & (tier_ == static_cast<double>(t)) & until_valid_ & (until_room_ == step);
-          received_[tt.until_holder] =
-              lanes::select(m, until_target(tt), received_[tt.until_holder]);
-        }
-        for (const HolderIndex h : capped_holders_) {
-          received_[h] =
-              lanes::select(snap & room_valid_[h] & (room_[h] == step), cap_[h], received_[h]);
-        }
-      }
-      active = snap & (amount > 0.0);
+    static_assert(kMaxFixed == 8);
+    switch (n_) {
+      case 1:
+        return distribute_in<1>(amount);
+      case 2:
+        return distribute_in<2>(amount);
+      case 3:
+        return distribute_in<3>(amount);
+      case 4:
+        return distribute_in<4>(amount);
+      case 5:
+        return distribute_in<5>(amount);
+      case 6:
+        return distribute_in<6>(amount);
+      case 7:
+        return distribute_in<7>(amount);
+      case 8:
+        return distribute_in<8>(amount);
+      default:
+        return distribute_in<0>(amount);
     }
-    skip_finished_tiers(called);
   }
 
  private:
   using Tier = WaterfallTerms<double>::TierTerms;
 
+  // What one call works on. With N holders (N > 0) it is all local, so that the
+  // compiler keeps it in registers; with N = 0 (more than kMaxFixed holders) the
+  // per-holder arrays are the members'.
+  template <std::size_t N>
+  struct Holders {
+    Real received[N], cap[N], marginal[N], room[N];
+    Mask room_valid[N];
+  };
+  template <std::size_t N>
+  struct State : Holders<N> {
+    Real used{}, tier{};
+    Real size{}, size_room{}, until_room{};
+    Mask size_valid{}, until_valid{};
+  };
+
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE std::size_t holders() const {
+    return N > 0 ? N : n_;
+  }
+  // a[i] for a holder known only at run time. With N fixed, a scan: indexing the arrays
+  // by a run-time value would move them out of the registers.
+  template <std::size_t N, class A>
+  CAPFLOW_LANES_INLINE static auto get(const A& a, std::size_t i) {
+    if constexpr (N == 0) {
+      return a[i];
+    } else {
+      auto v = a[0];
+#pragma GCC unroll 8
+      for (std::size_t h = 1; h < N; ++h) {
+        if (h == i) v = a[h];
+      }
+      return v;
+    }
+  }
+  template <std::size_t N, class A, class V>
+  CAPFLOW_LANES_INLINE static void set(A& a, std::size_t i, V v) {
+    if constexpr (N == 0) {
+      a[i] = v;
+    } else {
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < N; ++h) {
+        if (h == i) a[h] = v;
+      }
+    }
+  }
+
+  // Out of line, so that the register allocator sees this loop on its own rather than
+  // inside the whole Monte Carlo batch; compiled for AVX2, hence the reference.
+  template <std::size_t N>
+  [[gnu::noinline]] CAPFLOW_LANES_AVX2 void distribute_in(const Real& amount_in) {
+    Real amount = amount_in;
+    const std::size_t n = holders<N>();
+    State<N> s;
+    if constexpr (N > 0) {
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < N; ++h) {
+        s.received[h] = received_[h];
+        s.cap[h] = cap_[h];
+        s.marginal[h] = s.room[h] = Real{};
+        s.room_valid[h] = Mask{};
+      }
+    } else {
+      s.received = received_.data();
+      s.cap = cap_.data();
+      s.marginal = marginal_.data();
+      s.room = room_.data();
+      s.room_valid = room_valid_.data();
+    }
+    s.used = used_;
+    s.tier = tier_;
+
+    Mask active = amount > 0.0;
+    const Mask called = amount != 0.0;  // the scalar engine is called for NaN too
+    const std::size_t max_passes = 2 * (tier_count_ + n) + 4;
+    for (std::size_t pass = 0; lanes::any(active); ++pass) {
+      if (pass > max_passes)
+        throw std::logic_error("WaterfallLanes::distribute: no progress after " +
+                               std::to_string(pass) + " passes");
+      const long tier = skip_finished_tiers(s, active);
+      Real length{};
+      const Mask bounded = tier >= 0 ? segment_in(s, static_cast<std::size_t>(tier), length)
+                                     : segment_mixed(s, length);
+      const Mask whole = bounded & ~(amount < length);
+      const Real step = lanes::select(whole, length, amount);
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < n; ++h)
+        s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
+      s.used = lanes::select(active, s.used + step, s.used);
+      amount = lanes::select(active, amount - step, amount);
+      const Mask snap = active & whole;
+      {
+        // As the scalar engine: constraints that ended the segment are set exactly.
+        s.used = lanes::select(snap & s.size_valid & (s.size_room == step), s.size, s.used);
+        for (std::size_t t = 0; any_until_ && t < tier_count_; ++t) {
+          const Tier& tt = terms_.tiers[t];
+          if (!tt.has_until || (tier >= 0 && static_cast<std::size_t>(tier) != t)) continue;
+          const Mask m =
+              snap & (s.tier == static_cast<double>(t)) & s.until_valid & (s.until_room == step);
+          const HolderIndex u = tt.until_holder;
+          set<N>(s.received, u, lanes::select(m, until_target(s, tt), get<N>(s.received, u)));
+        }
+#pragma GCC unroll 8
+        for (std::size_t h = 0; h < n; ++h) {
+          if (!capped_[h]) continue;
+          s.received[h] =
+              lanes::select(snap & s.room_valid[h] & (s.room[h] == step), s.cap[h], s.received[h]);
+        }
+      }
+      active = snap & (amount > 0.0);
+    }
+    skip_finished_tiers(s, called);
+
+    if constexpr (N > 0) {
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < N; ++h) received_[h] = s.received[h];
+    }
+    used_ = s.used;
+    tier_ = s.tier;
+  }
+
   // The tier every lane of `which` stands in (tier count: past the last), or -1 when
   // they differ. REQUIRES: some lane in `which`.
-  CAPFLOW_LANES_INLINE long common_tier(Mask which) const {
+  CAPFLOW_LANES_INLINE static long common_tier(Real tiers, Mask which) {
     static_assert(lanes::kWidth == 4);
     // The lowest tier among them, without a branch per lane; then whether any differs.
-    const Real t = lanes::select(which, tier_, lanes::splat(1e300));
+    const Real t = lanes::select(which, tiers, lanes::splat(1e300));
     const double a = t[0], b = t[1], c = t[2], d = t[3];
     const double first = std::min(std::min(a, b), std::min(c, d));
-    if (lanes::any(which & (tier_ != first))) return -1;
+    if (lanes::any(which & (tiers != first))) return -1;
     return static_cast<long>(first);
   }
 
-  CAPFLOW_LANES_INLINE Real until_target(const Tier& t) const {
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE Real until_target(const State<N>& s, const Tier& t) const {
     const HolderIndex u = t.until_holder;
     const Real target = lanes::splat(t.until_received);
     if (!terms_.has_cap[u]) return target;
-    return lanes::select(cap_[u] < target, cap_[u], target);
+    const Real cap = get<N>(s.cap, u);
+    return lanes::select(cap < target, cap, target);
   }
 
   // Waterfall<double>::tier_finished for lanes standing in tier t.
-  CAPFLOW_LANES_INLINE Mask finished_in(std::size_t t) const {
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE Mask finished_in(const State<N>& s, std::size_t t) const {
     const Tier& tt = terms_.tiers[t];
     Mask f{};
-    if (tt.has_size) f |= used_ >= tt.size;
-    if (tt.has_until) f |= received_[tt.until_holder] >= until_target(tt);
+    if (tt.has_size) f |= s.used >= tt.size;
+    if (tt.has_until) f |= get<N>(s.received, tt.until_holder) >= until_target(s, tt);
     return f;
   }
 
   // Returns common_tier(which) as the lanes stand after it.
-  CAPFLOW_LANES_INLINE long skip_finished_tiers(Mask which) {
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE long skip_finished_tiers(State<N>& s, Mask which) const {
     // A lane that is not finished now stays so while others move on (its state does not
     // change), so each round needs to look only at the lanes the last one moved.
     const Mask all = which;
     bool moved = false;
     long first = -1;
     while (lanes::any(which)) {
-      const long tier = common_tier(which);
+      const long tier = common_tier(s.tier, which);
       if (!moved) first = tier;
       Mask finished{};
       if (tier >= 0) {
         if (static_cast<std::size_t>(tier) < tier_count_)
-          finished = finished_in(static_cast<std::size_t>(tier));
+          finished = finished_in(s, static_cast<std::size_t>(tier));
       } else {
         for (std::size_t t = 0; t < tier_count_; ++t)
-          finished |= (tier_ == static_cast<double>(t)) & finished_in(t);
+          finished |= (s.tier == static_cast<double>(t)) & finished_in(s, t);
       }
       which &= finished;
       if (!lanes::any(which)) break;
       moved = true;
-      tier_ = lanes::select(which, tier_ + 1.0, tier_);
-      used_ = lanes::select(which, Real{}, used_);
+      s.tier = lanes::select(which, s.tier + 1.0, s.tier);
+      s.used = lanes::select(which, Real{}, s.used);
     }
-    return moved ? common_tier(all) : first;
+    return moved ? common_tier(s.tier, all) : first;
   }
 
-  // Waterfall<double>::segment for lanes all standing in tier t: fills marginal_, the
+  // Waterfall<double>::segment for lanes all standing in tier t: fills the shares, the
   // rooms and their validity; returns the lanes whose segment ends (`length` set).
-  CAPFLOW_LANES_INLINE Mask segment_in(std::size_t t, Real& length) {
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE Mask segment_in(State<N>& s, std::size_t t, Real& length) const {
+    const std::size_t n = holders<N>();
     const HolderIndex r = terms_.residual;
     if (t == tier_count_) {
       // Past the last tier everything goes to the residual holder, without end.
-      for (std::size_t h = 0; h < n_; ++h) marginal_[h] = lanes::splat(h == r ? 1.0 : 0.0);
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < n; ++h) s.marginal[h] = lanes::splat(h == r ? 1.0 : 0.0);
       return Mask{};
     }
     const Tier& tt = terms_.tiers[t];
     // The holders with a share in the tier, in holder order (the order of the sums), and
-    // no branch per holder: an uncapped holder's mask is never set.
+    // no branch on the lanes: an uncapped holder's mask is never set.
     Real blocked{}, open{};
-    marginal_.zero();
-    for (const HolderIndex h : payees_[t]) {
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!payee_[t * n_ + h]) {
+        s.marginal[h] = Real{};
+        continue;
+      }
       const Real share = split_[t * n_ + h];
-      const Mask capped = has_cap_[h] & (received_[h] >= cap_[h]);
+      const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
       blocked = lanes::select(capped, blocked + share, blocked);
       open = lanes::select(capped, open, open + share);
-      marginal_[h] = lanes::select(capped, Real{}, share);
+      s.marginal[h] = lanes::select(capped, Real{}, share);
     }
-    overflow(blocked, open);
+    overflow(s, blocked, open);
 
     Mask bounded{};
-    size_valid_ = Mask{};
-    until_valid_ = Mask{};
+    s.size_valid = Mask{};
+    s.until_valid = Mask{};
     if (tt.has_size) {
-      size_ = lanes::splat(tt.size);
-      size_room_ = size_ - used_;
-      size_valid_ = ~Mask{};
-      limit(size_room_, size_valid_, length, bounded);
+      s.size = lanes::splat(tt.size);
+      s.size_room = s.size - s.used;
+      s.size_valid = ~Mask{};
+      limit(s.size_room, s.size_valid, length, bounded);
     }
     if (tt.has_until) {
-      const Real mu = marginal_[tt.until_holder];
-      until_valid_ = mu != 0.0;
-      until_room_ = (until_target(tt) - received_[tt.until_holder]) / mu;
-      limit(until_room_, until_valid_, length, bounded);
+      const HolderIndex u = tt.until_holder;
+      const Real mu = get<N>(s.marginal, u);
+      s.until_valid = mu != 0.0;
+      s.until_room = (until_target(s, tt) - get<N>(s.received, u)) / mu;
+      limit(s.until_room, s.until_valid, length, bounded);
     }
-    cap_limits(~Mask{}, length, bounded);
+    cap_limits(s, ~Mask{}, length, bounded);
     return bounded;
   }
 
   // Waterfall<double>::segment for lanes in different tiers: each per-tier term is
   // selected lane by lane.
-  CAPFLOW_LANES_INLINE Mask segment_mixed(Real& length) {
-    const Mask in_tiers = tier_ < tiers_;
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE Mask segment_mixed(State<N>& s, Real& length) const {
+    const std::size_t n = holders<N>();
+    const Mask in_tiers = s.tier < tiers_;
     Real blocked{}, open{};
-    for (std::size_t h = 0; h < n_; ++h) {
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h) {
       Real share{};
       for (std::size_t t = 0; t < tier_count_; ++t) {
-        if (terms_.tiers[t].split[h] != 0)
-          share = lanes::select(tier_ == static_cast<double>(t), split_[t * n_ + h], share);
+        if (payee_[t * n_ + h])
+          share = lanes::select(s.tier == static_cast<double>(t), split_[t * n_ + h], share);
       }
       const Mask nonzero = share != 0.0;
-      const Mask capped = at_cap(h);
+      const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
       blocked = lanes::select(nonzero & capped, blocked + share, blocked);
       const Mask takes = nonzero & ~capped;
       open = lanes::select(takes, open + share, open);
-      marginal_[h] = lanes::select(takes, share, Real{});
+      s.marginal[h] = lanes::select(takes, share, Real{});
     }
-    overflow(blocked, open);
+    overflow(s, blocked, open);
     const HolderIndex r = terms_.residual;
-    for (std::size_t h = 0; h < n_; ++h)
-      marginal_[h] = lanes::select(in_tiers, marginal_[h], lanes::splat(h == r ? 1.0 : 0.0));
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h)
+      s.marginal[h] = lanes::select(in_tiers, s.marginal[h], lanes::splat(h == r ? 1.0 : 0.0));
 
     Mask bounded{};
-    size_valid_ = Mask{};
-    size_ = Real{};
-    until_valid_ = Mask{};
-    until_room_ = Real{};
+    s.size_valid = Mask{};
+    s.size = Real{};
+    s.until_valid = Mask{};
+    s.until_room = Real{};
     for (std::size_t t = 0; t < tier_count_; ++t) {
       const Tier& tt = terms_.tiers[t];
-      const Mask here = tier_ == static_cast<double>(t);
+      const Mask here = s.tier == static_cast<double>(t);
       if (tt.has_size) {
-        size_ = lanes::select(here, lanes::splat(tt.size), size_);
-        size_valid_ |= here;
+        s.size = lanes::select(here, lanes::splat(tt.size), s.size);
+        s.size_valid |= here;
       }
       if (tt.has_until) {
-        const Real mu = marginal_[tt.until_holder];
+        const HolderIndex u = tt.until_holder;
+        const Real mu = get<N>(s.marginal, u);
         const Mask m = here & (mu != 0.0);
-        const Real room = (until_target(tt) - received_[tt.until_holder]) / mu;
-        until_room_ = lanes::select(m, room, until_room_);
-        until_valid_ |= m;
+        const Real room = (until_target(s, tt) - get<N>(s.received, u)) / mu;
+        s.until_room = lanes::select(m, room, s.until_room);
+        s.until_valid |= m;
       }
     }
-    size_room_ = size_ - used_;
-    limit(size_room_, size_valid_, length, bounded);
-    limit(until_room_, until_valid_, length, bounded);
-    cap_limits(in_tiers, length, bounded);
+    s.size_room = s.size - s.used;
+    limit(s.size_room, s.size_valid, length, bounded);
+    limit(s.until_room, s.until_valid, length, bounded);
+    cap_limits(s, in_tiers, length, bounded);
     return bounded;
   }
 
   // Shares of capped holders: to the residual holder, or re-divided pro rata.
-  CAPFLOW_LANES_INLINE void overflow(Real blocked, Real open) {
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void overflow(State<N>& s, Real blocked, Real open) const {
     const Mask any_blocked = blocked != 0.0;
     Mask to_residual = any_blocked;
     if (terms_.overflow == CapOverflow::pro_rata) {
       const Mask pro_rata = any_blocked & (open != 0.0);
       if (lanes::any(pro_rata)) {
+        const std::size_t n = holders<N>();
         const Real scale = (open + blocked) / open;
-        for (std::size_t h = 0; h < n_; ++h)
-          marginal_[h] = lanes::select(pro_rata, marginal_[h] * scale, marginal_[h]);
+#pragma GCC unroll 8
+        for (std::size_t h = 0; h < n; ++h)
+          s.marginal[h] = lanes::select(pro_rata, s.marginal[h] * scale, s.marginal[h]);
       }
       to_residual = any_blocked & ~pro_rata;
     }
     const HolderIndex r = terms_.residual;
-    marginal_[r] = lanes::select(to_residual, marginal_[r] + blocked, marginal_[r]);
+    const Real m = get<N>(s.marginal, r);
+    set<N>(s.marginal, r, lanes::select(to_residual, m + blocked, m));
   }
 
   // The scalar engine's limit(): the shortest room so far bounds the segment.
@@ -293,11 +426,16 @@ class WaterfallLanes {
   }
 
   // Room until each capped holder with a share reaches its cap (lanes in `in_tiers`).
-  CAPFLOW_LANES_INLINE void cap_limits(Mask in_tiers, Real& length, Mask& bounded) {
-    for (const HolderIndex h : capped_holders_) {
-      room_valid_[h] = in_tiers & (marginal_[h] != 0.0);
-      room_[h] = (cap_[h] - received_[h]) / marginal_[h];
-      limit(room_[h], room_valid_[h], length, bounded);
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void cap_limits(State<N>& s, Mask in_tiers, Real& length,
+                                       Mask& bounded) const {
+    const std::size_t n = holders<N>();
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!capped_[h]) continue;
+      s.room_valid[h] = in_tiers & (s.marginal[h] != 0.0);
+      s.room[h] = (s.cap[h] - s.received[h]) / s.marginal[h];
+      limit(s.room[h], s.room_valid[h], length, bounded);
     }
   }
 
@@ -305,20 +443,26 @@ class WaterfallLanes {
   std::size_t n_;
   std::size_t tier_count_;
   double tiers_;
-  lanes::RealVector split_;                       // tier t, holder h at t * n_ + h, in every lane
-  lanes::MaskVector has_cap_;                     // per holder: all lanes set if capped
-  std::vector<std::vector<HolderIndex>> payees_;  // per tier: holders with a share
-  std::vector<HolderIndex> capped_holders_;
+  lanes::RealVector split_;    // tier t, holder h at t * n_ + h, in every lane
+  std::vector<char> payee_;    // tier t, holder h at t * n_ + h: whether split_ is not 0
+  lanes::MaskVector has_cap_;  // per holder: all lanes set if capped
+  std::vector<char> capped_;   // per holder: whether it has a cap
+  bool any_until_ = false;     // whether some tier ends at a holder's receipts
   lanes::RealVector cap_;
   lanes::RealVector received_;
   Real used_{};  // profit that has entered the current tier
   Real tier_{};  // index of the tier the next dollar enters
-  // Scratch of the current segment.
+  // Scratch of a call with more than kMaxFixed holders.
   lanes::RealVector marginal_;
   lanes::RealVector room_;
   lanes::MaskVector room_valid_;
-  Real size_{}, size_room_{}, until_room_{};
-  Mask size_valid_{}, until_valid_{};
+};
+
+// With N = 0 the per-holder arrays are the members' (pointers), not locals.
+template <>
+struct WaterfallLanes::Holders<0> {
+  Real *received, *cap, *marginal, *room;
+  Mask* room_valid;
 };
 
 }  // namespace capflow

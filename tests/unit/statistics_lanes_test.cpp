@@ -98,6 +98,35 @@ TEST_CASE("statistics lanes: every value lands where Metric::add puts it") {
 #endif
 }
 
+TEST_CASE("statistics lanes: the 64-bit lane sums fold into the exact sums at their limit") {
+#if CAPFLOW_LANES_X86
+  if (!capflow::MonteCarlo::lanes_supported()) return;
+  // Magnitudes just below 2^50, the largest the lane sums take, all of one sign for
+  // long runs: the sums come closest to their 63 bits. Past several folds, with a
+  // reading (which folds too) in the middle.
+  const double top = std::ldexp(1.0, 50) - 1;
+  const int batches = 5 * capflow::Moments::kLaneFlushEvery + 3;
+  std::mt19937_64 rng(11);
+  Metric one, lanes;
+  for (int b = 0; b < batches; ++b) {
+    double x[kWidth];
+    for (auto& v : x) {
+      v = top - static_cast<double>(rng() % 1000);
+      if (b >= 2 * capflow::Moments::kLaneFlushEvery) v = -v;
+    }
+    for (double v : x) one.add(v);
+    add_in_lanes(lanes, x, kWidth);
+    if (b == capflow::Moments::kLaneFlushEvery + 7)
+      CHECK(lanes.moments.mean() == one.moments.mean());
+  }
+  CHECK(lanes.moments.count() == static_cast<std::uint64_t>(batches) * kWidth);
+  CHECK(state(lanes) == state(one));
+  CHECK(lanes.moments.sd() == one.moments.sd());
+#else
+  MESSAGE("not a GCC x86-64 build: there is no lane engine to compare");
+#endif
+}
+
 TEST_CASE("statistics lanes: one value at a time") {
 #if CAPFLOW_LANES_X86
   if (!capflow::MonteCarlo::lanes_supported()) return;
