@@ -2,22 +2,22 @@
 // Waterfall<double> (waterfall.hpp/.cpp) for several paths at once, one per SIMD lane.
 // Same state, same segments, same floating-point operations in the same order: each
 // lane ends with the bits the scalar engine gives for its path (tests/unit/
-// batch_path_test.cpp checks it). Lanes may stand in different tiers, so every per-tier
-// value is selected per lane; a lane with nothing left to distribute keeps its state
-// while the others take more passes. Only what a Monte Carlo path reads is kept:
+// batch_path_test.cpp checks it). Only what a Monte Carlo path reads is kept:
 // receipts, caps, tier and the profit that entered it.
 //
-// Lanes usually stand in the same tier (after the first tiers, every path is in the
-// last one), so each pass first asks whether the lanes still distributing share a tier;
-// if so it uses that tier's terms directly instead of selecting them lane by lane.
+// Every pass is one tier's: when the lanes still distributing stand in different tiers,
+// those in the lowest take the pass alone and the others keep their state (a lane with
+// nothing left to distribute does too), so each lane takes its own passes, those of the
+// scalar engine. After the first tiers every path stands in the last one; when that
+// tier never ends (no size, no until target) its passes skip the tier bookkeeping.
 // Lanes not distributing may hold anything in the scratch: nothing reads it for them.
 //
 // For up to kMaxFixed holders the holder count is a template argument: the loops over
 // holders unroll and one call's state (receipts, caps, shares, rooms) stays in
 // registers instead of going through memory at every step; a holder picked at run time
-// (the residual, an until holder) is found by a scan the branch predictor learns. That
-// halved the waterfall's instructions on the benchmark. More holders run the same code
-// on the arrays in memory.
+// (the residual, an until holder) is found by a scan the branch predictor learns. More
+// holders run the same code on the arrays in memory. The call is out of line, so that
+// the register allocator sees it apart from the rest of a Monte Carlo batch.
 
 #include <stdexcept>
 #include <string>
@@ -40,7 +40,6 @@ class WaterfallLanes {
       : terms_(terms),
         n_(terms.holder_count),
         tier_count_(terms.tiers.size()),
-        tiers_(static_cast<double>(terms.tiers.size())),
         split_(tier_count_ * n_),
         payee_(tier_count_ * n_, 0),
         has_cap_(n_),
@@ -56,7 +55,8 @@ class WaterfallLanes {
         payee_[t * n_ + h] = terms.tiers[t].split[h] != 0 ? 1 : 0;
       }
     }
-    for (const Tier& t : terms.tiers) any_until_ = any_until_ || t.has_until;
+    if (tier_count_ > 0 && !terms.tiers.back().has_size && !terms.tiers.back().has_until)
+      open_tier_ = static_cast<long>(tier_count_) - 1;
     for (std::size_t h = 0; h < n_; ++h) {
       has_cap_[h] = terms.has_cap[h] ? ~Mask{} : Mask{};
       capped_[h] = terms.has_cap[h] ? 1 : 0;
@@ -186,42 +186,29 @@ class WaterfallLanes {
 
     Mask active = amount > 0.0;
     const Mask called = amount != 0.0;  // the scalar engine is called for NaN too
-    const std::size_t max_passes = 2 * (tier_count_ + n) + 4;
+    // The scalar engine's bound, for each lane: lanes in different tiers take passes
+    // apart.
+    const std::size_t max_passes = lanes::kWidth * (2 * (tier_count_ + n) + 4);
     for (std::size_t pass = 0; lanes::any(active); ++pass) {
       if (pass > max_passes)
         throw std::logic_error("WaterfallLanes::distribute: no progress after " +
                                std::to_string(pass) + " passes");
-      const long tier = skip_finished_tiers(s, active);
-      Real length{};
-      const Mask bounded = tier >= 0 ? segment_in(s, static_cast<std::size_t>(tier), length)
-                                     : segment_mixed(s, length);
-      const Mask whole = bounded & ~(amount < length);
-      const Real step = lanes::select(whole, length, amount);
-#pragma GCC unroll 8
-      for (std::size_t h = 0; h < n; ++h)
-        s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
-      s.used = lanes::select(active, s.used + step, s.used);
-      amount = lanes::select(active, amount - step, amount);
-      const Mask snap = active & whole;
-      {
-        // As the scalar engine: constraints that ended the segment are set exactly.
-        s.used = lanes::select(snap & s.size_valid & (s.size_room == step), s.size, s.used);
-        for (std::size_t t = 0; any_until_ && t < tier_count_; ++t) {
-          const Tier& tt = terms_.tiers[t];
-          if (!tt.has_until || (tier >= 0 && static_cast<std::size_t>(tier) != t)) continue;
-          const Mask m =
-              snap & (s.tier == static_cast<double>(t)) & s.until_valid & (s.until_room == step);
-          const HolderIndex u = tt.until_holder;
-          set<N>(s.received, u, lanes::select(m, until_target(s, tt), get<N>(s.received, u)));
-        }
-#pragma GCC unroll 8
-        for (std::size_t h = 0; h < n; ++h) {
-          if (!capped_[h]) continue;
-          s.received[h] =
-              lanes::select(snap & s.room_valid[h] & (s.room[h] == step), s.cap[h], s.received[h]);
-        }
+      long tier = skip_finished_tiers(s, active);
+      if (tier == open_tier_) {
+        // The lanes stay in this tier for good: the rest of the call is simpler passes.
+        open_tier_passes(s, amount, active, pass, max_passes);
+        break;
       }
-      active = snap & (amount > 0.0);
+      // Lanes in different tiers: those in the lowest take this pass alone while the
+      // others keep their state, so that every pass is one tier's. A lane's own passes
+      // are the same either way; a pass that chose each term lane by lane cost several
+      // times one tier's.
+      Mask group = active;
+      if (tier < 0) {
+        tier = static_cast<long>(lowest_tier(s.tier, active));
+        group = active & (s.tier == static_cast<double>(tier));
+      }
+      active = (active & ~group) | pass_in(s, static_cast<std::size_t>(tier), amount, group);
     }
     skip_finished_tiers(s, called);
 
@@ -233,16 +220,107 @@ class WaterfallLanes {
     tier_ = s.tier;
   }
 
+  // One pass of distribute_in for the lanes of `active`, all standing in tier t: a
+  // segment, as far as it goes or as the amount left. Returns the lanes that have an
+  // amount left.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE Mask pass_in(State<N>& s, std::size_t tier, Real& amount,
+                                    Mask active) const {
+    const std::size_t n = holders<N>();
+    Real length{};
+    const Mask bounded = segment_in(s, tier, length);
+    const Mask whole = bounded & ~(amount < length);
+    const Real step = lanes::select(whole, length, amount);
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h)
+      s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
+    s.used = lanes::select(active, s.used + step, s.used);
+    amount = lanes::select(active, amount - step, amount);
+    const Mask snap = active & whole;
+    // As the scalar engine: constraints that ended the segment are set exactly.
+    s.used = lanes::select(snap & s.size_valid & (s.size_room == step), s.size, s.used);
+    const Tier* const tt = tier < tier_count_ ? &terms_.tiers[tier] : nullptr;
+    if (tt && tt->has_until) {
+      const Mask m = snap & s.until_valid & (s.until_room == step);
+      const HolderIndex u = tt->until_holder;
+      set<N>(s.received, u, lanes::select(m, until_target(s, *tt), get<N>(s.received, u)));
+    }
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!capped_[h]) continue;
+      s.received[h] =
+          lanes::select(snap & s.room_valid[h] & (s.room[h] == step), s.cap[h], s.received[h]);
+    }
+    return snap & (amount > 0.0);
+  }
+
+  // The passes of distribute_in for lanes that all stand in the last tier when it has
+  // neither a size nor an until target (the open tier): what segment_in and the pass
+  // do there, without the tier bookkeeping, which such a tier never needs (it never
+  // ends). Most passes of a long projection are these.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void open_tier_passes(State<N>& s, Real& amount, Mask active,
+                                             std::size_t pass, std::size_t max_passes) const {
+    const std::size_t n = holders<N>();
+    const auto t = static_cast<std::size_t>(open_tier_);
+    const Real* const split = &split_[t * n_];
+    const char* const payee = &payee_[t * n_];
+    for (;; ++pass) {
+      if (pass > max_passes)
+        throw std::logic_error("WaterfallLanes::distribute: no progress after " +
+                               std::to_string(pass) + " passes");
+      Real blocked{}, open{};
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < n; ++h) {
+        if (!payee[h]) {
+          s.marginal[h] = Real{};
+          continue;
+        }
+        const Real share = split[h];
+        const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
+        blocked = lanes::select(capped, blocked + share, blocked);
+        open = lanes::select(capped, open, open + share);
+        s.marginal[h] = lanes::select(capped, Real{}, share);
+      }
+      overflow(s, blocked, open);
+      Real length{};
+      Mask bounded{};
+      cap_limits(s, length, bounded);
+
+      const Mask whole = bounded & ~(amount < length);
+      const Real step = lanes::select(whole, length, amount);
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < n; ++h)
+        s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
+      s.used = lanes::select(active, s.used + step, s.used);
+      amount = lanes::select(active, amount - step, amount);
+      const Mask snap = active & whole;
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < n; ++h) {
+        if (!capped_[h]) continue;
+        s.received[h] =
+            lanes::select(snap & s.room_valid[h] & (s.room[h] == step), s.cap[h], s.received[h]);
+      }
+      active = snap & (amount > 0.0);
+      if (!lanes::any(active)) return;
+    }
+  }
+
   // The tier every lane of `which` stands in (tier count: past the last), or -1 when
   // they differ. REQUIRES: some lane in `which`.
   CAPFLOW_LANES_INLINE static long common_tier(Real tiers, Mask which) {
-    static_assert(lanes::kWidth == 4);
-    // The lowest tier among them, without a branch per lane; then whether any differs.
-    const Real t = lanes::select(which, tiers, lanes::splat(1e300));
-    const double a = t[0], b = t[1], c = t[2], d = t[3];
-    const double first = std::min(std::min(a, b), std::min(c, d));
+    // The lowest tier among them; then whether any differs.
+    const double first = lowest_tier(tiers, which);
     if (lanes::any(which & (tiers != first))) return -1;
     return static_cast<long>(first);
+  }
+  // The lowest tier among the lanes of `which`, without a branch per lane.
+  // REQUIRES: some lane in `which`.
+  CAPFLOW_LANES_INLINE static double lowest_tier(Real tiers, Mask which) {
+    static_assert(lanes::kWidth == 4);
+    const Real t = lanes::select(which, tiers, lanes::splat(1e300));
+    const double a = t[0], b = t[1], c = t[2], d = t[3];
+    return std::min(std::min(a, b), std::min(c, d));
   }
 
   template <std::size_t N>
@@ -338,62 +416,7 @@ class WaterfallLanes {
       s.until_room = (until_target(s, tt) - get<N>(s.received, u)) / mu;
       limit(s.until_room, s.until_valid, length, bounded);
     }
-    cap_limits(s, ~Mask{}, length, bounded);
-    return bounded;
-  }
-
-  // Waterfall<double>::segment for lanes in different tiers: each per-tier term is
-  // selected lane by lane.
-  template <std::size_t N>
-  CAPFLOW_LANES_INLINE Mask segment_mixed(State<N>& s, Real& length) const {
-    const std::size_t n = holders<N>();
-    const Mask in_tiers = s.tier < tiers_;
-    Real blocked{}, open{};
-#pragma GCC unroll 8
-    for (std::size_t h = 0; h < n; ++h) {
-      Real share{};
-      for (std::size_t t = 0; t < tier_count_; ++t) {
-        if (payee_[t * n_ + h])
-          share = lanes::select(s.tier == static_cast<double>(t), split_[t * n_ + h], share);
-      }
-      const Mask nonzero = share != 0.0;
-      const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
-      blocked = lanes::select(nonzero & capped, blocked + share, blocked);
-      const Mask takes = nonzero & ~capped;
-      open = lanes::select(takes, open + share, open);
-      s.marginal[h] = lanes::select(takes, share, Real{});
-    }
-    overflow(s, blocked, open);
-    const HolderIndex r = terms_.residual;
-#pragma GCC unroll 8
-    for (std::size_t h = 0; h < n; ++h)
-      s.marginal[h] = lanes::select(in_tiers, s.marginal[h], lanes::splat(h == r ? 1.0 : 0.0));
-
-    Mask bounded{};
-    s.size_valid = Mask{};
-    s.size = Real{};
-    s.until_valid = Mask{};
-    s.until_room = Real{};
-    for (std::size_t t = 0; t < tier_count_; ++t) {
-      const Tier& tt = terms_.tiers[t];
-      const Mask here = s.tier == static_cast<double>(t);
-      if (tt.has_size) {
-        s.size = lanes::select(here, lanes::splat(tt.size), s.size);
-        s.size_valid |= here;
-      }
-      if (tt.has_until) {
-        const HolderIndex u = tt.until_holder;
-        const Real mu = get<N>(s.marginal, u);
-        const Mask m = here & (mu != 0.0);
-        const Real room = (until_target(s, tt) - get<N>(s.received, u)) / mu;
-        s.until_room = lanes::select(m, room, s.until_room);
-        s.until_valid |= m;
-      }
-    }
-    s.size_room = s.size - s.used;
-    limit(s.size_room, s.size_valid, length, bounded);
-    limit(s.until_room, s.until_valid, length, bounded);
-    cap_limits(s, in_tiers, length, bounded);
+    cap_limits(s, length, bounded);
     return bounded;
   }
 
@@ -425,15 +448,14 @@ class WaterfallLanes {
     bounded |= m;
   }
 
-  // Room until each capped holder with a share reaches its cap (lanes in `in_tiers`).
+  // Room until each capped holder with a share reaches its cap.
   template <std::size_t N>
-  CAPFLOW_LANES_INLINE void cap_limits(State<N>& s, Mask in_tiers, Real& length,
-                                       Mask& bounded) const {
+  CAPFLOW_LANES_INLINE void cap_limits(State<N>& s, Real& length, Mask& bounded) const {
     const std::size_t n = holders<N>();
 #pragma GCC unroll 8
     for (std::size_t h = 0; h < n; ++h) {
       if (!capped_[h]) continue;
-      s.room_valid[h] = in_tiers & (s.marginal[h] != 0.0);
+      s.room_valid[h] = s.marginal[h] != 0.0;
       s.room[h] = (s.cap[h] - s.received[h]) / s.marginal[h];
       limit(s.room[h], s.room_valid[h], length, bounded);
     }
@@ -442,12 +464,11 @@ class WaterfallLanes {
   const WaterfallTerms<double>& terms_;
   std::size_t n_;
   std::size_t tier_count_;
-  double tiers_;
   lanes::RealVector split_;    // tier t, holder h at t * n_ + h, in every lane
   std::vector<char> payee_;    // tier t, holder h at t * n_ + h: whether split_ is not 0
   lanes::MaskVector has_cap_;  // per holder: all lanes set if capped
   std::vector<char> capped_;   // per holder: whether it has a cap
-  bool any_until_ = false;     // whether some tier ends at a holder's receipts
+  long open_tier_ = -2;        // the last tier if it never ends (no size, no until)
   lanes::RealVector cap_;
   lanes::RealVector received_;
   Real used_{};  // profit that has entered the current tier
