@@ -146,8 +146,10 @@ class LeanPathOf {
       worst_ = pick(cumulative < worst_, cumulative, worst_);  // std::min(worst_, cumulative)
       cash += ni;
 
-      for (std::size_t h = 0; h < n; ++h) caps_[h] = cap_base_[h] * in.cap_growth[iu];
-      waterfall_.set_caps(caps_);
+      // In lanes, straight into the waterfall's caps (a copy per year was a visible cost).
+      Array& caps = caps_in_force();
+      for (std::size_t h = 0; h < n; ++h) caps[h] = cap_base_[h] * in.cap_growth[iu];
+      if constexpr (kOne) waterfall_.set_caps(caps_);
 
       const T fresh = max_of(zero, cumulative - high_water);
       high_water = pick(cumulative > high_water, cumulative, high_water);
@@ -177,7 +179,7 @@ class LeanPathOf {
 
       const double discount = t_.discount[iu];
       for (std::size_t h = 0; h < n; ++h) {
-        const Mask capped = waterfall_.at_cap(h) & (caps_[h] > 0.0);
+        const Mask capped = waterfall_.at_cap(h) & (caps[h] > 0.0);
         cap_year_index_[h] = pick(capped & (cap_year_index_[h] < 0.0), year, cap_year_index_[h]);
         total_received_[h] += year_received_[h];
         pv_[h] += (year_received_[h] + 0.0) * discount;
@@ -261,13 +263,27 @@ class LeanPathOf {
   CAPFLOW_LANES_INLINE void pay_holders(T amount) {
     // The waterfall is not called for a path with nothing to pay.
     if (!fast_math::any(amount != 0.0)) return;
-    const auto& r = waterfall_.received();
-    before_ = r;
-    waterfall_.distribute(amount);
-    const Mask paying = amount != 0.0;
-    for (std::size_t h = 0; h < t_.holders; ++h)
-      year_received_[h] =
-          fast_math::pick(paying, year_received_[h] + (r[h] - before_[h]), year_received_[h]);
+    if constexpr (kOne) {
+      const auto& r = waterfall_.received();
+      before_ = r;
+      waterfall_.distribute(amount);
+      const Mask paying = amount != 0.0;
+      for (std::size_t h = 0; h < t_.holders; ++h)
+        year_received_[h] =
+            fast_math::pick(paying, year_received_[h] + (r[h] - before_[h]), year_received_[h]);
+    } else {
+      // The same sums, made by the waterfall as it writes back its receipts.
+      waterfall_.distribute(amount, year_received_.data());
+    }
+  }
+
+  // The caps the year step sets for the waterfall: in lanes its own, else caps_.
+  Array& caps_in_force() {
+    if constexpr (kOne) {
+      return caps_;
+    } else {
+      return waterfall_.caps();
+    }
   }
 
   const ProjectionTerms<double>& t_;

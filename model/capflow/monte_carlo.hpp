@@ -124,8 +124,9 @@ class MonteCarlo {
   // Year i of the yearly processes (monte_carlo_processes.hpp) for one path (T double)
   // or kWidth paths (T lanes::Real): that year's correlated shocks from the normals
   // (process k's at normals[k * stride + i]) into `in`. z, y: scratch, shock: each
-  // process's last shock.
-  template <class T, class Inputs>
+  // process's last shock. NP: the number of processes if known at compile time (the
+  // loops then unroll and the scratch stays in registers), else 0.
+  template <std::size_t NP = 0, class T, class Inputs>
   void process_year(int i, const T* normals, std::size_t stride, T* z, T* y, T* shock,
                     Inputs& in) const;
 

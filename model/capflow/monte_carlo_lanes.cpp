@@ -99,9 +99,25 @@ bool MonteCarlo::lanes_supported() {
                      &w.lane_normals[k * stride + j]);
     }
     normal_quantiles(w.lane_normals, w.lane_central);
+    // Up to three processes, their number is a template argument (process_year).
+    const auto year = [&]<std::size_t NP>(int i) {
+      process_year<NP>(i, w.lane_normals.data(), stride, w.lane_z.data(), w.lane_y.data(),
+                       w.lane_shock.data(), li);
+    };
     for (int i = 0; i < years; ++i) {
-      process_year(i, w.lane_normals.data(), stride, w.lane_z.data(), w.lane_y.data(),
-                   w.lane_shock.data(), li);
+      switch (np) {
+        case 1:
+          year.template operator()<1>(i);
+          break;
+        case 2:
+          year.template operator()<2>(i);
+          break;
+        case 3:
+          year.template operator()<3>(i);
+          break;
+        default:
+          year.template operator()<0>(i);
+      }
     }
   }
 

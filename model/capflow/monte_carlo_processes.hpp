@@ -12,23 +12,30 @@
 
 namespace capflow {
 
-template <class T, class Inputs>
+template <std::size_t NP, class T, class Inputs>
 [[gnu::always_inline]] inline void MonteCarlo::process_year(int i, const T* normals,
-                                                            std::size_t stride, T* z, T* y,
+                                                            std::size_t stride, T* z_out, T* y_out,
                                                             T* shock, Inputs& in) const {
-  const std::size_t np = processes_.size();
+  const std::size_t np = NP > 0 ? NP : processes_.size();
+  T z_here[NP > 0 ? NP : 1], y_here[NP > 0 ? NP : 1];
+  T* const z = NP > 0 ? z_here : z_out;
+  T* const y = NP > 0 ? y_here : y_out;
   const auto iu = static_cast<std::size_t>(i);
   const Year t = terms_.first_year + i;
+#pragma GCC unroll 4
   for (std::size_t k = 0; k < np; ++k) z[k] = normals[k * stride + iu];
   const T* shocks = z;
   if (!process_chol_.empty()) {
+#pragma GCC unroll 4
     for (std::size_t r = 0; r < np; ++r) {
       T acc{};
+#pragma GCC unroll 4
       for (std::size_t c = 0; c <= r; ++c) acc += process_chol_[r * np + c] * z[c];
       y[r] = acc;
     }
     shocks = y;
   }
+#pragma GCC unroll 4
   for (std::size_t k = 0; k < np; ++k) {
     const ProcessSpec& pr = processes_[k];
     if (t < pr.from_year) continue;

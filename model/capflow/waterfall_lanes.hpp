@@ -74,7 +74,8 @@ class WaterfallLanes {
     tier_ = Real{};
   }
 
-  void set_caps(const lanes::RealVector& caps) { cap_ = caps; }
+  // The caps in force, set in place (Waterfall::set_caps without the copy).
+  lanes::RealVector& caps() { return cap_; }
 
   const lanes::RealVector& received() const { return received_; }
 
@@ -83,30 +84,32 @@ class WaterfallLanes {
   }
 
   // Waterfall<double>::distribute, lane by lane. A lane whose amount is 0 is untouched
-  // (the scalar path does not call distribute for it).
-  CAPFLOW_LANES_INLINE void distribute(Real amount) {
+  // (the scalar path does not call distribute for it). With `paid`, also adds to
+  // paid[h] what holder h received, in the lanes whose amount is not 0, as
+  // paid[h] + (received after - received before).
+  CAPFLOW_LANES_INLINE void distribute(Real amount, Real* paid = nullptr) {
     if (lanes::any(amount < 0.0))
       throw std::logic_error("WaterfallLanes::distribute: negative amount");
     static_assert(kMaxFixed == 8);
     switch (n_) {
       case 1:
-        return distribute_in<1>(amount);
+        return distribute_in<1>(amount, paid);
       case 2:
-        return distribute_in<2>(amount);
+        return distribute_in<2>(amount, paid);
       case 3:
-        return distribute_in<3>(amount);
+        return distribute_in<3>(amount, paid);
       case 4:
-        return distribute_in<4>(amount);
+        return distribute_in<4>(amount, paid);
       case 5:
-        return distribute_in<5>(amount);
+        return distribute_in<5>(amount, paid);
       case 6:
-        return distribute_in<6>(amount);
+        return distribute_in<6>(amount, paid);
       case 7:
-        return distribute_in<7>(amount);
+        return distribute_in<7>(amount, paid);
       case 8:
-        return distribute_in<8>(amount);
+        return distribute_in<8>(amount, paid);
       default:
-        return distribute_in<0>(amount);
+        return distribute_in<0>(amount, paid);
     }
   }
 
@@ -162,7 +165,7 @@ class WaterfallLanes {
   // Out of line, so that the register allocator sees this loop on its own rather than
   // inside the whole Monte Carlo batch; compiled for AVX2, hence the reference.
   template <std::size_t N>
-  [[gnu::noinline]] CAPFLOW_LANES_AVX2 void distribute_in(const Real& amount_in) {
+  [[gnu::noinline]] CAPFLOW_LANES_AVX2 void distribute_in(const Real& amount_in, Real* paid) {
     Real amount = amount_in;
     const std::size_t n = holders<N>();
     State<N> s;
@@ -180,6 +183,8 @@ class WaterfallLanes {
       s.marginal = marginal_.data();
       s.room = room_.data();
       s.room_valid = room_valid_.data();
+      // The receipts change in place: keep what they were.
+      if (paid) before_ = received_;
     }
     s.used = used_;
     s.tier = tier_;
@@ -212,6 +217,13 @@ class WaterfallLanes {
     }
     skip_finished_tiers(s, called);
 
+    if (paid) {
+      const Mask paying = amount_in != 0.0;
+      const Real* const before = N > 0 ? received_.data() : before_.data();
+#pragma GCC unroll 8
+      for (std::size_t h = 0; h < n; ++h)
+        paid[h] = lanes::select(paying, paid[h] + (s.received[h] - before[h]), paid[h]);
+    }
     if constexpr (N > 0) {
 #pragma GCC unroll 8
       for (std::size_t h = 0; h < N; ++h) received_[h] = s.received[h];
@@ -477,6 +489,7 @@ class WaterfallLanes {
   lanes::RealVector marginal_;
   lanes::RealVector room_;
   lanes::MaskVector room_valid_;
+  lanes::RealVector before_;
 };
 
 // With N = 0 the per-holder arrays are the members' (pointers), not locals.
