@@ -13,8 +13,11 @@
 
 // The lane code is compiled for AVX2 (four doubles per register) and runs only where
 // the CPU has it (MonteCarlo::lanes_supported): wider vectors than the hardware's are
-// split by GCC into scalar code, slower than the one-path engine. Everything it calls
-// is inlined into the AVX2 functions (flatten).
+// split by GCC into scalar code, slower than the one-path engine. What the AVX2 entry
+// points call is inlined into them (flatten), except the few parts kept out of line so
+// that the register allocator sees each apart (WaterfallLanes::distribute_in, path_irr,
+// MonteCarlo::draw_lanes and accumulate_lanes): those are AVX2 functions themselves and
+// take vectors by reference or pointer only.
 // GCC only: Clang (14) rejects passing vectors between an AVX2 function and the inline
 // helpers it calls even when they are always inlined, so a Clang build runs every path
 // one at a time (same results, without the lanes' speed).

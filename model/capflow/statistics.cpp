@@ -28,7 +28,7 @@ double big_ratio(const Big& num, const Big& den) {
 }  // namespace
 
 void Moments::flush() const {
-  // The lane sums are below 2^62 each, so with the pending small sums (below 2^70 and
+  // The lane sums are at most 2^62 each, so with the pending small sums (below 2^70 and
   // 2^120) they fit 128 bits.
   for (std::size_t l = 0; l < 4; ++l) {
     small_sum_ += lanes_.sum[l];

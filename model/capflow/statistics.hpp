@@ -50,11 +50,11 @@ class Moments {
   static constexpr double kSmallLimit = 1125899906842624.0;  // 2^50: squares fit 2^100
 
   // Running sums of the lane engine (statistics_lanes.hpp), which adds four quantized
-  // values at once, each below 2^50 in magnitude, lane l of each batch into sum[l].
+  // values at once, each at most 2^50 in magnitude, lane l of each batch into sum[l].
   // A square does not fit 64 bits, so it is summed in three parts: a magnitude
   // a = hi 2^25 + lo squares to hi² 2^50 + hi lo 2^26 + lo², and hi², hi lo and lo² are
   // each at most 2^50. flush() folds them into the exact sums; until then they hold at
-  // most kLaneFlushEvery batches, so no sum passes 2^62.
+  // most kLaneFlushEvery batches, so no sum passes 2^62 (2^63 is the limit).
   struct alignas(32) LaneSums {
     std::int64_t sum[4] = {};
     std::uint64_t hh[4] = {}, hl[4] = {}, ll[4] = {};

@@ -31,7 +31,7 @@ CAPFLOW_LANES_INLINE Mask sketch_slot(Real x) {
 
 #if CAPFLOW_LANES_X86
 // Moments::add_quantized of the four lanes of v (each rounded as Moments::add rounds,
-// and below 2^50 in magnitude), into the moments' lane sums (Moments::LaneSums).
+// and at most 2^50 in magnitude), into the moments' lane sums (Moments::LaneSums).
 CAPFLOW_LANES_AVX2 CAPFLOW_LANES_INLINE void add_quantized(Moments& m, Real rounded) {
   typedef std::int64_t I64
       __attribute__((vector_size(kWidth * sizeof(std::int64_t)), aligned(kAlign)));
@@ -49,7 +49,7 @@ CAPFLOW_LANES_AVX2 CAPFLOW_LANES_INLINE void add_quantized(Moments& m, Real roun
   const U64 a =
       reinterpret_cast<U64>(magnitude + unsigned_shift) - reinterpret_cast<U64>(unsigned_shift);
   const U64 hi = a >> 25, lo = a & ((std::uint64_t{1} << 25) - 1);
-  const auto times = [](U64 x, U64 y) {
+  const auto times = [](U64 x, U64 y) CAPFLOW_LANES_AVX2 {
     return reinterpret_cast<U64>(
         __builtin_ia32_pmuludq256(reinterpret_cast<V8>(x), reinterpret_cast<V8>(y)));
   };

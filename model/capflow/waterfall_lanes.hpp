@@ -21,6 +21,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "capflow/lanes.hpp"
@@ -61,6 +62,7 @@ class WaterfallLanes {
       has_cap_[h] = terms.has_cap[h] ? ~Mask{} : Mask{};
       capped_[h] = terms.has_cap[h] ? 1 : 0;
     }
+    distribute_ = distributor(n_, std::make_index_sequence<kMaxFixed>{});
     reset();
   }
   explicit WaterfallLanes(WaterfallTerms<double>&&) = delete;
@@ -90,42 +92,37 @@ class WaterfallLanes {
   CAPFLOW_LANES_INLINE void distribute(Real amount, Real* paid = nullptr) {
     if (lanes::any(amount < 0.0))
       throw std::logic_error("WaterfallLanes::distribute: negative amount");
-    static_assert(kMaxFixed == 8);
-    switch (n_) {
-      case 1:
-        return distribute_in<1>(amount, paid);
-      case 2:
-        return distribute_in<2>(amount, paid);
-      case 3:
-        return distribute_in<3>(amount, paid);
-      case 4:
-        return distribute_in<4>(amount, paid);
-      case 5:
-        return distribute_in<5>(amount, paid);
-      case 6:
-        return distribute_in<6>(amount, paid);
-      case 7:
-        return distribute_in<7>(amount, paid);
-      case 8:
-        return distribute_in<8>(amount, paid);
-      default:
-        return distribute_in<0>(amount, paid);
-    }
+    (this->*distribute_)(amount, paid);
   }
 
  private:
   using Tier = WaterfallTerms<double>::TierTerms;
 
+  // distribute_in<n> for n holders up to kMaxFixed, else distribute_in<0>.
+  using Distribute = void (WaterfallLanes::*)(const Real&, Real*);
+  template <std::size_t... N>
+  static Distribute distributor(std::size_t n, std::index_sequence<N...>) {
+    const Distribute fixed[] = {&WaterfallLanes::distribute_in<0>,
+                                &WaterfallLanes::distribute_in<N + 1>...};
+    return fixed[n <= kMaxFixed ? n : 0];
+  }
+
   // What one call works on. With N holders (N > 0) it is all local, so that the
   // compiler keeps it in registers; with N = 0 (more than kMaxFixed holders) the
   // per-holder arrays are the members'.
-  template <std::size_t N>
+  template <std::size_t N, class = void>
   struct Holders {
     Real received[N], cap[N], marginal[N], room[N];
     Mask room_valid[N];
   };
+  template <class Unused>
+  struct Holders<0, Unused> {
+    Real *received, *cap, *marginal, *room;
+    Mask* room_valid;
+  };
   template <std::size_t N>
   struct State : Holders<N> {
+    Real passes{};  // per lane, as the scalar engine counts them
     Real used{}, tier{};
     Real size{}, size_room{}, until_room{};
     Mask size_valid{}, until_valid{};
@@ -191,17 +188,12 @@ class WaterfallLanes {
 
     Mask active = amount > 0.0;
     const Mask called = amount != 0.0;  // the scalar engine is called for NaN too
-    // The scalar engine's bound, for each lane: lanes in different tiers take passes
-    // apart.
-    const std::size_t max_passes = lanes::kWidth * (2 * (tier_count_ + n) + 4);
-    for (std::size_t pass = 0; lanes::any(active); ++pass) {
-      if (pass > max_passes)
-        throw std::logic_error("WaterfallLanes::distribute: no progress after " +
-                               std::to_string(pass) + " passes");
+    const auto max_passes = static_cast<double>(2 * (tier_count_ + n) + 4);
+    while (lanes::any(active)) {
       long tier = skip_finished_tiers(s, active);
       if (tier == open_tier_) {
         // The lanes stay in this tier for good: the rest of the call is simpler passes.
-        open_tier_passes(s, amount, active, pass, max_passes);
+        open_tier_passes(s, amount, active, max_passes);
         break;
       }
       // Lanes in different tiers: those in the lowest take this pass alone while the
@@ -213,6 +205,7 @@ class WaterfallLanes {
         tier = static_cast<long>(lowest_tier(s.tier, active));
         group = active & (s.tier == static_cast<double>(tier));
       }
+      count_pass(s, group, max_passes);
       active = (active & ~group) | pass_in(s, static_cast<std::size_t>(tier), amount, group);
     }
     skip_finished_tiers(s, called);
@@ -230,6 +223,16 @@ class WaterfallLanes {
     }
     used_ = s.used;
     tier_ = s.tier;
+  }
+
+  // The scalar engine's guard, lane by lane: a lane's pass past max_passes (2 (tiers +
+  // holders) + 4, more than any waterfall takes) means the engine makes no progress.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE static void count_pass(State<N>& s, Mask passing, double max_passes) {
+    if (lanes::any(passing & (s.passes > max_passes)))
+      throw std::logic_error("WaterfallLanes::distribute: no progress after " +
+                             std::to_string(static_cast<long>(max_passes) + 1) + " passes");
+    s.passes = lanes::select(passing, s.passes + 1.0, s.passes);
   }
 
   // One pass of distribute_in for the lanes of `active`, all standing in tier t: a
@@ -272,15 +275,13 @@ class WaterfallLanes {
   // ends). Most passes of a long projection are these.
   template <std::size_t N>
   CAPFLOW_LANES_INLINE void open_tier_passes(State<N>& s, Real& amount, Mask active,
-                                             std::size_t pass, std::size_t max_passes) const {
+                                             double max_passes) const {
     const std::size_t n = holders<N>();
     const auto t = static_cast<std::size_t>(open_tier_);
     const Real* const split = &split_[t * n_];
     const char* const payee = &payee_[t * n_];
-    for (;; ++pass) {
-      if (pass > max_passes)
-        throw std::logic_error("WaterfallLanes::distribute: no progress after " +
-                               std::to_string(pass) + " passes");
+    for (;;) {
+      count_pass(s, active, max_passes);
       Real blocked{}, open{};
 #pragma GCC unroll 8
       for (std::size_t h = 0; h < n; ++h) {
@@ -481,6 +482,7 @@ class WaterfallLanes {
   lanes::MaskVector has_cap_;  // per holder: all lanes set if capped
   std::vector<char> capped_;   // per holder: whether it has a cap
   long open_tier_ = -2;        // the last tier if it never ends (no size, no until)
+  Distribute distribute_ = nullptr;
   lanes::RealVector cap_;
   lanes::RealVector received_;
   Real used_{};  // profit that has entered the current tier
@@ -490,13 +492,6 @@ class WaterfallLanes {
   lanes::RealVector room_;
   lanes::MaskVector room_valid_;
   lanes::RealVector before_;
-};
-
-// With N = 0 the per-holder arrays are the members' (pointers), not locals.
-template <>
-struct WaterfallLanes::Holders<0> {
-  Real *received, *cap, *marginal, *room;
-  Mask* room_valid;
 };
 
 }  // namespace capflow

@@ -101,10 +101,10 @@ TEST_CASE("statistics lanes: every value lands where Metric::add puts it") {
 TEST_CASE("statistics lanes: the 64-bit lane sums fold into the exact sums at their limit") {
 #if CAPFLOW_LANES_X86
   if (!capflow::MonteCarlo::lanes_supported()) return;
-  // Magnitudes just below 2^50, the largest the lane sums take, all of one sign for
+  // Magnitudes up to 2^50 once rounded, the largest the lane sums take, all of one sign for
   // long runs: the sums come closest to their 63 bits. Past several folds, with a
   // reading (which folds too) in the middle.
-  const double top = std::ldexp(1.0, 50) - 1;
+  const double top = std::ldexp(1.0, 50) - 0.25;  // rounds to 2^50, the largest
   const int batches = 5 * capflow::Moments::kLaneFlushEvery + 3;
   std::mt19937_64 rng(11);
   Metric one, lanes;
