@@ -189,26 +189,33 @@ class WaterfallLanes {
     Mask active = amount > 0.0;
     const Mask called = amount != 0.0;  // the scalar engine is called for NaN too
     const auto max_passes = static_cast<double>(2 * (tier_count_ + n) + 4);
-    while (lanes::any(active)) {
-      long tier = skip_finished_tiers(s, active);
-      if (tier == open_tier_) {
-        // The lanes stay in this tier for good: the rest of the call is simpler passes.
-        open_tier_passes(s, amount, active, max_passes);
-        break;
+    if (open_tier_ >= 0 && !lanes::any(called & (s.tier != static_cast<double>(open_tier_)))) {
+      // Every lane called stands in the open tier already (the common case after the
+      // first profitable years): it never ends, so there are no tiers to skip before or
+      // after the passes.
+      if (lanes::any(active)) open_tier_passes(s, amount, active, max_passes);
+    } else {
+      while (lanes::any(active)) {
+        long tier = skip_finished_tiers(s, active);
+        if (tier == open_tier_) {
+          // The lanes stay in this tier for good: the rest of the call is simpler passes.
+          open_tier_passes(s, amount, active, max_passes);
+          break;
+        }
+        // Lanes in different tiers: those in the lowest take this pass alone while the
+        // others keep their state, so that every pass is one tier's. A lane's own passes
+        // are the same either way; a pass that chose each term lane by lane cost several
+        // times one tier's.
+        Mask group = active;
+        if (tier < 0) {
+          tier = static_cast<long>(lowest_tier(s.tier, active));
+          group = active & (s.tier == static_cast<double>(tier));
+        }
+        count_pass(s, group, max_passes);
+        active = (active & ~group) | pass_in(s, static_cast<std::size_t>(tier), amount, group);
       }
-      // Lanes in different tiers: those in the lowest take this pass alone while the
-      // others keep their state, so that every pass is one tier's. A lane's own passes
-      // are the same either way; a pass that chose each term lane by lane cost several
-      // times one tier's.
-      Mask group = active;
-      if (tier < 0) {
-        tier = static_cast<long>(lowest_tier(s.tier, active));
-        group = active & (s.tier == static_cast<double>(tier));
-      }
-      count_pass(s, group, max_passes);
-      active = (active & ~group) | pass_in(s, static_cast<std::size_t>(tier), amount, group);
+      skip_finished_tiers(s, called);
     }
-    skip_finished_tiers(s, called);
 
     if (paid) {
       const Mask paying = amount_in != 0.0;
