@@ -248,17 +248,10 @@ class WaterfallLanes {
   template <std::size_t N>
   CAPFLOW_LANES_INLINE Mask pass_in(State<N>& s, std::size_t tier, Real& amount,
                                     Mask active) const {
-    const std::size_t n = holders<N>();
     Real length{};
     const Mask bounded = segment_in(s, tier, length);
-    const Mask whole = bounded & ~(amount < length);
-    const Real step = lanes::select(whole, length, amount);
-#pragma GCC unroll 8
-    for (std::size_t h = 0; h < n; ++h)
-      s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
-    s.used = lanes::select(active, s.used + step, s.used);
-    amount = lanes::select(active, amount - step, amount);
-    const Mask snap = active & whole;
+    Mask snap;
+    const Real step = take_step(s, amount, active, length, bounded, snap);
     // As the scalar engine: constraints that ended the segment are set exactly.
     s.used = lanes::select(snap & s.size_valid & (s.size_room == step), s.size, s.used);
     const Tier* const tt = tier < tier_count_ ? &terms_.tiers[tier] : nullptr;
@@ -267,13 +260,38 @@ class WaterfallLanes {
       const HolderIndex u = tt->until_holder;
       set<N>(s.received, u, lanes::select(m, until_target(s, *tt), get<N>(s.received, u)));
     }
+    snap_to_caps(s, snap, step);
+    return snap & (amount > 0.0);
+  }
+
+  // A pass's step for the lanes of `active`: the whole segment (`length`, in the lanes
+  // of `bounded`) or else the amount left; receipts, the tier's use and the amount move
+  // by it. Sets `snap` to the lanes whose segment was filled.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE Real take_step(State<N>& s, Real& amount, Mask active, Real length,
+                                      Mask bounded, Mask& snap) const {
+    const std::size_t n = holders<N>();
+    const Mask whole = bounded & ~(amount < length);
+    const Real step = lanes::select(whole, length, amount);
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h)
+      s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
+    s.used = lanes::select(active, s.used + step, s.used);
+    amount = lanes::select(active, amount - step, amount);
+    snap = active & whole;
+    return step;
+  }
+
+  // As the scalar engine: a holder whose cap ended the segment gets its cap exactly.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void snap_to_caps(State<N>& s, Mask snap, Real step) const {
+    const std::size_t n = holders<N>();
 #pragma GCC unroll 8
     for (std::size_t h = 0; h < n; ++h) {
       if (!capped_[h]) continue;
       s.received[h] =
           lanes::select(snap & s.room_valid[h] & (s.room[h] == step), s.cap[h], s.received[h]);
     }
-    return snap & (amount > 0.0);
   }
 
   // The passes of distribute_in for lanes that all stand in the last tier when it has
@@ -307,20 +325,9 @@ class WaterfallLanes {
       Mask bounded{};
       cap_limits(s, length, bounded);
 
-      const Mask whole = bounded & ~(amount < length);
-      const Real step = lanes::select(whole, length, amount);
-#pragma GCC unroll 8
-      for (std::size_t h = 0; h < n; ++h)
-        s.received[h] = lanes::select(active, s.received[h] + s.marginal[h] * step, s.received[h]);
-      s.used = lanes::select(active, s.used + step, s.used);
-      amount = lanes::select(active, amount - step, amount);
-      const Mask snap = active & whole;
-#pragma GCC unroll 8
-      for (std::size_t h = 0; h < n; ++h) {
-        if (!capped_[h]) continue;
-        s.received[h] =
-            lanes::select(snap & s.room_valid[h] & (s.room[h] == step), s.cap[h], s.received[h]);
-      }
+      Mask snap;
+      const Real step = take_step(s, amount, active, length, bounded, snap);
+      snap_to_caps(s, snap, step);
       active = snap & (amount > 0.0);
       if (!lanes::any(active)) return;
     }
