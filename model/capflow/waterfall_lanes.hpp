@@ -301,26 +301,10 @@ class WaterfallLanes {
   template <std::size_t N>
   CAPFLOW_LANES_INLINE void open_tier_passes(State<N>& s, Real& amount, Mask active,
                                              double max_passes) const {
-    const std::size_t n = holders<N>();
     const auto t = static_cast<std::size_t>(open_tier_);
-    const Real* const split = &split_[t * n_];
-    const char* const payee = &payee_[t * n_];
     for (;;) {
       count_pass(s, active, max_passes);
-      Real blocked{}, open{};
-#pragma GCC unroll 8
-      for (std::size_t h = 0; h < n; ++h) {
-        if (!payee[h]) {
-          s.marginal[h] = Real{};
-          continue;
-        }
-        const Real share = split[h];
-        const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
-        blocked = lanes::select(capped, blocked + share, blocked);
-        open = lanes::select(capped, open, open + share);
-        s.marginal[h] = lanes::select(capped, Real{}, share);
-      }
-      overflow(s, blocked, open);
+      tier_shares(s, t);
       Real length{};
       Mask bounded{};
       cap_limits(s, length, bounded);
@@ -397,6 +381,31 @@ class WaterfallLanes {
     return moved ? common_tier(s.tier, all) : first;
   }
 
+  // The shares of the segment for lanes standing in tier t (< tier count): each
+  // holder's share of the tier, 0 for a capped holder, whose share goes where the
+  // overflow rule sends it. Summed in holder order, as the scalar engine sums, and with
+  // no branch on the lanes: an uncapped holder's mask is never set.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void tier_shares(State<N>& s, std::size_t t) const {
+    const std::size_t n = holders<N>();
+    const Real* const split = &split_[t * n_];
+    const char* const payee = &payee_[t * n_];
+    Real blocked{}, open{};
+#pragma GCC unroll 8
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!payee[h]) {
+        s.marginal[h] = Real{};
+        continue;
+      }
+      const Real share = split[h];
+      const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
+      blocked = lanes::select(capped, blocked + share, blocked);
+      open = lanes::select(capped, open, open + share);
+      s.marginal[h] = lanes::select(capped, Real{}, share);
+    }
+    overflow(s, blocked, open);
+  }
+
   // Waterfall<double>::segment for lanes all standing in tier t: fills the shares, the
   // rooms and their validity; returns the lanes whose segment ends (`length` set).
   template <std::size_t N>
@@ -410,22 +419,7 @@ class WaterfallLanes {
       return Mask{};
     }
     const Tier& tt = terms_.tiers[t];
-    // The holders with a share in the tier, in holder order (the order of the sums), and
-    // no branch on the lanes: an uncapped holder's mask is never set.
-    Real blocked{}, open{};
-#pragma GCC unroll 8
-    for (std::size_t h = 0; h < n; ++h) {
-      if (!payee_[t * n_ + h]) {
-        s.marginal[h] = Real{};
-        continue;
-      }
-      const Real share = split_[t * n_ + h];
-      const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
-      blocked = lanes::select(capped, blocked + share, blocked);
-      open = lanes::select(capped, open, open + share);
-      s.marginal[h] = lanes::select(capped, Real{}, share);
-    }
-    overflow(s, blocked, open);
+    tier_shares(s, t);
 
     Mask bounded{};
     s.size_valid = Mask{};
