@@ -288,9 +288,9 @@ class LeanPathOf {
 
   const ProjectionTerms<double>& t_;
   Engine waterfall_;
-  Array caps_;
+  Array caps_;  // one path only: in lanes the year step sets the waterfall's caps
   Array cap_base_;
-  Array before_;
+  Array before_;  // one path only: in lanes the waterfall sums the year's receipts
   Array terminal_before_;
   Array year_received_;
   Array prev_cost_;
