@@ -92,6 +92,7 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   if (p.funding.holder) holder_invests_[*p.funding.holder] = 1;
   for (std::size_t h = 0; h < terms_.holders; ++h) {
     if (holder_invests_[h]) investors_.push_back(h);
+    if (holder_invests_[h] && terms_.initial_invested[h] > 0) irr_holders_.push_back(h);
   }
 
   choose_path_engine(base_conversion_.has_value());

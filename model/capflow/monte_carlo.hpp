@@ -167,8 +167,11 @@ class MonteCarlo {
   std::vector<std::vector<std::pair<int, double>>> prior_investments_;
   std::vector<char> holder_invests_;
   std::vector<HolderIndex> investors_;  // the holders where holder_invests_, in order
-  bool lean_ = false;                   // every path runs on LeanPath (lean_path.hpp)
-  bool batch_ = false;                  // ... and runs kWidth at a time (batch_path.hpp)
+  // Of those, the ones invested before the projection: on a lean path, the holders
+  // with an IRR.
+  std::vector<HolderIndex> irr_holders_;
+  bool lean_ = false;   // every path runs on LeanPath (lean_path.hpp)
+  bool batch_ = false;  // ... and runs kWidth at a time (batch_path.hpp)
   struct Resets {
     bool revenue_fixed = false, revenue_growth = false, caps = false, cap_growth = false;
     std::vector<char> cost_line;

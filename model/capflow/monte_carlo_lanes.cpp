@@ -100,24 +100,24 @@ bool MonteCarlo::lanes_supported() {
     }
     normal_quantiles(w.lane_normals, w.lane_central);
     // Up to three processes, their number is a template argument (process_year).
-    const auto year = [&]<std::size_t NP>(int i) {
-      process_year<NP>(i, w.lane_normals.data(), stride, w.lane_z.data(), w.lane_y.data(),
-                       w.lane_shock.data(), li);
-    };
-    for (int i = 0; i < years; ++i) {
-      switch (np) {
-        case 1:
-          year.template operator()<1>(i);
-          break;
-        case 2:
-          year.template operator()<2>(i);
-          break;
-        case 3:
-          year.template operator()<3>(i);
-          break;
-        default:
-          year.template operator()<0>(i);
+    const auto all_years = [&]<std::size_t NP>() {
+      for (int i = 0; i < years; ++i) {
+        process_year<NP>(i, w.lane_normals.data(), stride, w.lane_z.data(), w.lane_y.data(),
+                         w.lane_shock.data(), li);
       }
+    };
+    switch (np) {
+      case 1:
+        all_years.template operator()<1>();
+        break;
+      case 2:
+        all_years.template operator()<2>();
+        break;
+      case 3:
+        all_years.template operator()<3>();
+        break;
+      default:
+        all_years.template operator()<0>();
     }
   }
 
@@ -153,32 +153,23 @@ void MonteCarlo::run_batch(std::uint64_t seed, const std::uint64_t* paths, Worke
     const std::size_t at = first_offset + static_cast<std::size_t>(year);
     for (const HolderIndex h : investors_) flows[h * span + at] += received[h] + 0.0 - 0.0;
   });
-  // Without rounds, what a holder has invested is the same on every path. The holders
-  // go two at a time, their Newton steps interleaved (path_irr.hpp).
-  std::optional<double> irr[2][W];
-  const lanes::Real* series[2];
-  HolderIndex holder[2];
-  std::size_t pending = 0;
-  const auto solve = [&](std::size_t count) {
+  // Without rounds, what a holder has invested is the same on every path, so the
+  // holders with an IRR are too (irr_holders_). They go two at a time, their Newton
+  // steps interleaved (path_irr.hpp).
+  for (std::size_t j = 0; j < irr_holders_.size(); j += 2) {
+    const std::size_t count = std::min<std::size_t>(2, irr_holders_.size() - j);
+    const lanes::Real* series[2] = {flows + irr_holders_[j] * span, nullptr};
+    std::optional<double> irr[2][W];
     if (count == 2) {
+      series[1] = flows + irr_holders_[j + 1] * span;
       path_irr<2>(series, irr_span_, irr);
     } else {
       path_irr<1>(series, irr_span_, irr);
     }
     for (std::size_t m = 0; m < count; ++m) {
-      for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + holder[m]] = irr[m][l];
-    }
-  };
-  for (const HolderIndex h : investors_) {
-    if (!(terms_.initial_invested[h] > 0)) continue;
-    series[pending] = flows + h * span;
-    holder[pending] = h;
-    if (++pending == 2) {
-      solve(2);
-      pending = 0;
+      for (std::size_t l = 0; l < W; ++l) w.lane_irr[l * n + irr_holders_[j + m]] = irr[m][l];
     }
   }
-  if (pending == 1) solve(1);
 }
 
 CAPFLOW_LANES_TARGET
