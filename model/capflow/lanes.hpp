@@ -81,6 +81,20 @@ CAPFLOW_LANES_INLINE Real max(Real a, Real b) {
   return select(a < b, b, a);
 }
 
+// table[index] lane by lane, for a whole number 0 <= index < kWidth held as a double:
+// one permute in AVX2 (the index converted by the 2^52 trick, exact for such numbers).
+CAPFLOW_LANES_INLINE Real lookup(const Real& table, Real index) {
+#if CAPFLOW_LANES_X86
+  const Real magic = splat(0x1p52);
+  return __builtin_shuffle(table,
+                           reinterpret_cast<Mask>(index + magic) - reinterpret_cast<Mask>(magic));
+#else
+  Real r{};
+  for (std::size_t l = 0; l < kWidth; ++l) r[l] = table[static_cast<std::size_t>(index[l])];
+  return r;
+#endif
+}
+
 template <class Scalar>
 struct LaneOf;
 template <>

@@ -58,6 +58,21 @@ class WaterfallLanes {
     }
     if (tier_count_ > 0 && !terms.tiers.back().has_size && !terms.tiers.back().has_until)
       open_tier_ = static_cast<long>(tier_count_) - 1;
+    sized_tiers_ = open_tier_ >= 0 && tier_count_ <= lanes::kWidth;
+    for (const Tier& tt : terms.tiers) sized_tiers_ = sized_tiers_ && !tt.has_until;
+    if (sized_tiers_) {
+      tier_split_.resize(n_);
+      payee_any_.assign(n_, 0);
+      for (std::size_t t = 0; t < tier_count_; ++t) {
+        const Tier& tt = terms.tiers[t];
+        for (std::size_t h = 0; h < n_; ++h) {
+          tier_split_[h][t] = tt.split[h];
+          if (tt.split[h] != 0) payee_any_[h] = 1;
+        }
+        tier_size_[t] = tt.has_size ? tt.size : 0.0;
+        tier_sized_[t] = tt.has_size ? 1.0 : 0.0;
+      }
+    }
     for (std::size_t h = 0; h < n_; ++h) {
       has_cap_[h] = terms.has_cap[h] ? ~Mask{} : Mask{};
       capped_[h] = terms.has_cap[h] ? 1 : 0;
@@ -194,6 +209,13 @@ class WaterfallLanes {
       // first profitable years): it never ends, so there are no tiers to skip before or
       // after the passes.
       if (lanes::any(active)) open_tier_passes(s, amount, active, max_passes);
+    } else if (sized_tiers_) {
+      // Each lane reads its own tier's terms, so lanes in different tiers take their
+      // passes together.
+      sized_tier_passes(s, amount, active, max_passes);
+      Real size;
+      Mask sized;
+      skip_sized_tiers(s, called, size, sized);
     } else {
       while (lanes::any(active)) {
         long tier = skip_finished_tiers(s, active);
@@ -317,6 +339,57 @@ class WaterfallLanes {
     }
   }
 
+  // The passes of distribute_in when every tier before the open one ends at a size
+  // (sized_tiers_): each lane reads its own tier's share, size and whether it has one
+  // (lanes::lookup), so one pass serves lanes in different tiers and each lane still
+  // takes its own passes, the scalar engine's. The first profitable years of a path
+  // cross the first tiers, at different years in different lanes.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void sized_tier_passes(State<N>& s, Real& amount, Mask active,
+                                              double max_passes) const {
+    while (lanes::any(active)) {
+      Real size;
+      Mask sized;
+      skip_sized_tiers(s, active, size, sized);
+      count_pass(s, active, max_passes);
+      lane_tier_shares(s);
+      Real length{};
+      Mask bounded{};
+      const Real size_room = size - s.used;
+      limit(size_room, sized, length, bounded);
+      cap_limits(s, length, bounded);
+
+      Mask snap;
+      const Real step = take_step(s, amount, active, length, bounded, snap);
+      s.used = lanes::select(snap & sized & (size_room == step), size, s.used);
+      snap_to_caps(s, snap, step);
+      active = snap & (amount > 0.0);
+    }
+  }
+
+  // skip_finished_tiers when tiers end at a size only (sized_tiers_; the open tier never
+  // ends): the lanes of `which` whose tier is used up move on. Leaves each lane's tier
+  // size in `size`, and in `sized` whether it has one.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void skip_sized_tiers(State<N>& s, Mask which, Real& size,
+                                             Mask& sized) const {
+    lane_tier_terms(s.tier, size, sized);
+    Mask finished = which & sized & (s.used >= size);
+    // A first step without a branch: whether a lane has just ended its tier is a coin
+    // toss for the branch predictor, a second tier ended at once is rare.
+    for (;;) {
+      s.tier = lanes::select(finished, s.tier + 1.0, s.tier);
+      s.used = lanes::select(finished, Real{}, s.used);
+      lane_tier_terms(s.tier, size, sized);
+      finished &= sized & (s.used >= size);
+      if (!lanes::any(finished)) return;
+    }
+  }
+  CAPFLOW_LANES_INLINE void lane_tier_terms(Real tier, Real& size, Mask& sized) const {
+    size = lanes::lookup(tier_size_, tier);
+    sized = lanes::lookup(tier_sized_, tier) != 0.0;
+  }
+
   // The tier every lane of `which` stands in (tier count: past the last), or -1 when
   // they differ. REQUIRES: some lane in `which`.
   CAPFLOW_LANES_INLINE static long common_tier(Real tiers, Mask which) {
@@ -387,9 +460,21 @@ class WaterfallLanes {
   // no branch on the lanes: an uncapped holder's mask is never set.
   template <std::size_t N>
   CAPFLOW_LANES_INLINE void tier_shares(State<N>& s, std::size_t t) const {
-    const std::size_t n = holders<N>();
     const Real* const split = &split_[t * n_];
-    const char* const payee = &payee_[t * n_];
+    shares(s, &payee_[t * n_], [&](std::size_t h) { return split[h]; });
+  }
+  // tier_shares for lanes each in its own tier (sized_tiers_). A holder with no share in
+  // a lane's tier reads 0 there, which adds nothing: the same bits as skipping it.
+  template <std::size_t N>
+  CAPFLOW_LANES_INLINE void lane_tier_shares(State<N>& s) const {
+    shares(s, payee_any_.data(),
+           [&](std::size_t h) { return lanes::lookup(tier_split_[h], s.tier); });
+  }
+  // What the two above share: payee[h] says whether holder h may have a share, and
+  // share_of(h) gives it.
+  template <std::size_t N, class ShareOf>
+  CAPFLOW_LANES_INLINE void shares(State<N>& s, const char* payee, ShareOf share_of) const {
+    const std::size_t n = holders<N>();
     Real blocked{}, open{};
 #pragma GCC unroll 8
     for (std::size_t h = 0; h < n; ++h) {
@@ -397,7 +482,7 @@ class WaterfallLanes {
         s.marginal[h] = Real{};
         continue;
       }
-      const Real share = split[h];
+      const Real share = share_of(h);
       const Mask capped = has_cap_[h] & (s.received[h] >= s.cap[h]);
       blocked = lanes::select(capped, blocked + share, blocked);
       open = lanes::select(capped, open, open + share);
@@ -490,6 +575,13 @@ class WaterfallLanes {
   lanes::MaskVector has_cap_;  // per holder: all lanes set if capped
   std::vector<char> capped_;   // per holder: whether it has a cap
   long open_tier_ = -2;        // the last tier if it never ends (no size, no until)
+  // An open last tier, before it tiers that end at a size only, kWidth tiers at most:
+  // then the tables below, each indexed by tier, serve lanes in different tiers at once.
+  bool sized_tiers_ = false;
+  lanes::RealVector tier_split_;  // holder h: its share in each tier
+  std::vector<char> payee_any_;   // holder h: whether it has a share in some tier
+  Real tier_size_{};              // each tier's size (0 if none)
+  Real tier_sized_{};             // 1 if the tier has a size, else 0
   Distribute distribute_ = nullptr;
   lanes::RealVector cap_;
   lanes::RealVector received_;
