@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "capflow/events.hpp"
 #include "capflow/monte_carlo.hpp"
@@ -23,19 +24,39 @@ __attribute__((target("avx"))) inline lanes::Real sqrt_lanes(const lanes::Real& 
 }
 
 // normal_quantile for every element of `v` (each kWidth draws): the same operations as
-// the scalar's. The central region everywhere first, with no branch between elements, so
-// that the processor overlaps their long polynomial-and-division chains; then the tails
-// where some lane needs them.
-CAPFLOW_LANES_INLINE void normal_quantiles(lanes::RealVector& v, lanes::RealVector& central) {
-  central.resize(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) central[i] = normal_quantile_central(v[i] - 0.5);
+// the scalar's, lane by lane. The central region everywhere, with no branch between
+// elements, so that the processor overlaps their long polynomial-and-division chains.
+// The draws that need a tail (15 %) are gathered, kWidth to a register: taken where they
+// fall, half the registers would need one, and which half is a coin toss for the branch
+// predictor.
+CAPFLOW_LANES_INLINE void normal_quantiles(lanes::RealVector& v, std::vector<double>& tail_p,
+                                           std::vector<std::uint32_t>& tail_at) {
+  constexpr std::size_t W = lanes::kWidth;
+  tail_p.resize((v.size() + 1) * W);  // every draw and a register of padding
+  tail_at.resize(v.size() * W);
+  std::size_t tails = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const lanes::Real p = v[i];
     const lanes::Real q = p - 0.5;
     const lanes::Mask tail = (q > 0.425) | (q < -0.425);  // |q| > 0.425
-    v[i] = lanes::any(tail)
-               ? lanes::select(tail, normal_quantile_tail_of(p, sqrt_lanes), central[i])
-               : central[i];
+    v[i] = normal_quantile_central(q);
+    // Each draw is written; only a tail draw moves the end on.
+    for (std::size_t l = 0; l < W; ++l) {
+      tail_p[tails] = p[l];
+      tail_at[tails] = static_cast<std::uint32_t>(i * W + l);
+      tails += static_cast<std::size_t>(-tail[l]);
+    }
+  }
+  // The last register's spare lanes compute a harmless p (their results are dropped).
+  for (std::size_t l = tails; l % W != 0; ++l) tail_p[l] = 0.5;
+  for (std::size_t j = 0; j < tails; j += W) {
+    lanes::Real p;
+    std::memcpy(&p, &tail_p[j], sizeof p);
+    const lanes::Real x = normal_quantile_tail_of(p, sqrt_lanes);
+    for (std::size_t l = 0; l < W && j + l < tails; ++l) {
+      const std::uint32_t at = tail_at[j + l];
+      v[at / W][at % W] = x[l];
+    }
   }
 }
 
@@ -98,7 +119,7 @@ bool MonteCarlo::lanes_supported() {
         rng.uniform4(process_streams_[k], static_cast<std::uint32_t>(j / 4),
                      &w.lane_normals[k * stride + j]);
     }
-    normal_quantiles(w.lane_normals, w.lane_central);
+    normal_quantiles(w.lane_normals, w.lane_tail_p, w.lane_tail_at);
     // Up to three processes, their number is a template argument (process_year).
     const auto all_years = [&]<std::size_t NP>() {
       for (int i = 0; i < years; ++i) {

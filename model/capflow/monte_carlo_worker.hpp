@@ -4,6 +4,7 @@
 // run one at a time (the general or the lean year step) or kWidth at a time (the
 // batch kernel, batch_path.hpp) when the scenario allows it.
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -43,10 +44,11 @@ struct MonteCarlo::Worker {
 
   // The batch kernel: kWidth paths per run, their inputs lane-major.
   std::optional<BatchPath> batch;
-  std::optional<LaneInputs> lane_base;    // the scenario's own values in every lane
-  std::optional<LaneInputs> lane_inputs;  // this batch's draws
-  lanes::RealVector lane_normals;         // per process × year
-  lanes::RealVector lane_central;         // scratch of the normal quantiles
+  std::optional<LaneInputs> lane_base;      // the scenario's own values in every lane
+  std::optional<LaneInputs> lane_inputs;    // this batch's draws
+  lanes::RealVector lane_normals;           // per process × year
+  std::vector<double> lane_tail_p;          // scratch of the normal quantiles: tail draws,
+  std::vector<std::uint32_t> lane_tail_at;  // and where each came from
   lanes::RealVector lane_z, lane_y, lane_shock;
   lanes::RealVector lane_flows;                 // as `flows`, every lane
   std::vector<std::optional<double>> lane_irr;  // per lane × holder
