@@ -341,7 +341,7 @@ class WaterfallLanes {
 
   // The passes of distribute_in when every tier before the open one ends at a size
   // (sized_tiers_): each lane reads its own tier's share, size and whether it has one
-  // (lanes::lookup), so one pass serves lanes in different tiers and each lane still
+  // (lanes::Lookup), so one pass serves lanes in different tiers and each lane still
   // takes its own passes, the scalar engine's. The first profitable years of a path
   // cross the first tiers, at different years in different lanes.
   template <std::size_t N>
@@ -386,8 +386,9 @@ class WaterfallLanes {
     }
   }
   CAPFLOW_LANES_INLINE void lane_tier_terms(Real tier, Real& size, Mask& sized) const {
-    size = lanes::lookup(tier_size_, tier);
-    sized = lanes::lookup(tier_sized_, tier) != 0.0;
+    const lanes::Lookup at(tier);
+    size = at(tier_size_);
+    sized = at(tier_sized_) != 0.0;
   }
 
   // The tier every lane of `which` stands in (tier count: past the last), or -1 when
@@ -468,7 +469,7 @@ class WaterfallLanes {
   template <std::size_t N>
   CAPFLOW_LANES_INLINE void lane_tier_shares(State<N>& s) const {
     shares(s, payee_any_.data(),
-           [&](std::size_t h) { return lanes::lookup(tier_split_[h], s.tier); });
+           [&, at = lanes::Lookup(s.tier)](std::size_t h) { return at(tier_split_[h]); });
   }
   // What the two above share: payee[h] says whether holder h may have a share, and
   // share_of(h) gives it.
