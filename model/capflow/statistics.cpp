@@ -90,11 +90,15 @@ Moments Moments::from_json(const nlohmann::json& j) {
   return m;
 }
 
-std::uint64_t& Sketch::grow(Blocks& blocks, int slot) {
-  if (blocks.empty()) blocks.resize(kBlocks);
-  auto& block = blocks[static_cast<std::size_t>(slot >> kMantissaBits)];
-  if (block.empty()) block.assign(kPerExponent, 0);
-  return block[static_cast<std::size_t>(slot & (kPerExponent - 1))];
+Sketch::Counter& Sketch::grow(int slot) {
+  static_assert(kBlocks <= std::numeric_limits<std::int16_t>::max());
+  if (place_.empty()) place_.assign(kBlocks, -1);
+  auto& p = place_[static_cast<std::size_t>(slot >> kMantissaBits)];
+  if (p < 0) {
+    p = static_cast<std::int16_t>(counters_.size() >> kMantissaBits);
+    counters_.resize(counters_.size() + kPerExponent, 0);
+  }
+  return at(slot);
 }
 
 double Sketch::value_of(int slot) {
@@ -109,27 +113,29 @@ double Sketch::value_of(int slot) {
   return positive ? mid : -mid;
 }
 
+void Sketch::carry(int slot) {
+  carries_[slot] += kCounterRange;
+}
+
+void Sketch::add_count(int slot, std::uint64_t n) {
+  Counter& c = at(slot);
+  const std::uint64_t full = c + n;
+  c = static_cast<Counter>(full % kCounterRange);
+  if (const std::uint64_t high = full - c; high != 0) carries_[slot] += high;
+}
+
 void Sketch::merge(const Sketch& other) {
-  for (std::size_t b = 0; b < other.blocks_.size(); ++b) {
-    const auto& block = other.blocks_[b];
-    for (std::size_t m = 0; m < block.size(); ++m) {
-      if (block[m] != 0) at(blocks_, static_cast<int>(b << kMantissaBits | m)) += block[m];
-    }
-  }
+  other.for_each_count([this](int slot, std::uint64_t n) { add_count(slot, n); });
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
 }
 
 std::uint64_t Sketch::total(int first_slot, int end_slot) const {
-  std::uint64_t n = 0;
-  for (std::size_t b = 0; b < blocks_.size(); ++b) {
-    const auto& block = blocks_[b];
-    for (std::size_t m = 0; m < block.size(); ++m) {
-      const auto s = static_cast<int>(b << kMantissaBits | m);
-      if (s >= first_slot && s < end_slot) n += block[m];
-    }
-  }
-  return n;
+  std::uint64_t total = 0;
+  for_each_count([&](int slot, std::uint64_t n) {
+    if (slot >= first_slot && slot < end_slot) total += n;
+  });
+  return total;
 }
 
 std::uint64_t Sketch::count() const {
@@ -151,35 +157,28 @@ double Sketch::quantile(double q) const {
   // Slots are in ascending order of value. A midpoint can lie beyond the extreme value
   // in its bucket; the extremes are exact.
   std::uint64_t seen = 0;
-  for (std::size_t b = 0; b < blocks_.size(); ++b) {
-    const auto& block = blocks_[b];
-    for (std::size_t m = 0; m < block.size(); ++m) {
-      seen += block[m];
-      if (seen > rank)
-        return std::clamp(value_of(static_cast<int>(b << kMantissaBits | m)), min_, max_);
-    }
-  }
-  return max_;
+  int at_rank = -1;
+  for_each_count([&](int slot, std::uint64_t in_slot) {
+    if (at_rank >= 0) return;
+    seen += in_slot;
+    if (seen > rank) at_rank = slot;
+  });
+  return at_rank >= 0 ? std::clamp(value_of(at_rank), min_, max_) : max_;
 }
 
 nlohmann::json Sketch::to_json() const {
   // Each sign as [key, count] pairs in increasing order of magnitude.
   nlohmann::json positive = nlohmann::json::array(), negative = nlohmann::json::array();
   std::uint64_t zero = 0;
-  for (std::size_t b = 0; b < blocks_.size(); ++b) {
-    const auto& block = blocks_[b];
-    for (std::size_t m = 0; m < block.size(); ++m) {
-      if (block[m] == 0) continue;
-      const auto s = static_cast<int>(b << kMantissaBits | m);
-      if (s >= kFirstPositive) {
-        positive.push_back({static_cast<std::size_t>(s - kFirstPositive), block[m]});
-      } else if (s == kZeroSlot) {
-        zero = block[m];
-      } else {
-        negative.push_back({static_cast<std::size_t>(kBuckets - 1 - s), block[m]});
-      }
+  for_each_count([&](int s, std::uint64_t n) {
+    if (s >= kFirstPositive) {
+      positive.push_back({static_cast<std::size_t>(s - kFirstPositive), n});
+    } else if (s == kZeroSlot) {
+      zero = n;
+    } else {
+      negative.push_back({static_cast<std::size_t>(kBuckets - 1 - s), n});
     }
-  }
+  });
   std::reverse(negative.begin(), negative.end());
   nlohmann::json j{{"zero", zero}, {"positive", positive}, {"negative", negative}};
   if (min_ <= max_) {
@@ -191,15 +190,13 @@ nlohmann::json Sketch::to_json() const {
 
 Sketch Sketch::from_json(const nlohmann::json& j) {
   Sketch s;
-  if (const auto zero = j.at("zero").get<std::uint64_t>(); zero != 0)
-    at(s.blocks_, kZeroSlot) += zero;
+  if (const auto zero = j.at("zero").get<std::uint64_t>(); zero != 0) s.add_count(kZeroSlot, zero);
   auto side = [&s](const nlohmann::json& a, bool positive) {
     for (const auto& e : a) {
       const auto key = e.at(0).get<std::size_t>();
       if (key >= static_cast<std::size_t>(kBuckets)) throw std::out_of_range("sketch bucket");
       const int k = static_cast<int>(key);
-      at(s.blocks_, positive ? kFirstPositive + k : kBuckets - 1 - k) +=
-          e.at(1).get<std::uint64_t>();
+      s.add_count(positive ? kFirstPositive + k : kBuckets - 1 - k, e.at(1).get<std::uint64_t>());
     }
   };
   side(j.at("positive"), true);

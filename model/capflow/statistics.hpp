@@ -90,10 +90,15 @@ class Moments {
 
 // Percentiles in bounded memory: a histogram of log-spaced buckets (2^kMantissaBits per
 // power of two, so a bucket's width is at most 0.39 % of its values), allocated a power
-// of two at a time as values arrive, so a metric spanning a few decades keeps a few tens
-// of kilobytes hot rather than the whole range. The exact minimum and maximum are kept
+// of two at a time as values arrive, so a metric spanning a few decades keeps a few
+// kilobytes hot rather than the whole range. The exact minimum and maximum are kept
 // too: a percentile is its bucket's midpoint clamped to them, so it never lies outside
 // what the paths produced.
+//
+// A bucket's count is a 16-bit counter plus, in a map, what its wraps carried (a
+// multiple of 2^16): a Monte Carlo path adds to some twenty sketches, and with 64-bit
+// counters the buckets they touch outgrew the L1 cache (a run spent about a tenth of
+// its time waiting for them). A counter wraps once per 65,536 values in its bucket.
 //
 // Negative magnitudes, zero and positive magnitudes share one line of slots in
 // ascending order of value, so that adding a value takes no branch on its sign: whether
@@ -107,7 +112,8 @@ class Sketch {
   void add_at(int slot, double x) {
     min_ = x < min_ ? x : min_;
     max_ = x > max_ ? x : max_;
-    ++at(blocks_, slot);
+    if (++at(slot) == 0) [[unlikely]]
+      carry(slot);
   }
   void merge(const Sketch& other);
   std::uint64_t count() const;
@@ -159,22 +165,45 @@ class Sketch {
 
  private:
   static constexpr int kBlocks = kSlots >> kMantissaBits;
-  // Per block of kPerExponent slots (a power of two of one sign), its counts, empty
-  // until a value lands there.
-  using Blocks = std::vector<std::vector<std::uint64_t>>;
+  // The counters, kPerExponent per block (a power of two of one sign) in the order the
+  // blocks were first needed, and per block its place among them (-1: none yet). A
+  // compact table: a table of vectors, 24 bytes a block, was itself a cache miss.
+  using Counter = std::uint16_t;
+  static constexpr std::uint64_t kCounterRange = std::uint64_t{1} << 16;
   static double value_of(int slot);  // the midpoint of the slot's bucket (0 for zero)
-  static std::uint64_t& at(Blocks& blocks, int slot) {
-    if (!blocks.empty()) [[likely]] {
-      auto& block = blocks[static_cast<std::size_t>(slot >> kMantissaBits)];
-      if (!block.empty()) [[likely]]
-        return block[static_cast<std::size_t>(slot & (kPerExponent - 1))];
+  Counter& at(int slot) {
+    if (!place_.empty()) [[likely]] {
+      if (const int p = place_[static_cast<std::size_t>(slot >> kMantissaBits)]; p >= 0) [[likely]]
+        return counters_[static_cast<std::size_t>(p) << kMantissaBits |
+                         static_cast<std::size_t>(slot & (kPerExponent - 1))];
     }
-    return grow(blocks, slot);
+    return grow(slot);
   }
-  // at() for a slot whose block is not allocated yet: out of line, so that add() inlines.
-  [[gnu::noinline]] static std::uint64_t& grow(Blocks& blocks, int slot);
+  // at() for a slot whose block has no counters yet: out of line, so that add() inlines.
+  [[gnu::noinline]] Counter& grow(int slot);
+  // A counter of `slot` has wrapped: its carry grows by kCounterRange.
+  [[gnu::noinline]] void carry(int slot);
+  // Adds n to the count of `slot`.
+  void add_count(int slot, std::uint64_t n);
+  // f(slot, count) for every slot with a count, in ascending order of slot.
+  template <class F>
+  void for_each_count(F f) const {
+    auto carry = carries_.begin();  // walked alongside: both ascend by slot
+    for (std::size_t b = 0; b < place_.size(); ++b) {
+      if (place_[b] < 0) continue;
+      const Counter* const block = &counters_[static_cast<std::size_t>(place_[b]) << kMantissaBits];
+      for (std::size_t m = 0; m < kPerExponent; ++m) {
+        const auto slot = static_cast<int>(b << kMantissaBits | m);
+        std::uint64_t n = block[m];
+        if (carry != carries_.end() && carry->first == slot) n += (carry++)->second;
+        if (n != 0) f(slot, n);
+      }
+    }
+  }
   std::uint64_t total(int first_slot, int end_slot) const;
-  Blocks blocks_;
+  std::vector<std::int16_t> place_;  // per block; empty until the first value
+  std::vector<Counter> counters_;
+  std::map<int, std::uint64_t> carries_;  // per slot: its count beyond its counter
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();
 };
