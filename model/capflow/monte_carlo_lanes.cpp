@@ -32,7 +32,7 @@ __attribute__((target("avx"))) inline lanes::Real sqrt_lanes(const lanes::Real& 
 CAPFLOW_LANES_INLINE void normal_quantiles(lanes::RealVector& v, std::vector<double>& tail_p,
                                            std::vector<std::uint32_t>& tail_at) {
   constexpr std::size_t W = lanes::kWidth;
-  tail_p.resize((v.size() + 1) * W);  // every draw and a register of padding
+  tail_p.resize(v.size() * W);  // every draw: enough for the padding too
   tail_at.resize(v.size() * W);
   std::size_t tails = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {

@@ -92,7 +92,6 @@ Moments Moments::from_json(const nlohmann::json& j) {
 
 Sketch::Counter& Sketch::grow(int slot) {
   static_assert(kBlocks <= std::numeric_limits<std::int16_t>::max());
-  if (place_.empty()) place_.assign(kBlocks, -1);
   auto& p = place_[static_cast<std::size_t>(slot >> kMantissaBits)];
   if (p < 0) {
     p = static_cast<std::int16_t>(counters_.size() >> kMantissaBits);

@@ -29,6 +29,20 @@ CAPFLOW_LANES_INLINE Mask sketch_slot(Real x) {
   return x > 0.0 ? k + Sketch::kFirstPositive : x == 0.0 ? Mask{} + Sketch::kZeroSlot : negative;
 }
 
+// The smallest and the largest lane as Sketch::add_at leaves them, one lane after the
+// other: of equal values (+0 and -0) the first is kept, and keeping the first is the
+// same by pairs, then pairs of pairs. REQUIRES: no NaN (add() has thrown before on any
+// value that is not finite).
+CAPFLOW_LANES_INLINE double first_min(Real x) {
+  static_assert(kWidth == 4);
+  const double a = x[1] < x[0] ? x[1] : x[0], b = x[3] < x[2] ? x[3] : x[2];
+  return b < a ? b : a;
+}
+CAPFLOW_LANES_INLINE double first_max(Real x) {
+  const double a = x[1] > x[0] ? x[1] : x[0], b = x[3] > x[2] ? x[3] : x[2];
+  return b > a ? b : a;
+}
+
 #if CAPFLOW_LANES_X86
 // Moments::add_quantized of the four lanes of v (each rounded as Moments::add rounds,
 // and at most 2^50 in magnitude), into the moments' lane sums (Moments::LaneSums).
@@ -93,7 +107,12 @@ CAPFLOW_LANES_AVX2 CAPFLOW_LANES_INLINE void add(Metric& m, Real x, std::size_t 
       }
     }
   }
-  for (std::size_t l = 0; l < count; ++l) m.sketch.add_at(static_cast<int>(slot[l]), x[l]);
+  if (count == kWidth) {
+    m.sketch.add_extremes(first_min(x), first_max(x));
+    for (std::size_t l = 0; l < kWidth; ++l) m.sketch.count_at(static_cast<int>(slot[l]));
+  } else {
+    for (std::size_t l = 0; l < count; ++l) m.sketch.add_at(static_cast<int>(slot[l]), x[l]);
+  }
 }
 
 }  // namespace capflow::lanes

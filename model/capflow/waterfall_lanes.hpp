@@ -5,12 +5,14 @@
 // batch_path_test.cpp checks it). Only what a Monte Carlo path reads is kept:
 // receipts, caps, tier and the profit that entered it.
 //
-// Every pass is one tier's: when the lanes still distributing stand in different tiers,
-// those in the lowest take the pass alone and the others keep their state (a lane with
-// nothing left to distribute does too), so each lane takes its own passes, those of the
-// scalar engine. After the first tiers every path stands in the last one; when that
-// tier never ends (no size, no until target) its passes skip the tier bookkeeping.
-// Lanes not distributing may hold anything in the scratch: nothing reads it for them.
+// Each lane takes its own passes, those of the scalar engine; a lane with nothing left
+// to distribute keeps its state. When every tier before an open last one ends at a size
+// (the common shape), each lane reads its own tier's terms from small tables, so lanes
+// in different tiers pass together. Otherwise every pass is one tier's: the lanes in
+// the lowest tier take it alone and the others wait. After the first tiers every path
+// stands in the last one; when that tier never ends (no size, no until target) its
+// passes skip the tier bookkeeping. Lanes not distributing may hold anything in the
+// scratch: nothing reads it for them.
 //
 // For up to kMaxFixed holders the holder count is a template argument: the loops over
 // holders unroll and one call's state (receipts, caps, shares, rooms) stays in
@@ -213,6 +215,10 @@ class WaterfallLanes {
       // Each lane reads its own tier's terms, so lanes in different tiers take their
       // passes together.
       sized_tier_passes(s, amount, active, max_passes);
+      // As the scalar engine ends a call. No result depends on it (a size does not
+      // depend on the caps, and every pass skips finished tiers first), but a lane whose
+      // tier is used up then stands in the next one, and the next call finds its lanes
+      // in the open tier one call sooner.
       Real size;
       Mask sized;
       skip_sized_tiers(s, called, size, sized);
@@ -226,8 +232,8 @@ class WaterfallLanes {
         }
         // Lanes in different tiers: those in the lowest take this pass alone while the
         // others keep their state, so that every pass is one tier's. A lane's own passes
-        // are the same either way; a pass that chose each term lane by lane cost several
-        // times one tier's.
+        // are the same either way; choosing every term lane by lane, `until` targets
+        // included, cost several times one tier's pass.
         Mask group = active;
         if (tier < 0) {
           tier = static_cast<long>(lowest_tier(s.tier, active));
@@ -376,7 +382,7 @@ class WaterfallLanes {
     lane_tier_terms(s.tier, size, sized);
     Mask finished = which & sized & (s.used >= size);
     // A first step without a branch: whether a lane has just ended its tier is a coin
-    // toss for the branch predictor, a second tier ended at once is rare.
+    // toss for the branch predictor. A second tier ends at once only if its size is 0.
     for (;;) {
       s.tier = lanes::select(finished, s.tier + 1.0, s.tier);
       s.used = lanes::select(finished, Real{}, s.used);

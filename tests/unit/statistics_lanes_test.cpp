@@ -72,6 +72,40 @@ std::string state(const Metric& m) {
 
 }  // namespace
 
+// A full batch's extremes are folded by pairs (lanes::first_min, first_max): of equal
+// values the first must win, as one value at a time, or a +0 and a -0 would swap.
+TEST_CASE("statistics lanes: the extremes keep the first of equal values") {
+#if CAPFLOW_LANES_X86
+  if (!capflow::MonteCarlo::lanes_supported()) {
+    MESSAGE("this CPU has no AVX2: the lane engine does not run here, nothing to compare");
+    return;
+  }
+  // Every batch of four from {+0, -0, 1, -1}, alone and after each sign of zero.
+  const double pick[] = {0.0, -0.0, 1.0, -1.0};
+  for (int code = 0; code < 256; ++code) {
+    const double x[kWidth] = {pick[code & 3], pick[(code >> 2) & 3], pick[(code >> 4) & 3],
+                              pick[(code >> 6) & 3]};
+    for (int before = 0; before < 3; ++before) {
+      CAPTURE(code);
+      CAPTURE(before);
+      Metric one, lanes;
+      if (before > 0) {
+        one.add(pick[before - 1]);
+        lanes.add(pick[before - 1]);
+      }
+      for (double v : x) one.add(v);
+      add_in_lanes(lanes, x, kWidth);
+      CHECK(lanes.sketch.min() == one.sketch.min());
+      CHECK(std::signbit(lanes.sketch.min()) == std::signbit(one.sketch.min()));
+      CHECK(lanes.sketch.max() == one.sketch.max());
+      CHECK(std::signbit(lanes.sketch.max()) == std::signbit(one.sketch.max()));
+    }
+  }
+#else
+  MESSAGE("not a GCC x86-64 build: there is no lane engine to compare");
+#endif
+}
+
 TEST_CASE("statistics lanes: every value lands where Metric::add puts it") {
 #if CAPFLOW_LANES_X86
   if (!capflow::MonteCarlo::lanes_supported()) {

@@ -77,3 +77,25 @@ TEST_CASE("statistics: the sketch counts past its 16-bit counters") {
   CHECK(s.quantile(0.9) == doctest::Approx(1.0).epsilon(0.004));
   CHECK(s.quantile(1 - 1e-6) == doctest::Approx(4.0).epsilon(0.004));
 }
+
+// A sketch's block table points into its counters: after a move, the source must be an
+// empty sketch that counts again from nothing, not a table into counters it lost.
+TEST_CASE("statistics: a moved-from sketch is empty and usable") {
+  capflow::Sketch a;
+  for (double x : {1.0, 2.0, -3.0, 0.0}) a.add(x);
+  const std::string before = a.to_json().dump();
+  capflow::Sketch b = std::move(a);
+  CHECK(b.to_json().dump() == before);
+  CHECK(a.count() == 0);  // NOLINT(bugprone-use-after-move): the point of the test
+  a.add(5.0);
+  CHECK(a.count() == 1);
+  CHECK(a.quantile(0.5) == 5.0);
+  capflow::Sketch c;
+  c.add(7.0);
+  c = std::move(b);
+  CHECK(c.to_json().dump() == before);
+  CHECK(b.count() == 0);  // NOLINT(bugprone-use-after-move)
+  b.add(-1.0);
+  CHECK(b.to_json().dump() ==
+        R"({"max":-1.0,"min":-1.0,"negative":[[10240,1]],"positive":[],"zero":0})");
+}
