@@ -229,11 +229,24 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
     }
     if (holder_invests_[h] && terms_.initial_invested[h] > 0) {
       lanes::add(hs.moic, total / terms_.initial_invested[h], count);
+      // Four at a time when every lane has an IRR (nearly always), else one by one.
+      Real irr{};
+      std::size_t defined = 0;
       for (std::size_t l = 0; l < count; ++l) {
         if (const auto& r = w.lane_irr[l * n + h]) {
-          hs.irr.add(*r);
-        } else {
-          ++hs.irr_undefined;
+          irr[l] = *r;
+          ++defined;
+        }
+      }
+      if (defined == lanes::kWidth) {
+        lanes::add(hs.irr, irr, lanes::kWidth);
+      } else {
+        for (std::size_t l = 0; l < count; ++l) {
+          if (const auto& r = w.lane_irr[l * n + h]) {
+            hs.irr.add(*r);
+          } else {
+            ++hs.irr_undefined;
+          }
         }
       }
     }
