@@ -126,8 +126,16 @@ template <std::size_t M>
     return lanes::any(r);
   };
   for (int it = 0; it < 12 && any_running(); ++it) {
-    Real v[M] = {}, d[M] = {};
-    for (int k = n - 1; k >= 0; --k) {
+    // Horner's first step from v = d = 0 leaves v = cf[n-1] + 0 and d = 0 for any
+    // finite x (the scalar's bits: 0·x + c is c + 0, and c + 0 is never -0); a lane
+    // with x not finite ends non-finite either way and leaves for the safe path. One
+    // step fewer in a chain of dependent steps.
+    Real v[M], d[M];
+    for (std::size_t m = 0; m < M; ++m) {
+      v[m] = cf[m][n - 1] + 0.0;
+      d[m] = Real{};
+    }
+    for (int k = n - 2; k >= 0; --k) {
       for (std::size_t m = 0; m < M; ++m) {
         d[m] = d[m] * x[m] + v[m];
         v[m] = v[m] * x[m] + cf[m][k];
