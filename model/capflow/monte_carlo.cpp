@@ -381,8 +381,14 @@ nlohmann::json metric_json(const Metric& m) {
 }
 Metric metric_from(const nlohmann::json& j) {
   Metric m;
-  m.moments = Moments::from_json(j.at("moments"));
-  m.sketch = Sketch::from_json(j.at("sketch"));
+  m.moments = read_at("/moments", [&] { return Moments::from_json(j.at("moments")); });
+  m.sketch = read_at("/sketch", [&] { return Sketch::from_json(j.at("sketch")); });
+  // Both count every value: a shard whose parts disagree was edited or damaged.
+  if (m.sketch.count() != m.moments.count()) {
+    throw AccumulatorError("/sketch", "holds " + std::to_string(m.sketch.count()) +
+                                          " values, the moments " +
+                                          std::to_string(m.moments.count()));
+  }
   return m;
 }
 }  // namespace
@@ -411,31 +417,46 @@ nlohmann::json RunStats::to_json() const {
 }
 
 RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) {
-  RunStats s;
-  s.paths = j.at("paths").get<std::uint64_t>();
-  const auto& hs = j.at("holders");
-  if (hs.size() != holder_count)
-    throw std::invalid_argument("holder count differs from the scenario's");
-  for (const auto& h : hs) {
-    HolderStats x;
-    x.nominal = metric_from(h.at("nominal"));
-    x.pv = metric_from(h.at("pv"));
-    x.moic = metric_from(h.at("moic"));
-    x.irr = metric_from(h.at("irr"));
-    x.cap_year = Counts::from_json(h.at("cap_year"));
-    x.ended_at_cap = h.at("ended_at_cap").get<std::uint64_t>();
-    x.received_any = h.at("received_any").get<std::uint64_t>();
-    x.irr_undefined = h.at("irr_undefined").get<std::uint64_t>();
-    s.holders.push_back(std::move(x));
-  }
-  const auto& c = j.at("company");
-  s.company.cumulative_loss = metric_from(c.at("cumulative_loss"));
-  s.company.peak_funding_need = metric_from(c.at("peak_funding_need"));
-  s.company.refund_owed = metric_from(c.at("refund_owed"));
-  s.company.first_profit_year = Counts::from_json(c.at("first_profit_year"));
-  s.company.conversion_year = Counts::from_json(c.at("conversion_year"));
-  s.company.deadline_missed = c.at("deadline_missed").get<std::uint64_t>();
-  return s;
+  // Errors name their place below "/accumulators" (AccumulatorError).
+  const std::string root = "/accumulators";
+  return read_at(root, [&] {
+    RunStats s;
+    s.paths = read_count(j.at("paths"), "/paths");
+    const auto& hs = j.at("holders");
+    if (hs.size() != holder_count)
+      throw AccumulatorError("/holders", "holder count differs from the scenario's");
+    for (std::size_t i = 0; i < hs.size(); ++i) {
+      s.holders.push_back(read_at("/holders/" + std::to_string(i), [&] {
+        const auto& h = hs.at(i);
+        HolderStats x;
+        x.nominal = read_at("/nominal", [&] { return metric_from(h.at("nominal")); });
+        x.pv = read_at("/pv", [&] { return metric_from(h.at("pv")); });
+        x.moic = read_at("/moic", [&] { return metric_from(h.at("moic")); });
+        x.irr = read_at("/irr", [&] { return metric_from(h.at("irr")); });
+        x.cap_year = read_at("/cap_year", [&] { return Counts::from_json(h.at("cap_year")); });
+        x.ended_at_cap = read_count(h.at("ended_at_cap"), "/ended_at_cap");
+        x.received_any = read_count(h.at("received_any"), "/received_any");
+        x.irr_undefined = read_count(h.at("irr_undefined"), "/irr_undefined");
+        return x;
+      }));
+    }
+    read_at("/company", [&] {
+      const auto& c = j.at("company");
+      s.company.cumulative_loss =
+          read_at("/cumulative_loss", [&] { return metric_from(c.at("cumulative_loss")); });
+      s.company.peak_funding_need =
+          read_at("/peak_funding_need", [&] { return metric_from(c.at("peak_funding_need")); });
+      s.company.refund_owed =
+          read_at("/refund_owed", [&] { return metric_from(c.at("refund_owed")); });
+      s.company.first_profit_year = read_at(
+          "/first_profit_year", [&] { return Counts::from_json(c.at("first_profit_year")); });
+      s.company.conversion_year =
+          read_at("/conversion_year", [&] { return Counts::from_json(c.at("conversion_year")); });
+      s.company.deadline_missed = read_count(c.at("deadline_missed"), "/deadline_missed");
+      return 0;
+    });
+    return s;
+  });
 }
 
 }  // namespace capflow

@@ -27,6 +27,12 @@ double big_ratio(const Big& num, const Big& den) {
 
 }  // namespace
 
+std::uint64_t read_count(const nlohmann::json& v, const std::string& pointer) {
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+    throw AccumulatorError(pointer, "expected a count (a whole number >= 0), found " + v.dump());
+  return v.get<std::uint64_t>();
+}
+
 void Moments::flush() const {
   // The lane sums are at most 2^62 each, so with the pending small sums (below 2^70 and
   // 2^120) they fit 128 bits.
@@ -84,7 +90,7 @@ nlohmann::json Moments::to_json() const {
 
 Moments Moments::from_json(const nlohmann::json& j) {
   Moments m(j.at("scale").get<double>());
-  m.count_ = j.at("n").get<std::uint64_t>();
+  m.count_ = read_count(j.at("n"), "/n");
   m.sum_ = Big(j.at("sum").get<std::string>());
   m.sq_ = Big(j.at("sum_sq").get<std::string>());
   return m;
@@ -189,17 +195,24 @@ nlohmann::json Sketch::to_json() const {
 
 Sketch Sketch::from_json(const nlohmann::json& j) {
   Sketch s;
-  if (const auto zero = j.at("zero").get<std::uint64_t>(); zero != 0) s.add_count(kZeroSlot, zero);
-  auto side = [&s](const nlohmann::json& a, bool positive) {
-    for (const auto& e : a) {
-      const auto key = e.at(0).get<std::size_t>();
-      if (key >= static_cast<std::size_t>(kBuckets)) throw std::out_of_range("sketch bucket");
-      const int k = static_cast<int>(key);
-      s.add_count(positive ? kFirstPositive + k : kBuckets - 1 - k, e.at(1).get<std::uint64_t>());
+  if (const auto zero = read_count(j.at("zero"), "/zero"); zero != 0) s.add_count(kZeroSlot, zero);
+  auto side = [&s, &j](const std::string& sign) {
+    const nlohmann::json& a = j.at(sign);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      read_at("/" + sign + "/" + std::to_string(i), [&] {
+        const auto& e = a.at(i);
+        const auto key = e.at(0).get<std::size_t>();
+        if (key >= static_cast<std::size_t>(kBuckets))
+          throw AccumulatorError("/0", "no sketch bucket " + std::to_string(key));
+        const int k = static_cast<int>(key);
+        const auto n = read_count(e.at(1), "/1");
+        s.add_count(sign == "positive" ? kFirstPositive + k : kBuckets - 1 - k, n);
+        return 0;
+      });
     }
   };
-  side(j.at("positive"), true);
-  side(j.at("negative"), false);
+  side("positive");
+  side("negative");
   // Results written before the extremes were kept have none: no clamping for them.
   if (j.contains("min") && j.contains("max")) {
     s.min_ = j.at("min").get<double>();
@@ -237,9 +250,11 @@ nlohmann::json Counts::to_json() const {
 
 Counts Counts::from_json(const nlohmann::json& j) {
   Counts c;
-  for (const auto& e : j) {
-    const auto value = e.at(0).get<long long>();
-    const auto n = e.at(1).get<std::uint64_t>();
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const auto& e = j.at(i);
+    const auto value =
+        read_at("/" + std::to_string(i) + "/0", [&] { return e.at(0).get<long long>(); });
+    const auto n = read_count(e.at(1), "/" + std::to_string(i) + "/1");
     const auto offset = static_cast<unsigned long long>(value - kFirstYear);
     if (offset < kYears) {
       if (c.years_.empty()) c.years_.assign(kYears, 0);

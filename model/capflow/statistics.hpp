@@ -15,10 +15,42 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace capflow {
+
+// What is wrong in the accumulators of a result file (`capflow merge`), and where: a
+// JSON pointer, relative to the part being read until a caller prefixes its own place.
+class AccumulatorError : public std::invalid_argument {
+ public:
+  AccumulatorError(std::string pointer, std::string problem)
+      : std::invalid_argument(pointer + ": " + problem),
+        pointer_(std::move(pointer)),
+        problem_(std::move(problem)) {}
+  const std::string& pointer() const { return pointer_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string pointer_, problem_;
+};
+
+// v as a count: a whole number >= 0 (JSON's -5 would otherwise read as 2^64 - 5); the
+// error names `pointer`, v's place.
+std::uint64_t read_count(const nlohmann::json& v, const std::string& pointer);
+// f(), with any error from it placed at `pointer` (prefixed to its own, if it has one).
+template <class F>
+auto read_at(const std::string& pointer, F f) {
+  try {
+    return f();
+  } catch (const AccumulatorError& e) {
+    throw AccumulatorError(pointer + e.pointer(), e.problem());
+  } catch (const std::exception& e) {
+    throw AccumulatorError(pointer, e.what());
+  }
+}
 
 // GCC/Clang 128-bit integers: exact running sums between flushes to cpp_int.
 __extension__ typedef __int128 Int128;

@@ -356,9 +356,9 @@ class WaterfallLanes {
     while (lanes::any(active)) {
       Real size;
       Mask sized;
-      skip_sized_tiers(s, active, size, sized);
+      const lanes::Lookup at = skip_sized_tiers(s, active, size, sized);
       count_pass(s, active, max_passes);
-      lane_tier_shares(s);
+      lane_tier_shares(s, at);
       Real length{};
       Mask bounded{};
       const Real size_room = size - s.used;
@@ -375,24 +375,25 @@ class WaterfallLanes {
 
   // skip_finished_tiers when tiers end at a size only (sized_tiers_; the open tier never
   // ends): the lanes of `which` whose tier is used up move on. Leaves each lane's tier
-  // size in `size`, and in `sized` whether it has one.
+  // size in `size`, and in `sized` whether it has one; returns the lookup of the tiers.
   template <std::size_t N>
-  CAPFLOW_LANES_INLINE void skip_sized_tiers(State<N>& s, Mask which, Real& size,
-                                             Mask& sized) const {
-    lane_tier_terms(s.tier, size, sized);
+  CAPFLOW_LANES_INLINE lanes::Lookup skip_sized_tiers(State<N>& s, Mask which, Real& size,
+                                                      Mask& sized) const {
+    lane_tier_terms(lanes::Lookup(s.tier), size, sized);
     Mask finished = which & sized & (s.used >= size);
     // A first step without a branch: whether a lane has just ended its tier is a coin
     // toss for the branch predictor. A second tier ends at once only if its size is 0.
     for (;;) {
       s.tier = lanes::select(finished, s.tier + 1.0, s.tier);
       s.used = lanes::select(finished, Real{}, s.used);
-      lane_tier_terms(s.tier, size, sized);
+      const lanes::Lookup at(s.tier);
+      lane_tier_terms(at, size, sized);
       finished &= sized & (s.used >= size);
-      if (!lanes::any(finished)) return;
+      if (!lanes::any(finished)) return at;
     }
   }
-  CAPFLOW_LANES_INLINE void lane_tier_terms(Real tier, Real& size, Mask& sized) const {
-    const lanes::Lookup at(tier);
+  CAPFLOW_LANES_INLINE void lane_tier_terms(const lanes::Lookup& at, Real& size,
+                                            Mask& sized) const {
     size = at(tier_size_);
     sized = at(tier_sized_) != 0.0;
   }
@@ -470,12 +471,12 @@ class WaterfallLanes {
     const Real* const split = &split_[t * n_];
     shares(s, &payee_[t * n_], [&](std::size_t h) { return split[h]; });
   }
-  // tier_shares for lanes each in its own tier (sized_tiers_). A holder with no share in
-  // a lane's tier reads 0 there, which adds nothing: the same bits as skipping it.
+  // tier_shares for lanes each in its own tier (sized_tiers_), `at` their tiers'
+  // lookup. A holder with no share in a lane's tier reads 0 there, which adds nothing:
+  // the same bits as skipping it.
   template <std::size_t N>
-  CAPFLOW_LANES_INLINE void lane_tier_shares(State<N>& s) const {
-    shares(s, payee_any_.data(),
-           [&, at = lanes::Lookup(s.tier)](std::size_t h) { return at(tier_split_[h]); });
+  CAPFLOW_LANES_INLINE void lane_tier_shares(State<N>& s, const lanes::Lookup& at) const {
+    shares(s, payee_any_.data(), [&](std::size_t h) { return at(tier_split_[h]); });
   }
   // What the two above share: payee[h] says whether holder h may have a share, and
   // share_of(h) gives it.

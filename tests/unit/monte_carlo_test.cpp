@@ -18,6 +18,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <numbers>
 #include <string>
@@ -544,6 +545,40 @@ TEST_CASE("monte carlo: shards of paths 0 to a-1 and a to n-1 merge into exactly
   three.merge(run(mc, 7, 1, 4095, 1));
   three.merge(run(mc, 7, 4096, n - 4096, 1));
   CHECK(dump(three) == dump(whole));
+}
+
+// A damaged shard (`capflow merge`) is refused with the JSON pointer of what is wrong:
+// a negative count would otherwise read as 2^64 - 5, and a sketch whose count differs
+// from its moments' would merge into percentiles of other paths than the means.
+TEST_CASE("monte carlo: damaged accumulators are refused, naming their place") {
+  const MonteCarlo mc(load_preset("bench.json"));
+  const nlohmann::json good = nlohmann::json::parse(dump(run(mc, 7, 0, 100, 1)));
+  const auto error_of = [&](const std::function<void(nlohmann::json&)>& damage) {
+    nlohmann::json j = good;
+    damage(j);
+    try {
+      RunStats::from_json(j, mc.holders());
+    } catch (const capflow::AccumulatorError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(error_of([](nlohmann::json&) {}) == "accepted");
+  CHECK(error_of([](nlohmann::json& j) { j["holders"][1]["pv"]["sketch"]["zero"] = -5; }) ==
+        "/accumulators/holders/1/pv/sketch/zero: expected a count (a whole number >= 0), found -5");
+  CHECK(error_of([](nlohmann::json& j) { j["company"]["first_profit_year"][0][1] = 1.5; }) ==
+        "/accumulators/company/first_profit_year/0/1: expected a count (a whole number >= 0), "
+        "found 1.5");
+  CHECK(error_of([](nlohmann::json& j) {
+          j["company"]["cumulative_loss"]["sketch"]["positive"][0][0] = 999999;
+        }) == "/accumulators/company/cumulative_loss/sketch/positive/0/0: no sketch bucket 999999");
+  CHECK(error_of([](nlohmann::json& j) { j["holders"][1]["irr"]["moments"]["n"] = 99; }) ==
+        "/accumulators/holders/1/irr/sketch: holds 100 values, the moments 99");
+  CHECK(error_of([](nlohmann::json& j) { j["company"]["deadline_missed"] = -1; }) ==
+        "/accumulators/company/deadline_missed: expected a count (a whole number >= 0), found -1");
+  CHECK(error_of([](nlohmann::json& j) {
+          j["holders"][3].erase("moic");
+        }).starts_with("/accumulators/holders/3/moic: "));
 }
 
 // ---------------------------------------------------------------------------------------
