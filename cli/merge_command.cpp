@@ -87,7 +87,16 @@ int run(const Options& o) {
         }
       }
       ranges.emplace_back(first, first + paths);
-      total.merge(RunStats::from_json(j.at("accumulators"), scenario->waterfall.holders.size()));
+      RunStats part = RunStats::from_json(j.at("accumulators"), scenario->waterfall.holders.size());
+      if (ranges.size() == 1) {
+        total.groups = part.groups;
+      } else if (part.groups != total.groups) {
+        std::cerr << f << ": computed " << to_string(part.groups) << ", " << o.files.front()
+                  << " computed " << to_string(total.groups)
+                  << "; only shards of one run merge (same --compute)\n";
+        return kExitBadInput;
+      }
+      total.merge(part);
       meta.threads = std::max(meta.threads, m.at("threads").get<unsigned>());
     } catch (const std::exception& e) {
       std::cerr << f << ": not a mergeable capflow result: " << e.what() << "\n";

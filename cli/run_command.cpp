@@ -36,6 +36,7 @@ struct Options {
   double precision = 0;
   bool quiet = false;
   bool accumulators = false;
+  std::string compute = "all";  // --compute, checked by metric_groups()
   std::vector<std::string> sets;
   OutputOptions output;
 };
@@ -136,18 +137,42 @@ CLI::Validator relative_precision() {
       "REL");
 }
 
-// True when every holder's mean nominal payout is known to within `rel` (its standard
-// error below rel × |mean|); holders whose payout is always zero do not count.
+// --compute: "all" or group names joined by commas (MetricGroups::parse).
+CLI::Validator metric_groups() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        const auto groups = MetricGroups::parse(s);
+        return groups ? std::string() : groups.error();
+      },
+      "LIST");
+}
+
+// The distribution --precision watches: the nominal payout, or its present value when
+// the run does not compute the nominal one.
+MetricGroup precision_group(const MetricGroups& groups) {
+  return groups.has(MetricGroup::nominal) ? MetricGroup::nominal : MetricGroup::pv;
+}
+
+// True when every holder's mean payout (precision_group) is known to within `rel` (its
+// standard error below rel × |mean|); holders whose payout is always zero do not count.
 bool precise_enough(const RunStats& st, double rel) {
+  const bool nominal = precision_group(st.groups) == MetricGroup::nominal;
   for (const auto& h : st.holders) {
-    const double mean = h.nominal.moments.mean();
+    const Moments& m = nominal ? h.nominal.moments : h.pv.moments;
+    const double mean = m.mean();
     if (mean == 0) continue;
-    if (h.nominal.moments.se() > rel * std::fabs(mean)) return false;
+    if (m.se() > rel * std::fabs(mean)) return false;
   }
   return true;
 }
 
 int run(const Options& o) {
+  const auto parsed_groups = MetricGroups::parse(o.compute);
+  if (!parsed_groups) {
+    std::cerr << "capflow run: --compute " << o.compute << ": " << parsed_groups.error() << "\n";
+    return kExitBadInput;
+  }
+  const MetricGroups& groups = parsed_groups.value();
   if (o.paths == 0 || o.paths > kMaxPaths) {
     std::cerr << "capflow run: --paths " << o.paths << " is out of range; expected 1 to "
               << kMaxPaths << "\n";
@@ -172,6 +197,11 @@ int run(const Options& o) {
   if (!o.shard.empty() && o.precision > 0) {
     std::cerr << "capflow run: --precision and --shard cannot be combined (each shard would stop "
                  "on its own)\n";
+    return kExitBadInput;
+  }
+  if (o.precision > 0 && !groups.has(MetricGroup::nominal) && !groups.has(MetricGroup::pv)) {
+    std::cerr << "capflow run: --precision watches the holders' mean payouts: --compute needs "
+                 "nominal or pv with it\n";
     return kExitBadInput;
   }
   auto scenario = load_or_report(o.file, o.sets, std::cerr);
@@ -208,6 +238,7 @@ int run(const Options& o) {
     std::uint64_t ran = 0;
     while (true) {
       RunRequest req{o.seed, ran, next - ran, threads, &done};
+      req.groups = groups;
       RunStats batch = mc->run(req);
       if (ran == 0) {
         stats = std::move(batch);
@@ -221,14 +252,17 @@ int run(const Options& o) {
     meta.precision_note =
         (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
         std::to_string(ran) + " paths for standard errors below " +
-        std::to_string(o.precision * 100) + "% of every holder's mean (cap --paths " +
+        std::to_string(o.precision * 100) + "% of every holder's mean " +
+        (precision_group(groups) == MetricGroup::nominal ? "" : "PV ") + "(cap --paths " +
         std::to_string(o.paths) + ")";
     meta.paths = ran;
   } else {
     const std::uint64_t begin = o.paths * shard_k / shard_n;
     const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
     Progress progress(done, end - begin, show);
-    stats = mc->run(RunRequest{o.seed, begin, end - begin, threads, &done});
+    RunRequest req{o.seed, begin, end - begin, threads, &done};
+    req.groups = groups;
+    stats = mc->run(req);
     meta.paths = end - begin;
     meta.first_path = begin;
     if (!o.shard.empty()) {
@@ -279,6 +313,12 @@ Command setup_run(CLI::App& parent) {
          "Add paths until every holder's mean has a standard error below REL x mean (e.g. 0.01)")
       ->type_name("REL")
       ->check(relative_precision());
+  app->add_option(
+         "--compute", opts->compute,
+         "Distributions to compute: all (default) or some of nominal,pv,moic,irr,company;\n"
+         "fewer is faster (P(cap), cap year and P(>0) always come)")
+      ->type_name("LIST")
+      ->check(metric_groups());
   app->add_flag("--quiet", opts->quiet, "No progress or notes on stderr");
   app->add_flag("--accumulators", opts->accumulators,
                 "Include the exact accumulators in JSON output (always on with --shard)");

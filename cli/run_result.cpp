@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "version.hpp"
@@ -70,6 +71,7 @@ std::string num(double v, const char* fmt = "%.2f") {
 std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& st, Format format) {
   const auto& holders = s.waterfall.holders;
   const double n = static_cast<double>(st.paths);
+  const auto has = [&](MetricGroup g) { return st.groups.has(g); };
   if (format == Format::json) {
     ojson out;
     ojson m;
@@ -84,6 +86,7 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
       m["total_paths"] = meta.total_paths;
     }
     m["threads"] = meta.threads;
+    m["computed"] = st.groups.names();
     m["version"] = kVersion;
     if (!meta.precision_note.empty()) m["precision"] = meta.precision_note;
     out["meta"] = m;
@@ -92,8 +95,8 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
       const HolderStats& x = st.holders[h];
       ojson j;
       j["name"] = holders[h].name;
-      j["nominal"] = metric_json(x.nominal);
-      j["pv"] = metric_json(x.pv);
+      if (has(MetricGroup::nominal)) j["nominal"] = metric_json(x.nominal);
+      if (has(MetricGroup::pv)) j["pv"] = metric_json(x.pv);
       j["p_received_any"] = static_cast<double>(x.received_any) / n;
       if (holders[h].cap) {
         j["p_cap"] = static_cast<double>(x.ended_at_cap) / n;
@@ -106,37 +109,79 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
       } else {
         j["p_cap"] = nullptr;
       }
-      j["moic"] = x.moic.moments.count() ? metric_json(x.moic) : ojson(nullptr);
-      j["irr"] = x.irr.moments.count() ? metric_json(x.irr) : ojson(nullptr);
-      if (x.irr_undefined) j["p_irr_undefined"] = static_cast<double>(x.irr_undefined) / n;
+      // null: the holder invested nothing; absent: not computed (--compute).
+      if (has(MetricGroup::moic))
+        j["moic"] = x.moic.moments.count() ? metric_json(x.moic) : ojson(nullptr);
+      if (has(MetricGroup::irr)) {
+        j["irr"] = x.irr.moments.count() ? metric_json(x.irr) : ojson(nullptr);
+        if (x.irr_undefined) j["p_irr_undefined"] = static_cast<double>(x.irr_undefined) / n;
+      }
       hs[holders[h].id] = j;
     }
     out["holders"] = hs;
     const CompanyStats& c = st.company;
-    out["company"] = {{"cumulative_loss", metric_json(c.cumulative_loss)},
-                      {"peak_funding_need", metric_json(c.peak_funding_need)},
-                      {"first_profit_year", counts_json(c.first_profit_year, st.paths)},
-                      {"conversion_year", counts_json(c.conversion_year, st.paths)},
-                      {"p_deadline_missed", static_cast<double>(c.deadline_missed) / n},
-                      {"refund_owed", metric_json(c.refund_owed)}};
+    if (has(MetricGroup::company)) {
+      out["company"] = {{"cumulative_loss", metric_json(c.cumulative_loss)},
+                        {"peak_funding_need", metric_json(c.peak_funding_need)},
+                        {"first_profit_year", counts_json(c.first_profit_year, st.paths)},
+                        {"conversion_year", counts_json(c.conversion_year, st.paths)},
+                        {"p_deadline_missed", static_cast<double>(c.deadline_missed) / n},
+                        {"refund_owed", metric_json(c.refund_owed)}};
+    }
     if (meta.include_accumulators) out["accumulators"] = st.to_json();
     return out.dump(2) + "\n";
   }
+  // The holder table: a group's columns when the run computed it. Without the nominal
+  // columns, PV takes their place (mean, se, p5, p50, p95).
   TextTable ht;
-  for (const char* c : {"holder", "mean", "se", "p5", "p50", "p95", "PV mean", "PV p50", "P(cap)",
-                        "P(>0)", "MOIC p50", "IRR p50"}) {
-    ht.add_column(c, std::string(c) == "holder" ? TextTable::Align::left : TextTable::Align::right);
+  using Cell = std::function<std::string(std::size_t)>;
+  std::vector<Cell> cells;
+  auto column = [&](const char* name, Cell cell) {
+    ht.add_column(name, cells.empty() ? TextTable::Align::left : TextTable::Align::right);
+    cells.push_back(std::move(cell));
+  };
+  auto money_columns = [&](const char* const names[5], const Metric HolderStats::*metric) {
+    const auto m = [&st, metric](std::size_t h) -> const Metric& { return st.holders[h].*metric; };
+    column(names[0], [m](std::size_t h) { return money(m(h).moments.mean()); });
+    column(names[1], [m](std::size_t h) { return money(m(h).moments.se()); });
+    column(names[2], [m](std::size_t h) { return money(m(h).sketch.quantile(0.05)); });
+    column(names[3], [m](std::size_t h) { return money(m(h).sketch.quantile(0.5)); });
+    column(names[4], [m](std::size_t h) { return money(m(h).sketch.quantile(0.95)); });
+  };
+  column("holder", [&](std::size_t h) { return holders[h].name; });
+  if (has(MetricGroup::nominal)) {
+    static const char* const kNominal[5] = {"mean", "se", "p5", "p50", "p95"};
+    money_columns(kNominal, &HolderStats::nominal);
+    if (has(MetricGroup::pv)) {
+      column("PV mean", [&](std::size_t h) { return money(st.holders[h].pv.moments.mean()); });
+      column("PV p50", [&](std::size_t h) { return money(st.holders[h].pv.sketch.quantile(0.5)); });
+    }
+  } else if (has(MetricGroup::pv)) {
+    static const char* const kPv[5] = {"PV mean", "PV se", "PV p5", "PV p50", "PV p95"};
+    money_columns(kPv, &HolderStats::pv);
+  }
+  column("P(cap)", [&](std::size_t h) {
+    return holders[h].cap ? pct(static_cast<double>(st.holders[h].ended_at_cap) / n)
+                          : std::string("uncapped");
+  });
+  column("P(>0)",
+         [&](std::size_t h) { return pct(static_cast<double>(st.holders[h].received_any) / n); });
+  if (has(MetricGroup::moic)) {
+    column("MOIC p50", [&](std::size_t h) {
+      const Metric& m = st.holders[h].moic;
+      return m.moments.count() ? num(m.sketch.quantile(0.5)) + "x" : std::string("n/a");
+    });
+  }
+  if (has(MetricGroup::irr)) {
+    column("IRR p50", [&](std::size_t h) {
+      const Metric& m = st.holders[h].irr;
+      return m.moments.count() ? pct(m.sketch.quantile(0.5)) : std::string("n/a");
+    });
   }
   for (std::size_t h = 0; h < holders.size(); ++h) {
-    const HolderStats& x = st.holders[h];
-    const auto& q = x.nominal.sketch;
-    ht.add_row({holders[h].name, money(x.nominal.moments.mean()), money(x.nominal.moments.se()),
-                money(q.quantile(0.05)), money(q.quantile(0.5)), money(q.quantile(0.95)),
-                money(x.pv.moments.mean()), money(x.pv.sketch.quantile(0.5)),
-                holders[h].cap ? pct(static_cast<double>(x.ended_at_cap) / n) : "uncapped",
-                pct(static_cast<double>(x.received_any) / n),
-                x.moic.moments.count() ? num(x.moic.sketch.quantile(0.5)) + "x" : "n/a",
-                x.irr.moments.count() ? pct(x.irr.sketch.quantile(0.5)) : "n/a"});
+    std::vector<std::string> row;
+    for (const auto& cell : cells) row.push_back(cell(h));
+    ht.add_row(row);
   }
   if (format == Format::csv) {
     TextTable t;
@@ -156,14 +201,16 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
       t.add_row(row);
     };
     for (std::size_t h = 0; h < holders.size(); ++h) {
-      add(holders[h].id, "nominal", st.holders[h].nominal);
-      add(holders[h].id, "pv", st.holders[h].pv);
-      add(holders[h].id, "moic", st.holders[h].moic);
-      add(holders[h].id, "irr", st.holders[h].irr);
+      if (has(MetricGroup::nominal)) add(holders[h].id, "nominal", st.holders[h].nominal);
+      if (has(MetricGroup::pv)) add(holders[h].id, "pv", st.holders[h].pv);
+      if (has(MetricGroup::moic)) add(holders[h].id, "moic", st.holders[h].moic);
+      if (has(MetricGroup::irr)) add(holders[h].id, "irr", st.holders[h].irr);
     }
-    add("company", "cumulative_loss", st.company.cumulative_loss);
-    add("company", "peak_funding_need", st.company.peak_funding_need);
-    add("company", "refund_owed", st.company.refund_owed);
+    if (has(MetricGroup::company)) {
+      add("company", "cumulative_loss", st.company.cumulative_loss);
+      add("company", "peak_funding_need", st.company.peak_funding_need);
+      add("company", "refund_owed", st.company.refund_owed);
+    }
     return t.csv();
   }
   const bool md = format == Format::md;
@@ -176,6 +223,7 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
                 meta.scenario_sha256.c_str());
   out += std::string(line) + (md ? "\n" : "\n");
   if (!meta.precision_note.empty()) out += meta.precision_note + "\n";
+  if (!st.groups.is_all()) out += "computed: " + to_string(st.groups) + " (--compute)\n";
   auto section = [&](const std::string& head, const TextTable& t) {
     out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
   };
@@ -183,6 +231,7 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
       "Payout per holder (nominal, all years incl. terminal claim; PV at the scenario's discount "
       "rate)",
       ht);
+  if (!has(MetricGroup::company)) return out;
   const CompanyStats& c = st.company;
   TextTable ct;
   ct.add_column("company");

@@ -243,17 +243,19 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
 void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<double>* irr,
                             const std::optional<Date>& conversion, RunStats& st) const {
   const std::size_t n = terms_.holders;
+  const MetricGroups& g = st.groups;
   for (std::size_t h = 0; h < n; ++h) {
     HolderStats& hs = st.holders[h];
     const double total = s.total_received[h] + s.total_other[h];
-    hs.nominal.add(total);
-    hs.pv.add(s.pv[h]);
+    if (g.has(MetricGroup::nominal)) hs.nominal.add(total);
+    if (g.has(MetricGroup::pv)) hs.pv.add(s.pv[h]);
     // Counted without branches: the outcomes are as good as random.
     hs.received_any += total > 0 ? 1u : 0u;
     hs.ended_at_cap += s.ended_at_cap[h] ? 1u : 0u;
     if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
     if (holder_invests_[h] && s.invested_total[h] > 0) {
-      hs.moic.add(total / s.invested_total[h]);
+      if (g.has(MetricGroup::moic)) hs.moic.add(total / s.invested_total[h]);
+      if (!g.has(MetricGroup::irr)) continue;
       if (const auto& r = irr[h]) {
         hs.irr.add(*r);
       } else {
@@ -261,6 +263,8 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<do
       }
     }
   }
+  ++st.paths;
+  if (!g.has(MetricGroup::company)) return;
   CompanyStats& c = st.company;
   c.cumulative_loss.add(-std::min(0.0, s.worst_cumulative_result));
   c.peak_funding_need.add(s.peak_funding_need);
@@ -271,7 +275,6 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<do
                             ? std::max(conversion->year, terms_.first_year)
                             : -1);
   if (s.deadline_missed) ++c.deadline_missed;
-  ++st.paths;
 }
 
 void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
@@ -280,9 +283,10 @@ void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_
     run_lanes(seed, begin, end, w);
     return;
   }
+  const bool irr = w.stats.groups.has(MetricGroup::irr);
   for (std::uint64_t path = begin; path < end; ++path) {
     simulate(seed, path, w);
-    one_path_irr(w);
+    if (irr) one_path_irr(w);
     accumulate(w.summary(), w.irr.data(), w.inputs.conversion, w.stats);
   }
 }
@@ -315,6 +319,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   auto work = [&](unsigned t) {
     workers[t] = std::make_unique<Worker>(*this);
     Worker& w = *workers[t];
+    w.stats.groups = req.groups;
     for (std::uint64_t c = next++; c < chunks; c = next++) {
       const std::uint64_t begin = req.first_path + c * kChunk;
       const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
@@ -327,6 +332,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   work(0);
   for (auto& th : pool) th.join();
   RunStats total;
+  total.groups = req.groups;
   total.holders.resize(terms_.holders);
   for (const auto& w : workers) total.merge(w->stats);
   return total;
@@ -369,6 +375,10 @@ void CompanyStats::merge(const CompanyStats& o) {
 }
 
 void RunStats::merge(const RunStats& o) {
+  if (o.groups != groups) {
+    throw std::invalid_argument("merging statistics of " + to_string(o.groups) + " into " +
+                                to_string(groups));
+  }
   paths += o.paths;
   if (holders.size() < o.holders.size()) holders.resize(o.holders.size());
   for (std::size_t h = 0; h < o.holders.size(); ++h) holders[h].merge(o.holders[h]);
@@ -394,27 +404,59 @@ Metric metric_from(const nlohmann::json& j) {
 }  // namespace
 
 nlohmann::json RunStats::to_json() const {
+  const auto has = [&](MetricGroup g) { return groups.has(g); };
   nlohmann::json hs = nlohmann::json::array();
   for (const auto& h : holders) {
-    hs.push_back({{"nominal", metric_json(h.nominal)},
-                  {"pv", metric_json(h.pv)},
-                  {"moic", metric_json(h.moic)},
-                  {"irr", metric_json(h.irr)},
-                  {"cap_year", h.cap_year.to_json()},
-                  {"ended_at_cap", h.ended_at_cap},
-                  {"received_any", h.received_any},
-                  {"irr_undefined", h.irr_undefined}});
+    nlohmann::json x = nlohmann::json::object();
+    if (has(MetricGroup::nominal)) x["nominal"] = metric_json(h.nominal);
+    if (has(MetricGroup::pv)) x["pv"] = metric_json(h.pv);
+    if (has(MetricGroup::moic)) x["moic"] = metric_json(h.moic);
+    if (has(MetricGroup::irr)) {
+      x["irr"] = metric_json(h.irr);
+      x["irr_undefined"] = h.irr_undefined;
+    }
+    x["cap_year"] = h.cap_year.to_json();
+    x["ended_at_cap"] = h.ended_at_cap;
+    x["received_any"] = h.received_any;
+    hs.push_back(std::move(x));
   }
-  return {{"paths", paths},
-          {"holders", hs},
-          {"company",
-           {{"cumulative_loss", metric_json(company.cumulative_loss)},
-            {"peak_funding_need", metric_json(company.peak_funding_need)},
-            {"refund_owed", metric_json(company.refund_owed)},
-            {"first_profit_year", company.first_profit_year.to_json()},
-            {"conversion_year", company.conversion_year.to_json()},
-            {"deadline_missed", company.deadline_missed}}}};
+  nlohmann::json out = {{"paths", paths}, {"computed", groups.names()}, {"holders", hs}};
+  if (has(MetricGroup::company)) {
+    out["company"] = {{"cumulative_loss", metric_json(company.cumulative_loss)},
+                      {"peak_funding_need", metric_json(company.peak_funding_need)},
+                      {"refund_owed", metric_json(company.refund_owed)},
+                      {"first_profit_year", company.first_profit_year.to_json()},
+                      {"conversion_year", company.conversion_year.to_json()},
+                      {"deadline_missed", company.deadline_missed}};
+  }
+  return out;
 }
+
+namespace {
+// "computed": the groups of the run; accumulators written before there was a choice
+// have none and hold every group.
+MetricGroups groups_from(const nlohmann::json& j) {
+  if (!j.contains("computed")) return MetricGroups::all();
+  return read_at("/computed", [&] {
+    const auto& names = j.at("computed");
+    if (!names.is_array()) throw AccumulatorError("", "expected an array of group names");
+    MetricGroups groups;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto& name = names.at(i);
+      const auto one = name.is_string() ? MetricGroups::parse(name.get<std::string>())
+                                        : Result<MetricGroups>::failure("expected a string");
+      if (!one || one.value().is_all()) {
+        throw AccumulatorError("/" + std::to_string(i),
+                               one ? "expected one group name, not \"all\"" : one.error());
+      }
+      for (MetricGroup g : kMetricGroups) {
+        if (one.value().has(g)) groups.add(g);
+      }
+    }
+    return groups;
+  });
+}
+}  // namespace
 
 RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) {
   // Errors name their place below "/accumulators" (AccumulatorError).
@@ -422,6 +464,8 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
   return read_at(root, [&] {
     RunStats s;
     s.paths = read_count(j.at("paths"), "/paths");
+    s.groups = groups_from(j);
+    const auto has = [&](MetricGroup g) { return s.groups.has(g); };
     const auto& hs = j.at("holders");
     if (hs.size() != holder_count)
       throw AccumulatorError("/holders", "holder count differs from the scenario's");
@@ -429,17 +473,22 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
       s.holders.push_back(read_at("/holders/" + std::to_string(i), [&] {
         const auto& h = hs.at(i);
         HolderStats x;
-        x.nominal = read_at("/nominal", [&] { return metric_from(h.at("nominal")); });
-        x.pv = read_at("/pv", [&] { return metric_from(h.at("pv")); });
-        x.moic = read_at("/moic", [&] { return metric_from(h.at("moic")); });
-        x.irr = read_at("/irr", [&] { return metric_from(h.at("irr")); });
+        if (has(MetricGroup::nominal))
+          x.nominal = read_at("/nominal", [&] { return metric_from(h.at("nominal")); });
+        if (has(MetricGroup::pv)) x.pv = read_at("/pv", [&] { return metric_from(h.at("pv")); });
+        if (has(MetricGroup::moic))
+          x.moic = read_at("/moic", [&] { return metric_from(h.at("moic")); });
+        if (has(MetricGroup::irr)) {
+          x.irr = read_at("/irr", [&] { return metric_from(h.at("irr")); });
+          x.irr_undefined = read_count(h.at("irr_undefined"), "/irr_undefined");
+        }
         x.cap_year = read_at("/cap_year", [&] { return Counts::from_json(h.at("cap_year")); });
         x.ended_at_cap = read_count(h.at("ended_at_cap"), "/ended_at_cap");
         x.received_any = read_count(h.at("received_any"), "/received_any");
-        x.irr_undefined = read_count(h.at("irr_undefined"), "/irr_undefined");
         return x;
       }));
     }
+    if (!has(MetricGroup::company)) return s;
     read_at("/company", [&] {
       const auto& c = j.at("company");
       s.company.cumulative_loss =

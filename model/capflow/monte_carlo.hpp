@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capflow/distributions.hpp"
+#include "capflow/metric_groups.hpp"
 #include "capflow/projection.hpp"
 #include "capflow/scenario.hpp"
 #include "capflow/statistics.hpp"
@@ -51,11 +52,17 @@ struct CompanyStats {
 
 struct RunStats {
   std::uint64_t paths = 0;
+  // The distributions computed; the others stay empty (no values). The counts of
+  // HolderStats are always kept, irr_undefined only with the IRR.
+  MetricGroups groups = MetricGroups::all();
   std::vector<HolderStats> holders;
   CompanyStats company;
+  // Throws std::invalid_argument if o computed other groups: the sum would mix paths
+  // that counted a distribution with paths that did not.
   void merge(const RunStats& o);
-  // Exact accumulators, for shards and `capflow merge`.
+  // Exact accumulators, for shards and `capflow merge`: the groups and theirs only.
   nlohmann::json to_json() const;
+  // Throws AccumulatorError (statistics.hpp), naming the place of the fault.
   static RunStats from_json(const nlohmann::json& j, std::size_t holders);
 };
 
@@ -68,6 +75,7 @@ struct RunRequest {
   // Lean scenarios run kWidth paths at a time where the CPU allows it, to the same bits
   // as one at a time; false runs them one at a time (tests compare the two).
   bool lanes = true;
+  MetricGroups groups = MetricGroups::all();  // what to compute (RunStats::groups)
 };
 
 class MonteCarlo {

@@ -164,6 +164,10 @@ void MonteCarlo::run_batch(std::uint64_t seed, const std::uint64_t* paths, Worke
   const auto span = static_cast<std::size_t>(irr_span_);
   const auto first_offset = static_cast<std::size_t>(terms_.first_year - irr_origin_);
   draw_lanes(seed, paths, w);
+  if (!w.stats.groups.has(MetricGroup::irr)) {
+    w.batch->run(*w.lane_inputs, [](int, const lanes::Real*) {});
+    return;
+  }
   lanes::Real* flows = w.lane_flows.data();
   for (const HolderIndex h : investors_) {
     for (std::size_t k = 0; k < span; ++k) flows[h * span + k] = lanes::Real{};
@@ -213,12 +217,13 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
   using lanes::Real;
   const BatchPath& b = *w.batch;
   const std::size_t n = terms_.holders;
+  const MetricGroups& g = w.stats.groups;
   for (std::size_t h = 0; h < n; ++h) {
     HolderStats& hs = w.stats.holders[h];
     // Other receipts (revenue share, refunds, ...) are nil on a lean path.
     const Real total = b.total_received()[h] + 0.0;
-    lanes::add(hs.nominal, total, count);
-    lanes::add(hs.pv, b.pv()[h], count);
+    if (g.has(MetricGroup::nominal)) lanes::add(hs.nominal, total, count);
+    if (g.has(MetricGroup::pv)) lanes::add(hs.pv, b.pv()[h], count);
     const Mask got = total > 0.0;
     const Mask ended = b.ended_at_cap()[h];
     const Real cap_year = b.cap_year_index()[h];
@@ -227,30 +232,32 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
       hs.ended_at_cap += ended[l] ? 1u : 0u;
       if (cap_year[l] >= 0) hs.cap_year.add(terms_.first_year + static_cast<int>(cap_year[l]));
     }
-    if (holder_invests_[h] && terms_.initial_invested[h] > 0) {
-      lanes::add(hs.moic, total / terms_.initial_invested[h], count);
-      // Four at a time when every lane has an IRR (nearly always), else one by one.
-      Real irr{};
-      std::size_t defined = 0;
+    if (!holder_invests_[h] || !(terms_.initial_invested[h] > 0)) continue;
+    if (g.has(MetricGroup::moic)) lanes::add(hs.moic, total / terms_.initial_invested[h], count);
+    if (!g.has(MetricGroup::irr)) continue;
+    // Four at a time when every lane has an IRR (nearly always), else one by one.
+    Real irr{};
+    std::size_t defined = 0;
+    for (std::size_t l = 0; l < count; ++l) {
+      if (const auto& r = w.lane_irr[l * n + h]) {
+        irr[l] = *r;
+        ++defined;
+      }
+    }
+    if (defined == lanes::kWidth) {
+      lanes::add(hs.irr, irr, lanes::kWidth);
+    } else {
       for (std::size_t l = 0; l < count; ++l) {
         if (const auto& r = w.lane_irr[l * n + h]) {
-          irr[l] = *r;
-          ++defined;
-        }
-      }
-      if (defined == lanes::kWidth) {
-        lanes::add(hs.irr, irr, lanes::kWidth);
-      } else {
-        for (std::size_t l = 0; l < count; ++l) {
-          if (const auto& r = w.lane_irr[l * n + h]) {
-            hs.irr.add(*r);
-          } else {
-            ++hs.irr_undefined;
-          }
+          hs.irr.add(*r);
+        } else {
+          ++hs.irr_undefined;
         }
       }
     }
   }
+  w.stats.paths += count;
+  if (!g.has(MetricGroup::company)) return;
   CompanyStats& c = w.stats.company;
   // -std::min(0.0, worst), which is -0.0 when worst is not negative.
   const Real worst = b.worst_cumulative_result();
@@ -263,7 +270,6 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
         first_profit[l] >= 0 ? terms_.first_year + static_cast<int>(first_profit[l]) : -1);
     c.conversion_year.add(-1);  // lean scenarios never convert
   }
-  w.stats.paths += count;
 }
 
 std::vector<MonteCarlo::PathResult> MonteCarlo::simulate_lanes(std::uint64_t seed,

@@ -582,6 +582,141 @@ TEST_CASE("monte carlo: damaged accumulators are refused, naming their place") {
 }
 
 // ---------------------------------------------------------------------------------------
+// --compute: a run of some groups (capflow run --compute) computes those, with the bits of
+// a run of every group, and nothing else.
+
+namespace {
+
+using capflow::MetricGroup;
+using capflow::MetricGroups;
+
+RunStats run_groups(const MonteCarlo& mc, std::uint64_t paths, const MetricGroups& groups,
+                    bool lanes = true) {
+  RunRequest r;
+  r.seed = 11;
+  r.paths = paths;
+  r.threads = 2;
+  r.lanes = lanes;
+  r.groups = groups;
+  return mc.run(r);
+}
+
+std::string dump_metric(const capflow::Metric& m) {
+  return nlohmann::json{{"moments", m.moments.to_json()}, {"sketch", m.sketch.to_json()}}.dump();
+}
+
+// Each group of `part` equals the full run's, and each group it left out is empty.
+void check_part_of(const RunStats& part, const RunStats& full) {
+  const auto has = [&](MetricGroup g) { return part.groups.has(g); };
+  const auto same_or_empty = [](bool computed, const capflow::Metric& a, const capflow::Metric& b) {
+    if (computed) {
+      CHECK(dump_metric(a) == dump_metric(b));
+    } else {
+      CHECK(a.moments.count() == 0);
+      CHECK(a.sketch.count() == 0);
+    }
+  };
+  REQUIRE(part.holders.size() == full.holders.size());
+  CHECK(part.paths == full.paths);
+  for (std::size_t h = 0; h < part.holders.size(); ++h) {
+    INFO("holder " << h);
+    const auto &a = part.holders[h], &b = full.holders[h];
+    same_or_empty(has(MetricGroup::nominal), a.nominal, b.nominal);
+    same_or_empty(has(MetricGroup::pv), a.pv, b.pv);
+    same_or_empty(has(MetricGroup::moic), a.moic, b.moic);
+    same_or_empty(has(MetricGroup::irr), a.irr, b.irr);
+    CHECK(a.irr_undefined == (has(MetricGroup::irr) ? b.irr_undefined : 0));
+    // The counts come with every group.
+    CHECK(a.ended_at_cap == b.ended_at_cap);
+    CHECK(a.received_any == b.received_any);
+    CHECK(a.cap_year.to_json() == b.cap_year.to_json());
+  }
+  const bool company = has(MetricGroup::company);
+  same_or_empty(company, part.company.cumulative_loss, full.company.cumulative_loss);
+  same_or_empty(company, part.company.peak_funding_need, full.company.peak_funding_need);
+  same_or_empty(company, part.company.refund_owed, full.company.refund_owed);
+  CHECK(part.company.deadline_missed == (company ? full.company.deadline_missed : 0));
+  CHECK(part.company.first_profit_year.to_json() ==
+        (company ? full.company.first_profit_year : capflow::Counts()).to_json());
+}
+
+}  // namespace
+
+TEST_CASE("monte carlo: MetricGroups parse names, all, and refuse the rest") {
+  CHECK(MetricGroups::parse("all").value() == MetricGroups::all());
+  const auto pv_irr = MetricGroups::parse("irr,pv");
+  REQUIRE(pv_irr.ok());
+  CHECK(pv_irr.value().names() == std::vector<std::string>{"pv", "irr"});
+  CHECK(capflow::to_string(MetricGroups::parse("company,nominal,moic,pv,irr").value()) ==
+        "nominal,pv,moic,irr,company");
+  CHECK(MetricGroups::parse("company,nominal,moic,pv,irr").value().is_all());
+  CHECK(MetricGroups::parse("pv,pv").error() == "\"pv\" twice");
+  CHECK(MetricGroups::parse("pv,PV").error().starts_with("\"PV\": expected \"all\" or names"));
+  CHECK(MetricGroups::parse("").error().starts_with("an empty name: "));
+  CHECK(MetricGroups::parse("pv,").error().starts_with("an empty name: "));
+  CHECK(MetricGroups::parse("all,pv").error().starts_with("\"all\": "));
+  CHECK(MetricGroups::none().names().empty());
+}
+
+TEST_CASE("monte carlo: a run of some groups has the bits of the full run in those groups") {
+  // bench.json runs in lanes (and one at a time with lanes off); the Oct-2024 round, with
+  // its conversion and rounds, on the general year step.
+  for (const char* preset : {"bench.json", "openai-2024-round.json"}) {
+    const MonteCarlo mc(load_preset(preset));
+    for (const bool lanes : {true, false}) {
+      INFO(preset << (lanes ? ", lanes" : ", one path at a time"));
+      const RunStats full = run_groups(mc, 3001, MetricGroups::all(), lanes);
+      for (const char* list : {"pv", "nominal,irr", "moic,company", "irr", "company"}) {
+        INFO("--compute " << list);
+        const MetricGroups groups = MetricGroups::parse(list).value();
+        const RunStats part = run_groups(mc, 3001, groups, lanes);
+        CHECK(part.groups == groups);
+        check_part_of(part, full);
+        // Its accumulators hold its groups only, and read back to the same statistics.
+        const nlohmann::json j = part.to_json();
+        CHECK(j.at("holders").at(1).contains("nominal") == groups.has(MetricGroup::nominal));
+        CHECK(j.contains("company") == groups.has(MetricGroup::company));
+        const RunStats back = RunStats::from_json(j, mc.holders());
+        CHECK(back.groups == groups);
+        CHECK(dump(back) == dump(part));
+      }
+    }
+  }
+}
+
+TEST_CASE("monte carlo: statistics of different groups do not merge") {
+  const MonteCarlo mc(load_preset("bench.json"));
+  RunStats pv = run_groups(mc, 100, MetricGroups::parse("pv").value());
+  const RunStats all = run_groups(mc, 100, MetricGroups::all());
+  CHECK_THROWS_AS(pv.merge(all), std::invalid_argument);
+  CHECK(pv.paths == 100);  // refused before anything was added
+  // Accumulators without "computed" (written before --compute existed) hold every group;
+  // a list that names something else is refused with its place.
+  nlohmann::json old = all.to_json();
+  old.erase("computed");
+  CHECK(RunStats::from_json(old, mc.holders()).groups.is_all());
+  nlohmann::json bad = pv.to_json();
+  bad["computed"] = {"pv", "cash"};
+  try {
+    RunStats::from_json(bad, mc.holders());
+    FAIL("accepted an unknown group");
+  } catch (const capflow::AccumulatorError& e) {
+    CHECK(std::string(e.what()).starts_with("/accumulators/computed/1: \"cash\": expected"));
+  }
+  bad["computed"] = "pv";
+  CHECK_THROWS_AS(RunStats::from_json(bad, mc.holders()), capflow::AccumulatorError);
+  // A group it claims but does not hold.
+  bad = pv.to_json();
+  bad["computed"] = {"pv", "irr"};
+  try {
+    RunStats::from_json(bad, mc.holders());
+    FAIL("accepted a missing group");
+  } catch (const capflow::AccumulatorError& e) {
+    CHECK(std::string(e.what()).starts_with("/accumulators/holders/0/irr: "));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Zero volatility is the deterministic model.
 
 namespace {
