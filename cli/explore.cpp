@@ -235,6 +235,41 @@ std::vector<std::string> overrides_for(const Scenario& s, const std::string& pat
   return out;
 }
 
+// The distributions that `metrics` read from a run's result (capflow run --compute): a
+// sweep of mean nominal payouts need not solve an IRR on every path. A metric outside
+// the keys known here gets every group, so that lookup() explains it against the whole
+// result, as it would without this.
+MetricGroups groups_read_by(const std::vector<std::string>& metrics) {
+  MetricGroups groups = MetricGroups::none();
+  for (const auto& m : metrics) {
+    if (!m.starts_with("/")) return MetricGroups::all();
+    const auto t = path_tokens(m);
+    if (t.size() >= 2 && t[0] == "company") {
+      groups.add(MetricGroup::company);
+      continue;
+    }
+    if (t.size() < 3 || t[0] != "holders") return MetricGroups::all();
+    const std::string& key = t[2];
+    if (key == "name" || key == "p_received_any" || key == "p_cap" || key == "p_cap_reached" ||
+        key == "cap_year") {
+      continue;  // counts: in every run
+    }
+    bool known = false;
+    for (MetricGroup g : kMetricGroups) {
+      if (g != MetricGroup::company && key == metric_group_name(g)) {
+        groups.add(g);
+        known = true;
+      }
+    }
+    if (key == "p_irr_undefined") {
+      groups.add(MetricGroup::irr);
+      known = true;
+    }
+    if (!known) return MetricGroups::all();
+  }
+  return groups;
+}
+
 std::optional<PointResult> evaluate(const std::string& file, const std::vector<std::string>& sets,
                                     const std::vector<std::string>& extra,
                                     const std::vector<std::string>& metrics,
@@ -261,8 +296,9 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
       err << file << ": " << e.what() << "\n";
       return std::nullopt;
     }
-    const RunStats stats =
-        mc->run(RunRequest{settings.seed, 0, settings.paths, settings.threads, nullptr});
+    RunRequest request{settings.seed, 0, settings.paths, settings.threads, nullptr};
+    request.groups = groups_read_by(metrics);
+    const RunStats stats = mc->run(request);
     RunMeta meta;
     meta.scenario_file = file;
     meta.scenario_sha256 = scenario->content_sha256;
