@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <thread>
@@ -284,6 +285,8 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     return std::nullopt;
   }
   ojson result;
+  // For error messages: the result with every key a full run has (below).
+  std::function<ojson()> full_shape = [&] { return result; };
   if (settings.mode == EvalMode::waterfall) {
     result = waterfall_metrics(*scenario, settings.profit);
   } else if (settings.mode == EvalMode::deterministic) {
@@ -298,7 +301,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     }
     RunRequest request{settings.seed, 0, settings.paths, settings.threads, nullptr};
     request.groups = groups_read_by(metrics);
-    const RunStats stats = mc->run(request);
+    RunStats stats = mc->run(request);
     RunMeta meta;
     meta.scenario_file = file;
     meta.scenario_sha256 = scenario->content_sha256;
@@ -306,6 +309,14 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     meta.paths = settings.paths;
     meta.threads = settings.threads;
     result = ojson::parse(render_run(*scenario, meta, stats, Format::json));
+    if (!stats.groups.is_all()) {
+      // A metric not found is explained against the keys of a full run (the groups not
+      // computed are there, empty), not only the groups its metrics read.
+      full_shape = [&scenario, meta, stats = std::move(stats)]() mutable {
+        stats.groups = MetricGroups::all();
+        return ojson::parse(render_run(*scenario, meta, stats, Format::json));
+      };
+    }
   }
   PointResult out;
   out.scenario_sha256 = scenario->content_sha256;
@@ -313,6 +324,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     std::string why;
     auto v = lookup(result, m, why);
     if (!v) {
+      lookup(full_shape(), m, why);
       err << "capflow: --metric " << m << ": " << why << "\n";
       if (bad_metric != nullptr) *bad_metric = true;
       return std::nullopt;

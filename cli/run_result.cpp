@@ -221,16 +221,19 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
                 std::to_string(meta.paths).c_str(), static_cast<unsigned long long>(meta.seed),
                 meta.shard.empty() ? "" : ", shard ", meta.shard.c_str(),
                 meta.scenario_sha256.c_str());
-  out += std::string(line) + (md ? "\n" : "\n");
-  if (!meta.precision_note.empty()) out += meta.precision_note + "\n";
-  if (!st.groups.is_all()) out += "computed: " + to_string(st.groups) + " (--compute)\n";
+  // Markdown would join these lines into one paragraph: there, each is its own.
+  const std::string gap = md ? "\n" : "";
+  out += std::string(line) + "\n";
+  if (!meta.precision_note.empty()) out += gap + meta.precision_note + "\n";
+  if (!st.groups.is_all()) out += gap + "computed: " + to_string(st.groups) + " (--compute)\n";
   auto section = [&](const std::string& head, const TextTable& t) {
     out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
   };
-  section(
-      "Payout per holder (nominal, all years incl. terminal claim; PV at the scenario's discount "
-      "rate)",
-      ht);
+  std::string about;
+  if (has(MetricGroup::nominal)) about = "nominal, all years incl. terminal claim";
+  if (has(MetricGroup::pv))
+    about += std::string(about.empty() ? "" : "; ") + "PV at the scenario's discount rate";
+  section("Payout per holder" + (about.empty() ? "" : " (" + about + ")"), ht);
   if (!has(MetricGroup::company)) return out;
   const CompanyStats& c = st.company;
   TextTable ct;

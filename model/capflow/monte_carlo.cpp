@@ -445,12 +445,17 @@ MetricGroups groups_from(const nlohmann::json& j) {
       const auto& name = names.at(i);
       const auto one = name.is_string() ? MetricGroups::parse(name.get<std::string>())
                                         : Result<MetricGroups>::failure("expected a string");
-      if (!one || one.value().is_all()) {
-        throw AccumulatorError("/" + std::to_string(i),
-                               one ? "expected one group name, not \"all\"" : one.error());
+      if (!one) throw AccumulatorError("/" + std::to_string(i), one.error());
+      const auto named = one.value().names();
+      if (named.size() != 1) {
+        throw AccumulatorError("/" + std::to_string(i), "expected one group name, found \"" +
+                                                            name.get<std::string>() + "\"");
       }
       for (MetricGroup g : kMetricGroups) {
-        if (one.value().has(g)) groups.add(g);
+        if (!one.value().has(g)) continue;
+        if (groups.has(g))
+          throw AccumulatorError("/" + std::to_string(i), "\"" + named[0] + "\" twice");
+        groups.add(g);
       }
     }
     return groups;

@@ -638,6 +638,8 @@ void check_part_of(const RunStats& part, const RunStats& full) {
   CHECK(part.company.deadline_missed == (company ? full.company.deadline_missed : 0));
   CHECK(part.company.first_profit_year.to_json() ==
         (company ? full.company.first_profit_year : capflow::Counts()).to_json());
+  CHECK(part.company.conversion_year.to_json() ==
+        (company ? full.company.conversion_year : capflow::Counts()).to_json());
 }
 
 }  // namespace
@@ -663,6 +665,8 @@ TEST_CASE("monte carlo: a run of some groups has the bits of the full run in tho
   // its conversion and rounds, on the general year step.
   for (const char* preset : {"bench.json", "openai-2024-round.json"}) {
     const MonteCarlo mc(load_preset(preset));
+    const bool bench = std::string(preset) == "bench.json";
+    if (MonteCarlo::lanes_supported()) REQUIRE(mc.runs_in_lanes() == bench);
     for (const bool lanes : {true, false}) {
       INFO(preset << (lanes ? ", lanes" : ", one path at a time"));
       const RunStats full = run_groups(mc, 3001, MetricGroups::all(), lanes);
@@ -705,6 +709,22 @@ TEST_CASE("monte carlo: statistics of different groups do not merge") {
   }
   bad["computed"] = "pv";
   CHECK_THROWS_AS(RunStats::from_json(bad, mc.holders()), capflow::AccumulatorError);
+  const auto error_of = [&](nlohmann::json computed) {
+    nlohmann::json j = pv.to_json();
+    j["computed"] = std::move(computed);
+    try {
+      RunStats::from_json(j, mc.holders());
+    } catch (const capflow::AccumulatorError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(error_of({"pv"}) == "accepted");
+  CHECK(error_of({"pv", "pv"}) == "/accumulators/computed/1: \"pv\" twice");
+  CHECK(error_of({"pv,irr"}) ==
+        "/accumulators/computed/0: expected one group name, found \"pv,irr\"");
+  CHECK(error_of({"all"}) == "/accumulators/computed/0: expected one group name, found \"all\"");
+  CHECK(error_of({1}) == "/accumulators/computed/0: expected a string");
   // A group it claims but does not hold.
   bad = pv.to_json();
   bad["computed"] = {"pv", "irr"};
