@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "capflow/metric_groups.hpp"
 #include "capflow/value_format.hpp"
 
 namespace capflow {
@@ -119,6 +120,30 @@ Result<std::string> apply_filter(const json& value, const std::string& filter_te
   return format_year(*v);
 }
 
+// A run result made with `capflow run --compute` lacks the groups it did not compute:
+// when a pointer asks for one of those, say so.
+std::string left_out_by_compute(const json& doc, const std::string& token) {
+  const json* computed = nullptr;
+  if (doc.is_object() && doc.contains("meta") && doc.at("meta").is_object() &&
+      doc.at("meta").contains("computed")) {
+    computed = &doc.at("meta").at("computed");
+  }
+  if (computed == nullptr || !computed->is_array()) return "";
+  for (MetricGroup g : kMetricGroups) {
+    if (token != metric_group_name(g)) continue;
+    for (const auto& c : *computed) {
+      if (c.is_string() && c.get<std::string>() == token) return "";
+    }
+    std::string list;
+    for (const auto& c : *computed) {
+      if (c.is_string()) list += (list.empty() ? "" : ",") + c.get<std::string>();
+    }
+    return "; the run was made with --compute " + (list.empty() ? std::string("\"\"") : list) +
+           ", which leaves out " + token;
+  }
+  return "";
+}
+
 Result<const json*> resolve_pointer(const json& doc, const std::string& pointer) {
   using R = Result<const json*>;
   if (pointer.empty()) return &doc;
@@ -137,7 +162,7 @@ Result<const json*> resolve_pointer(const json& doc, const std::string& pointer)
     if (node->is_object()) {
       if (!node->contains(token)) {
         return R::failure("no \"" + token + "\" in " + where + " (its keys: " + keys_of(*node) +
-                          ")");
+                          ")" + left_out_by_compute(doc, token));
       }
       node = &node->at(token);
     } else if (node->is_array()) {
