@@ -285,8 +285,9 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     return std::nullopt;
   }
   ojson result;
-  // For error messages: the result with every key a full run has (below).
-  std::function<ojson()> full_shape = [&] { return result; };
+  // For error messages about a run of some groups: the result with every key a full run
+  // has (below); empty when `result` is that already.
+  std::function<ojson()> full_shape;
   if (settings.mode == EvalMode::waterfall) {
     result = waterfall_metrics(*scenario, settings.profit);
   } else if (settings.mode == EvalMode::deterministic) {
@@ -324,7 +325,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     std::string why;
     auto v = lookup(result, m, why);
     if (!v) {
-      lookup(full_shape(), m, why);
+      if (full_shape) lookup(full_shape(), m, why);
       err << "capflow: --metric " << m << ": " << why << "\n";
       if (bad_metric != nullptr) *bad_metric = true;
       return std::nullopt;

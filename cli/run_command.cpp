@@ -167,12 +167,7 @@ bool precise_enough(const RunStats& st, double rel) {
 }
 
 int run(const Options& o) {
-  const auto parsed_groups = MetricGroups::parse(o.compute);
-  if (!parsed_groups) {
-    std::cerr << "capflow run: --compute " << o.compute << ": " << parsed_groups.error() << "\n";
-    return kExitBadInput;
-  }
-  const MetricGroups& groups = parsed_groups.value();
+  const MetricGroups groups = MetricGroups::parse(o.compute).value();  // metric_groups() checked it
   if (o.paths == 0 || o.paths > kMaxPaths) {
     std::cerr << "capflow run: --paths " << o.paths << " is out of range; expected 1 to "
               << kMaxPaths << "\n";

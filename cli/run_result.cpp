@@ -131,6 +131,36 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
     if (meta.include_accumulators) out["accumulators"] = st.to_json();
     return out.dump(2) + "\n";
   }
+  if (format == Format::csv) {
+    TextTable t;
+    for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50",
+                          "p75", "p90", "p95", "p99"})
+      t.add_column(c);
+    auto add = [&](const std::string& who, const char* what, const Metric& m) {
+      std::vector<std::string> row{who, what};
+      if (m.moments.count() == 0) {
+        row.resize(14);
+      } else {
+        row.push_back(num(m.moments.mean(), "%.17g"));
+        row.push_back(num(m.moments.sd(), "%.17g"));
+        row.push_back(num(m.moments.se(), "%.17g"));
+        for (double p : kPercentiles) row.push_back(num(m.sketch.quantile(p / 100), "%.17g"));
+      }
+      t.add_row(row);
+    };
+    for (std::size_t h = 0; h < holders.size(); ++h) {
+      if (has(MetricGroup::nominal)) add(holders[h].id, "nominal", st.holders[h].nominal);
+      if (has(MetricGroup::pv)) add(holders[h].id, "pv", st.holders[h].pv);
+      if (has(MetricGroup::moic)) add(holders[h].id, "moic", st.holders[h].moic);
+      if (has(MetricGroup::irr)) add(holders[h].id, "irr", st.holders[h].irr);
+    }
+    if (has(MetricGroup::company)) {
+      add("company", "cumulative_loss", st.company.cumulative_loss);
+      add("company", "peak_funding_need", st.company.peak_funding_need);
+      add("company", "refund_owed", st.company.refund_owed);
+    }
+    return t.csv();
+  }
   // The holder table: a group's columns when the run computed it. Without the nominal
   // columns, PV takes their place (mean, se, p5, p50, p95).
   TextTable ht;
@@ -182,36 +212,6 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
     std::vector<std::string> row;
     for (const auto& cell : cells) row.push_back(cell(h));
     ht.add_row(row);
-  }
-  if (format == Format::csv) {
-    TextTable t;
-    for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50",
-                          "p75", "p90", "p95", "p99"})
-      t.add_column(c);
-    auto add = [&](const std::string& who, const char* what, const Metric& m) {
-      std::vector<std::string> row{who, what};
-      if (m.moments.count() == 0) {
-        row.resize(14);
-      } else {
-        row.push_back(num(m.moments.mean(), "%.17g"));
-        row.push_back(num(m.moments.sd(), "%.17g"));
-        row.push_back(num(m.moments.se(), "%.17g"));
-        for (double p : kPercentiles) row.push_back(num(m.sketch.quantile(p / 100), "%.17g"));
-      }
-      t.add_row(row);
-    };
-    for (std::size_t h = 0; h < holders.size(); ++h) {
-      if (has(MetricGroup::nominal)) add(holders[h].id, "nominal", st.holders[h].nominal);
-      if (has(MetricGroup::pv)) add(holders[h].id, "pv", st.holders[h].pv);
-      if (has(MetricGroup::moic)) add(holders[h].id, "moic", st.holders[h].moic);
-      if (has(MetricGroup::irr)) add(holders[h].id, "irr", st.holders[h].irr);
-    }
-    if (has(MetricGroup::company)) {
-      add("company", "cumulative_loss", st.company.cumulative_loss);
-      add("company", "peak_funding_need", st.company.peak_funding_need);
-      add("company", "refund_owed", st.company.refund_owed);
-    }
-    return t.csv();
   }
   const bool md = format == Format::md;
   std::string title = s.title.empty() ? s.file : s.title;
