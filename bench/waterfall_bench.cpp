@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "capflow/breakpoints.hpp"
-#include "capflow/scenario.hpp"
-#include "capflow/waterfall.hpp"
+#include "capflow/terms/scenario.hpp"
+#include "capflow/waterfall/breakpoints.hpp"
+#include "capflow/waterfall/waterfall.hpp"
 
 #ifndef CAPFLOW_DEFAULT_SCENARIO
 #error "CAPFLOW_DEFAULT_SCENARIO must name the default scenario file"

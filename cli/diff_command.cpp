@@ -11,9 +11,9 @@
 #include <regex>
 #include <thread>
 
-#include "capflow/paired_run.hpp"
-#include "capflow/result_diff.hpp"
-#include "capflow/scenario_diff.hpp"
+#include "capflow/whatif/paired_run.hpp"
+#include "capflow/whatif/result_diff.hpp"
+#include "capflow/whatif/scenario_diff.hpp"
 #include "commands.hpp"
 #include "diff_report.hpp"
 #include "exit_codes.hpp"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "capflow/value_format.hpp"
+#include "capflow/whatif/value_format.hpp"
 
 namespace capflow::cli {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "capflow/comparison.hpp"
-#include "capflow/scenario_diff.hpp"
+#include "capflow/whatif/comparison.hpp"
+#include "capflow/whatif/scenario_diff.hpp"
 #include "output.hpp"
 
 namespace capflow::cli {

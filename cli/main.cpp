@@ -5,14 +5,14 @@
 #include <exception>
 #include <iostream>
 
+#include "capflow/version.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "version.hpp"
 
 int main(int argc, char** argv) {
   using namespace capflow::cli;
   CLI::App app{"capflow: exact and Monte Carlo calculator for capped-profit structures"};
-  app.set_version_flag("--version", std::string("capflow ") + kVersion);
+  app.set_version_flag("--version", std::string("capflow ") + capflow::kVersion);
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "capflow/monte_carlo.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"

@@ -9,7 +9,7 @@
 #include <memory>
 #include <sstream>
 
-#include "capflow/template.hpp"
+#include "capflow/whatif/template.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"

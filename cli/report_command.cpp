@@ -9,11 +9,11 @@
 #include <system_error>
 #include <thread>
 
+#include "capflow_report/content.hpp"
 #include "commands.hpp"
+#include "eval_options.hpp"
 #include "exit_codes.hpp"
-#include "explore.hpp"
 #include "output.hpp"
-#include "report_content.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
 

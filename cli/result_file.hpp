@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "capflow/result.hpp"
+#include "capflow/io/result.hpp"
 
 namespace capflow::cli {
 

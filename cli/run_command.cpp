@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "capflow/monte_carlo.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"

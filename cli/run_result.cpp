@@ -5,39 +5,10 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "version.hpp"
-
 namespace capflow::cli {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-constexpr double kPercentiles[] = {1, 5, 10, 25, 50, 75, 90, 95, 99};
-
-ojson metric_json(const Metric& m) {
-  ojson j;
-  j["n"] = m.moments.count();
-  if (m.moments.count() == 0) {
-    j["mean"] = nullptr;
-    return j;
-  }
-  j["mean"] = m.moments.mean();
-  j["sd"] = m.moments.sd();
-  j["se"] = m.moments.se();
-  for (double p : kPercentiles) {
-    j["p" + std::to_string(static_cast<int>(p))] = m.sketch.quantile(p / 100);
-  }
-  return j;
-}
-
-ojson counts_json(const Counts& c, std::uint64_t paths) {
-  ojson j = ojson::object();
-  for (const auto& [k, v] : c.counts()) {
-    j[k < 0 ? std::string("never") : std::to_string(k)] =
-        static_cast<double>(v) / static_cast<double>(paths);
-  }
-  return j;
-}
 
 std::string money(double v) {
   char buf[32];
@@ -72,65 +43,7 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   const auto& holders = s.waterfall.holders;
   const double n = static_cast<double>(st.paths);
   const auto has = [&](MetricGroup g) { return st.groups.has(g); };
-  if (format == Format::json) {
-    ojson out;
-    ojson m;
-    m["schema"] = kResultSchema;
-    m["scenario"] = meta.scenario_file;
-    m["scenario_sha256"] = meta.scenario_sha256;
-    m["seed"] = meta.seed;
-    m["paths"] = meta.paths;
-    m["first_path"] = meta.first_path;
-    if (!meta.shard.empty()) {
-      m["shard"] = meta.shard;
-      m["total_paths"] = meta.total_paths;
-    }
-    m["threads"] = meta.threads;
-    m["computed"] = st.groups.names();
-    m["version"] = kVersion;
-    if (!meta.precision_note.empty()) m["precision"] = meta.precision_note;
-    out["meta"] = m;
-    ojson hs = ojson::object();
-    for (std::size_t h = 0; h < holders.size(); ++h) {
-      const HolderStats& x = st.holders[h];
-      ojson j;
-      j["name"] = holders[h].name;
-      if (has(MetricGroup::nominal)) j["nominal"] = metric_json(x.nominal);
-      if (has(MetricGroup::pv)) j["pv"] = metric_json(x.pv);
-      j["p_received_any"] = static_cast<double>(x.received_any) / n;
-      if (holders[h].cap) {
-        j["p_cap"] = static_cast<double>(x.ended_at_cap) / n;
-        j["p_cap_reached"] = [&] {
-          std::uint64_t k = 0;
-          for (const auto& [y, c] : x.cap_year.counts()) k += c;
-          return static_cast<double>(k) / n;
-        }();
-        j["cap_year"] = counts_json(x.cap_year, st.paths);
-      } else {
-        j["p_cap"] = nullptr;
-      }
-      // null: the holder invested nothing; absent: not computed (--compute).
-      if (has(MetricGroup::moic))
-        j["moic"] = x.moic.moments.count() ? metric_json(x.moic) : ojson(nullptr);
-      if (has(MetricGroup::irr)) {
-        j["irr"] = x.irr.moments.count() ? metric_json(x.irr) : ojson(nullptr);
-        if (x.irr_undefined) j["p_irr_undefined"] = static_cast<double>(x.irr_undefined) / n;
-      }
-      hs[holders[h].id] = j;
-    }
-    out["holders"] = hs;
-    const CompanyStats& c = st.company;
-    if (has(MetricGroup::company)) {
-      out["company"] = {{"cumulative_loss", metric_json(c.cumulative_loss)},
-                        {"peak_funding_need", metric_json(c.peak_funding_need)},
-                        {"first_profit_year", counts_json(c.first_profit_year, st.paths)},
-                        {"conversion_year", counts_json(c.conversion_year, st.paths)},
-                        {"p_deadline_missed", static_cast<double>(c.deadline_missed) / n},
-                        {"refund_owed", metric_json(c.refund_owed)}};
-    }
-    if (meta.include_accumulators) out["accumulators"] = st.to_json();
-    return out.dump(2) + "\n";
-  }
+  if (format == Format::json) return run_document(s, meta, st).dump(2) + "\n";
   if (format == Format::csv) {
     TextTable t;
     for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50",
@@ -144,7 +57,8 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
         row.push_back(num(m.moments.mean(), "%.17g"));
         row.push_back(num(m.moments.sd(), "%.17g"));
         row.push_back(num(m.moments.se(), "%.17g"));
-        for (double p : kPercentiles) row.push_back(num(m.sketch.quantile(p / 100), "%.17g"));
+        for (double p : kReportedPercentiles)
+          row.push_back(num(m.sketch.quantile(p / 100), "%.17g"));
       }
       t.add_row(row);
     };

@@ -1,5 +1,6 @@
 #pragma once
-// Loading a scenario for a command: --set handling and error reporting in one place.
+// The --set flag of every command that loads a scenario; loading itself is the
+// library's (model/capflow/terms/scenario_input.hpp).
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -7,16 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "capflow/scenario.hpp"
+#include "capflow/terms/scenario.hpp"
+#include "capflow/terms/scenario_input.hpp"
 
 namespace capflow::cli {
 
 // Adds --set PATH=VALUE (repeatable) to a command.
 void add_set_option(CLI::App& app, std::vector<std::string>& sets);
-
-// Loads path with the --set overrides; on any problem prints every diagnostic to err
-// and returns nullopt (the caller exits with kExitBadInput).
-std::optional<Scenario> load_or_report(const std::string& path,
-                                       const std::vector<std::string>& sets, std::ostream& err);
 
 }  // namespace capflow::cli

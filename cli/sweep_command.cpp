@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "capflow/rounding.hpp"
+#include "capflow/waterfall/rounding.hpp"
 #include "commands.hpp"
+#include "eval_options.hpp"
 #include "exit_codes.hpp"
-#include "explore.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
 

@@ -6,12 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "capflow/rounding.hpp"
+#include "capflow/waterfall/rounding.hpp"
+#include "capflow/whatif/tornado.hpp"
+#include "capflow_report/tornado_chart.hpp"
 #include "commands.hpp"
+#include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
-#include "tornado_data.hpp"
 
 namespace capflow::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "capflow/scenario.hpp"
+#include "capflow/terms/scenario.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"

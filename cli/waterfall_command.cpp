@@ -7,11 +7,11 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "capflow/breakpoints.hpp"
-#include "capflow/json_reader.hpp"
-#include "capflow/rounding.hpp"
-#include "capflow/scenario.hpp"
-#include "capflow/solve.hpp"
+#include "capflow/io/json_reader.hpp"
+#include "capflow/terms/scenario.hpp"
+#include "capflow/waterfall/breakpoints.hpp"
+#include "capflow/waterfall/rounding.hpp"
+#include "capflow/waterfall/solve.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"

@@ -21,8 +21,8 @@
 #include <string>
 #include <string_view>
 
-#include "capflow/json_document.hpp"
-#include "capflow/scenario.hpp"
+#include "capflow/io/json_document.hpp"
+#include "capflow/terms/scenario.hpp"
 
 namespace {
 

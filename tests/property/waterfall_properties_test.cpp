@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "capflow/breakpoints.hpp"
-#include "capflow/rounding.hpp"
-#include "capflow/solve.hpp"
-#include "capflow/waterfall.hpp"
+#include "capflow/waterfall/breakpoints.hpp"
+#include "capflow/waterfall/rounding.hpp"
+#include "capflow/waterfall/solve.hpp"
+#include "capflow/waterfall/waterfall.hpp"
 
 using capflow::CapOverflow;
 using capflow::Holder;

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "capflow/batch_path.hpp"
-#include "capflow/lean_path.hpp"
-#include "capflow/monte_carlo.hpp"
-#include "capflow/path_irr.hpp"
-#include "capflow/random.hpp"
-#include "capflow/random_lanes.hpp"
+#include "capflow/montecarlo/batch_path.hpp"
+#include "capflow/montecarlo/lean_path.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
+#include "capflow/montecarlo/path_irr.hpp"
+#include "capflow/montecarlo/random.hpp"
+#include "capflow/montecarlo/random_lanes.hpp"
 #include "unit/path_fixture.hpp"
 #include "unit/scenario_fixture.hpp"
 

@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "capflow/projection.hpp"
-#include "capflow/scenario.hpp"
+#include "capflow/projection/projection.hpp"
+#include "capflow/terms/scenario.hpp"
 #include "unit/scenario_fixture.hpp"
 
 using capflow::HolderIndex;

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <random>
 
-#include "capflow/breakpoints.hpp"
-#include "capflow/scenario.hpp"
+#include "capflow/terms/scenario.hpp"
+#include "capflow/waterfall/breakpoints.hpp"
 
 using namespace capflow;
 

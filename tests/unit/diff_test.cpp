@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "capflow/paired_run.hpp"
-#include "capflow/result_diff.hpp"
-#include "capflow/scenario_diff.hpp"
+#include "capflow/whatif/paired_run.hpp"
+#include "capflow/whatif/result_diff.hpp"
+#include "capflow/whatif/scenario_diff.hpp"
 
 using capflow::Comparison;
 using capflow::Scenario;

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <random>
 
-#include "capflow/fast_math.hpp"
-#include "capflow/monte_carlo.hpp"
-#include "capflow/random.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
+#include "capflow/montecarlo/random.hpp"
+#include "capflow/simd/fast_math.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// IRR and NPV (model/capflow/irr.hpp) against textbook cases and the edge cases
+// IRR and NPV (model/capflow/projection/irr.hpp) against textbook cases and the edge cases
 // docs/model.md describes: no sign change, total loss, several sign changes.
 
 #include <doctest/doctest.h>
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "capflow/irr.hpp"
+#include "capflow/projection/irr.hpp"
 
 using capflow::CashFlow;
 using capflow::irr;

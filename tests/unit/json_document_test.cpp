@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "capflow/json_document.hpp"
+#include "capflow/io/json_document.hpp"
 
 using capflow::Diagnostics;
 using capflow::JsonNode;

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "capflow/lean_path.hpp"
-#include "capflow/monte_carlo.hpp"
-#include "capflow/projection_engine.hpp"
-#include "capflow/scenario.hpp"
+#include "capflow/montecarlo/lean_path.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
+#include "capflow/projection/projection_engine.hpp"
+#include "capflow/terms/scenario.hpp"
 #include "unit/path_fixture.hpp"
 #include "unit/scenario_fixture.hpp"
 

@@ -24,12 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "capflow/distributions.hpp"
-#include "capflow/monte_carlo.hpp"
-#include "capflow/projection.hpp"
-#include "capflow/random.hpp"
-#include "capflow/scenario.hpp"
-#include "capflow/statistics.hpp"
+#include "capflow/montecarlo/distributions.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
+#include "capflow/montecarlo/random.hpp"
+#include "capflow/montecarlo/statistics.hpp"
+#include "capflow/projection/projection.hpp"
+#include "capflow/terms/scenario.hpp"
 #include "unit/scenario_fixture.hpp"
 
 using capflow::DistributionSpec;

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "capflow/number.hpp"
-#include "capflow/rounding.hpp"
+#include "capflow/io/number.hpp"
+#include "capflow/waterfall/rounding.hpp"
 
 using capflow::Integer;
 using capflow::Rational;

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <random>
 
-#include "capflow/projection.hpp"
+#include "capflow/projection/projection.hpp"
 
 namespace capflow::testing {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "capflow/projection.hpp"
-#include "capflow/scenario.hpp"
+#include "capflow/projection/projection.hpp"
+#include "capflow/terms/scenario.hpp"
 #include "unit/scenario_fixture.hpp"
 
 using capflow::ProjectionResult;

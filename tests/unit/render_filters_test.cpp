@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "capflow/template.hpp"
-#include "capflow/value_format.hpp"
+#include "capflow/whatif/template.hpp"
+#include "capflow/whatif/value_format.hpp"
 
 using capflow::Rational;
 using json = nlohmann::ordered_json;

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "capflow/scenario.hpp"
+#include "capflow/terms/scenario.hpp"
 
 namespace capflow::testing {
 

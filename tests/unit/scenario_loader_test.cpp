@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "capflow/scenario.hpp"
+#include "capflow/terms/scenario.hpp"
 
 namespace fs = std::filesystem;
 using capflow::LoadResult;

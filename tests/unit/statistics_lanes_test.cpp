@@ -12,8 +12,8 @@
 #include <random>
 #include <vector>
 
-#include "capflow/monte_carlo.hpp"
-#include "capflow/statistics_lanes.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
+#include "capflow/montecarlo/statistics_lanes.hpp"
 
 namespace {
 

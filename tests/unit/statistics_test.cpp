@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "capflow/statistics.hpp"
+#include "capflow/montecarlo/statistics.hpp"
 
 TEST_CASE("statistics: the sketch's JSON keeps its form") {
   capflow::Sketch s;

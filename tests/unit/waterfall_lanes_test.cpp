@@ -16,9 +16,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "capflow/monte_carlo.hpp"
-#include "capflow/waterfall.hpp"
-#include "capflow/waterfall_lanes.hpp"
+#include "capflow/montecarlo/monte_carlo.hpp"
+#include "capflow/waterfall/waterfall.hpp"
+#include "capflow/waterfall/waterfall_lanes.hpp"
 
 namespace {
 

@@ -9,12 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include "capflow/breakpoints.hpp"
-#include "capflow/json_document.hpp"
-#include "capflow/json_reader.hpp"
-#include "capflow/rounding.hpp"
-#include "capflow/scenario.hpp"
-#include "capflow/waterfall.hpp"
+#include "capflow/io/json_document.hpp"
+#include "capflow/io/json_reader.hpp"
+#include "capflow/terms/scenario.hpp"
+#include "capflow/waterfall/breakpoints.hpp"
+#include "capflow/waterfall/rounding.hpp"
+#include "capflow/waterfall/waterfall.hpp"
 
 using capflow::allocate;
 using capflow::CapOverflow;

@@ -1,0 +1,36 @@
+#pragma once
+// The flags sweep, tornado and report share: --vary and the evaluation settings, parsed
+// into the library's Vary and EvalSettings (model/capflow/whatif/explore.hpp).
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capflow/whatif/explore.hpp"
+
+namespace capflow::cli {
+
+// Every --vary of a command, parsed, a path given twice refused. On a problem prints
+// "capflow COMMAND: --vary ...: why" to err and returns nullopt.
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err);
+
+// The flags behind EvalSettings, as the user gave them.
+struct EvalOptions {
+  bool deterministic = false;
+  std::string profit;
+  std::uint64_t paths = 10000;
+  std::uint64_t seed = 42;
+  unsigned threads = 0;  // 0: all cores
+};
+// Adds --deterministic, --profit, --paths, --seed and --threads.
+void add_eval_options(CLI::App& app, EvalOptions& options);
+// Checks the flags; on a problem prints it (prefixed with "capflow COMMAND: ") and
+// returns nullopt.
+std::optional<EvalSettings> eval_settings(const EvalOptions& options, const std::string& command,
+                                          std::ostream& err);
+}  // namespace capflow::cli

@@ -1,0 +1,142 @@
+#include "capflow/whatif/tornado.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#include "capflow/montecarlo/distributions.hpp"
+
+namespace capflow {
+namespace {
+
+// A double as decimal text capflow reads exactly (6 significant digits, no "e+").
+std::string decimal_text(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::string s = buf;
+  const auto plus = s.find("e+");
+  if (plus != std::string::npos) s.erase(plus + 1, 1);
+  return s;
+}
+
+bool make_vary(const std::string& path, const std::string& lo, const std::string& hi, Vary& v) {
+  return !parse_vary(path + "=" + lo + ":" + hi, false, v);
+}
+
+// A target --set can write: a number the scenario has, or a new key of an object it has
+// (an input may replace a growth rate from a year the scenario leaves to an earlier one).
+bool settable(const JsonNode& document, const std::string& pointer) {
+  if (!check_varied_value(document, pointer)) return true;
+  const auto slash = pointer.rfind('/');
+  if (slash == std::string::npos || slash == 0) return false;
+  const JsonNode* node = &document;
+  std::string rest = pointer.substr(1, slash - 1) + "/";
+  for (std::size_t start = 0, end; (end = rest.find('/', start)) != std::string::npos;
+       start = end + 1) {
+    node = node->is_object() ? node->find(rest.substr(start, end - start)) : nullptr;
+    if (node == nullptr) return false;
+  }
+  return node->is_object() && node->find(pointer.substr(slash + 1)) == nullptr;
+}
+
+bool is_numeric_string(const MetricValue& v) {
+  return v.is_string() && parse_money(v.get<std::string>()).ok();
+}
+
+}  // namespace
+
+std::vector<TornadoInput> default_tornado_inputs(const Scenario& s, std::string& note) {
+  std::vector<TornadoInput> out;
+  if (s.uncertainty) {
+    for (const auto& in : s.uncertainty->inputs) {
+      if (in.target.kind == InputTarget::Kind::none || in.target.pointer.empty()) continue;
+      if (!settable(s.document, in.target.pointer)) continue;
+      const Sampler sampler(in.distribution);
+      double lo = sampler.quantile(0.1), hi = sampler.quantile(0.9);
+      if (lo > hi) std::swap(lo, hi);
+      Vary v;
+      if (make_vary(in.target.pointer, decimal_text(lo), decimal_text(hi), v)) {
+        out.push_back({v, "uncertainty input \"" + in.name + "\": p10 to p90"});
+      }
+    }
+  }
+  if (!out.empty()) {
+    note = "inputs: each uncertainty input from its p10 to its p90";
+    return out;
+  }
+  for (const auto& h : s.waterfall.holders) {
+    if (!h.cap) continue;
+    const std::string base = "/holders/" + pointer_token(h.id) + "/cap";
+    const bool multiple = h.cap_multiple.has_value();
+    const Rational value = multiple ? *h.cap_multiple : *h.cap;
+    const std::string path = multiple ? base + "/multiple" : base;
+    if (check_varied_value(s.document, path)) continue;
+    Vary v;
+    if (make_vary(path, format_decimal(value / 2, 2), format_decimal(value * 3 / 2, 2), v)) {
+      out.push_back({v, "cap of " + h.name + ": 0.5x to 1.5x"});
+    }
+  }
+  const std::string tv = "/projection/terminal_value/multiple";
+  if (!check_varied_value(s.document, tv)) {
+    if (auto p = s.projection; p && p->terminal_value.multiple > 0) {
+      Vary v;
+      const Rational m = p->terminal_value.multiple;
+      if (make_vary(tv, format_decimal(m / 2, 6), format_decimal(m * 3 / 2, 6), v)) {
+        out.push_back({v, "terminal multiple: 0.5x to 1.5x"});
+      }
+    }
+  }
+  const bool terminal = !out.empty() && out.back().vary.path == tv;
+  note = std::string("inputs: the scenario has no numeric uncertainty inputs, so each cap") +
+         (terminal ? " and the terminal multiple" : "") + " from 0.5x to 1.5x its value";
+  return out;
+}
+
+std::string default_tornado_metric(const Scenario& s, const EvalSettings& settings) {
+  return holder_metric(s, s.waterfall.residual, settings);
+}
+
+std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std::string& file,
+                                       const std::vector<std::string>& sets,
+                                       const std::vector<TornadoInput>& inputs,
+                                       const std::string& metric, const EvalSettings& settings,
+                                       std::ostream& err) {
+  Tornado t;
+  t.metric = metric;
+  auto base = evaluate(file, sets, {}, {metric}, settings, err);
+  if (!base) return std::nullopt;
+  t.base = base->values[0];
+  for (const auto& in : inputs) {
+    TornadoRow row{in, {}, {}, 0};
+    for (int k = 0; k < 2; ++k) {
+      auto r = evaluate(file, sets,
+                        overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings),
+                        {metric}, settings, err);
+      if (!r) {
+        err << "capflow tornado: with " << in.vary.path << " at "
+            << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";
+        return std::nullopt;
+      }
+      (k == 0 ? row.at_lo : row.at_hi) = r->values[0];
+    }
+    const double d = metric_number(row.at_hi) - metric_number(row.at_lo);
+    row.swing = std::isfinite(d) ? std::fabs(d) : 0;
+    t.rows.push_back(std::move(row));
+  }
+  std::stable_sort(t.rows.begin(), t.rows.end(),
+                   [](const TornadoRow& a, const TornadoRow& b) { return a.swing > b.swing; });
+  return t;
+}
+
+std::string tornado_swing_text(const TornadoRow& r) {
+  // Exact when both ends are exact cents (deterministic).
+  if (is_numeric_string(r.at_lo) && is_numeric_string(r.at_hi)) {
+    const Rational d = parse_money(r.at_hi.get<std::string>()).value() -
+                       parse_money(r.at_lo.get<std::string>()).value();
+    return format_decimal(d < 0 ? Rational(-d) : d, 2);
+  }
+  return MetricValue(r.swing).dump();
+}
+
+}  // namespace capflow
