@@ -21,7 +21,6 @@
 namespace capflow::cli {
 namespace {
 
-using ojson = nlohmann::ordered_json;
 
 struct Options {
   std::string file;
