@@ -176,12 +176,32 @@ ReportSection scenario_section(const Scenario& s) {
     }
     if (p.conversion) {
       const auto& c = *p.conversion;
+      auto split = [&](const ConversionOutcomeSpec& o) {
+        if (o.claims_valuation) {
+          return "equity being each holder's capped claim on a " + money(*o.claims_valuation) +
+                 " valuation";
+        }
+        std::string stakes;
+        for (std::size_t h = 0; h < o.equity.size(); ++h) {
+          if (o.equity[h] == 0) continue;
+          stakes += (stakes.empty() ? "" : ", ") + w.holders[h].name + " " + pct(o.equity[h]);
+        }
+        return "equity as given: " + stakes;
+      };
+      std::string how;
+      if (c.outcomes.size() == 1) {
+        how = ", " + split(c.outcomes[0]);
+      } else {
+        how = "; its terms are one of " + std::to_string(c.outcomes.size()) + " outcomes, drawn per path:";
+        for (std::size_t k = 0; k < c.outcomes.size(); ++k) {
+          how += std::string(k == 0 ? " " : "; ") + "\"" + c.outcomes[k].name + "\" (" +
+                 pct(c.outcomes[k].probability) + (k == c.base_outcome ? ", the base case" : "") +
+                 "), " + split(c.outcomes[k]);
+        }
+      }
       sec.blocks.push_back(
           para("The for-profit conversion takes effect on " + c.date.str() +
-               "; from then on distributions follow equity and the caps stop applying" +
-               (c.claims_valuation ? ", equity being each holder's capped claim on a " +
-                                         money(*c.claims_valuation) + " valuation"
-                                   : "") +
+               "; from then on distributions follow equity and the caps stop applying" + how +
                "."));
     }
   }
