@@ -11,11 +11,15 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
@@ -166,6 +170,35 @@ bool precise_enough(const RunStats& st, double rel) {
   return true;
 }
 
+// This rank's part of paths [begin, end): the ranges --shard would give shards of
+// `job::size()`.
+std::pair<std::uint64_t, std::uint64_t> rank_range(std::uint64_t begin, std::uint64_t end) {
+  const auto n = static_cast<std::uint64_t>(job::size());
+  const auto r = static_cast<std::uint64_t>(job::rank());
+  return {begin + (end - begin) * r / n, begin + (end - begin) * (r + 1) / n};
+}
+
+// Every rank's statistics merged at rank 0, exactly (the same bits as one process
+// running all the paths); elsewhere this rank's own. The exact accumulators travel as
+// CBOR: the shard format of capflow merge, in binary.
+RunStats gather_stats(RunStats mine, std::size_t holders) {
+  if (job::size() == 1) return mine;
+  const auto start = std::chrono::steady_clock::now();
+  const auto bytes = nlohmann::json::to_cbor(mine.to_json());
+  const auto parts = job::gather(std::string(bytes.begin(), bytes.end()));
+  for (std::size_t r = 1; r < parts.size(); ++r) {
+    mine.merge(RunStats::from_json(nlohmann::json::from_cbor(parts[r]), holders));
+  }
+  // For bench/mpi-scaling: what the reduction costs, apart from the paths.
+  if (job::is_root() && std::getenv("CAPFLOW_MPI_TIMING") != nullptr) {
+    std::cerr << "capflow run: gather and merge of " << parts.size() << " ranks: "
+              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count()
+              << " ms, " << bytes.size() << " bytes from rank 0\n";
+  }
+  return mine;
+}
+
 int run(const Options& o) {
   const MetricGroups groups = MetricGroups::parse(o.compute).value();  // metric_groups() checked it
   if (o.paths == 0 || o.paths > kMaxPaths) {
@@ -214,15 +247,15 @@ int run(const Options& o) {
     std::cerr << o.file << ": " << e.what() << "\n";
     return kExitBadInput;
   }
-  const unsigned threads =
-      o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = o.threads > 0 ? o.threads : job::default_threads();
   RunMeta meta;
   meta.scenario_file = o.file;
   meta.scenario_sha256 = scenario->content_sha256;
   meta.seed = o.seed;
   meta.threads = threads;
+  meta.ranks = job::under_mpi() ? static_cast<unsigned>(job::size()) : 0;
   meta.include_accumulators = o.accumulators || !o.shard.empty();
-  const bool show = !o.quiet && isatty(STDERR_FILENO);
+  const bool show = job::is_root() && !o.quiet && isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   RunStats stats;
   std::atomic<std::uint64_t> done{0};
@@ -232,18 +265,25 @@ int run(const Options& o) {
     std::uint64_t next = std::min<std::uint64_t>(o.paths, 10000);
     std::uint64_t ran = 0;
     while (true) {
-      RunRequest req{o.seed, ran, next - ran, threads, &done};
+      // The batch is a single process's; the ranks share it, and rank 0 decides for all
+      // whether to go on, from the merged statistics.
+      const auto [b, e] = rank_range(ran, next);
+      RunRequest req{o.seed, b, e - b, threads, &done};
       req.groups = groups;
-      RunStats batch = mc->run(req);
+      RunStats mine = mc->run(req);
+      job::test_fault("run --precision");
+      RunStats batch = gather_stats(std::move(mine), mc->holders());
       if (ran == 0) {
         stats = std::move(batch);
       } else {
         stats.merge(batch);
       }
       ran = next;
-      if (precise_enough(stats, o.precision) || ran >= o.paths) break;
+      const bool stop = precise_enough(stats, o.precision) || ran >= o.paths;
+      if (job::broadcast(stop ? "1" : "0") == "1") break;
       next = std::min(o.paths, 2 * ran);
     }
+    if (!job::is_root()) return kExitOk;
     meta.precision_note =
         (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
         std::to_string(ran) + " paths for standard errors below " +
@@ -254,10 +294,14 @@ int run(const Options& o) {
   } else {
     const std::uint64_t begin = o.paths * shard_k / shard_n;
     const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
-    Progress progress(done, end - begin, show);
-    RunRequest req{o.seed, begin, end - begin, threads, &done};
+    const auto [b, e] = rank_range(begin, end);
+    Progress progress(done, e - b, show);
+    RunRequest req{o.seed, b, e - b, threads, &done};
     req.groups = groups;
-    stats = mc->run(req);
+    RunStats mine = mc->run(req);
+    job::test_fault("run");
+    stats = gather_stats(std::move(mine), mc->holders());
+    if (!job::is_root()) return kExitOk;
     meta.paths = end - begin;
     meta.first_path = begin;
     if (!o.shard.empty()) {
@@ -319,7 +363,7 @@ Command setup_run(CLI::App& parent) {
                 "Include the exact accumulators in JSON output (always on with --shard)");
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli
