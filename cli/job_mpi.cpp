@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -25,6 +26,7 @@ int node_ranks = 1;
 // finish() talks on its own communicator: a rank that ends early must never be matched
 // with a collective the others are still in.
 MPI_Comm end_comm = MPI_COMM_NULL;
+constexpr auto kFailureGrace = std::chrono::seconds(5);
 
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
@@ -119,6 +121,21 @@ void abort(int code) {
 
 int finish(int code, const std::string& captured_stderr) {
   if (!active) return code;
+  // A rank that failed where the others did not (a file only it cannot read) would wait
+  // here for ranks that wait for it in the work's collectives: after a grace period long
+  // enough for the others to fail alike, it ends the job itself.
+  MPI_Request all_here;
+  MPI_Ibarrier(end_comm, &all_here);
+  const auto since = std::chrono::steady_clock::now();
+  for (int done = 0;;) {
+    MPI_Test(&all_here, &done, MPI_STATUS_IGNORE);
+    if (done) break;
+    if (code != 0 && std::chrono::steady_clock::now() - since > kFailureGrace) {
+      std::cerr << captured_stderr;  // rank 0's own went straight to stderr: empty
+      abort(code);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   const std::string mine = std::to_string(code) + "\n" + captured_stderr;
   const auto parts = gather_on(end_comm, mine);
   std::string decision;

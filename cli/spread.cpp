@@ -33,7 +33,8 @@ std::vector<PointResult> run_points_spread(std::size_t n, const PointEvaluation&
     std::vector<ojson> by_point(n);
     for (const auto& part : parts) {
       for (auto& p : ojson::parse(part)) {
-        by_point[p.at("point").get<std::size_t>()] = std::move(p);
+        const auto i = p.at("point").get<std::size_t>();
+        by_point[i] = std::move(p);
       }
     }
     ojson out = ojson::array();
