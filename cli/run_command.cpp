@@ -11,7 +11,6 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <utility>
@@ -21,6 +20,7 @@
 #include "exit_codes.hpp"
 #include "job.hpp"
 #include "output.hpp"
+#include "rank_stats.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -170,35 +170,6 @@ bool precise_enough(const RunStats& st, double rel) {
   return true;
 }
 
-// This rank's part of paths [begin, end): the ranges --shard would give shards of
-// `job::size()`.
-std::pair<std::uint64_t, std::uint64_t> rank_range(std::uint64_t begin, std::uint64_t end) {
-  const auto n = static_cast<std::uint64_t>(job::size());
-  const auto r = static_cast<std::uint64_t>(job::rank());
-  return {begin + (end - begin) * r / n, begin + (end - begin) * (r + 1) / n};
-}
-
-// Every rank's statistics merged at rank 0, exactly (the same bits as one process
-// running all the paths); elsewhere this rank's own. The exact accumulators travel as
-// CBOR: the shard format of capflow merge, in binary.
-RunStats gather_stats(RunStats mine, std::size_t holders) {
-  if (job::size() == 1) return mine;
-  const auto start = std::chrono::steady_clock::now();
-  const auto bytes = nlohmann::json::to_cbor(mine.to_json());
-  const auto parts = job::gather(std::string(bytes.begin(), bytes.end()));
-  for (std::size_t r = 1; r < parts.size(); ++r) {
-    mine.merge(RunStats::from_json(nlohmann::json::from_cbor(parts[r]), holders));
-  }
-  // For bench/mpi-scaling: what the reduction costs, apart from the paths.
-  if (job::is_root() && std::getenv("CAPFLOW_MPI_TIMING") != nullptr) {
-    std::cerr << "capflow run: gather and merge of " << parts.size() << " ranks: "
-              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count()
-              << " ms, " << bytes.size() << " bytes from rank 0\n";
-  }
-  return mine;
-}
-
 int run(const Options& o) {
   const MetricGroups groups = MetricGroups::parse(o.compute).value();  // metric_groups() checked it
   if (o.paths == 0 || o.paths > kMaxPaths) {
@@ -267,12 +238,9 @@ int run(const Options& o) {
     while (true) {
       // The batch is a single process's; the ranks share it, and rank 0 decides for all
       // whether to go on, from the merged statistics.
-      const auto [b, e] = rank_range(ran, next);
-      RunRequest req{o.seed, b, e - b, threads, &done};
+      RunRequest req{o.seed, ran, next - ran, threads, &done};
       req.groups = groups;
-      RunStats mine = mc->run(req);
-      job::test_fault("run --precision");
-      RunStats batch = gather_stats(std::move(mine), mc->holders());
+      RunStats batch = run_on_ranks(*mc, req);
       if (ran == 0) {
         stats = std::move(batch);
       } else {
@@ -295,12 +263,10 @@ int run(const Options& o) {
     const std::uint64_t begin = o.paths * shard_k / shard_n;
     const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
     const auto [b, e] = rank_range(begin, end);
-    Progress progress(done, e - b, show);
-    RunRequest req{o.seed, b, e - b, threads, &done};
+    Progress progress(done, e - b, show);  // rank 0's share
+    RunRequest req{o.seed, begin, end - begin, threads, &done};
     req.groups = groups;
-    RunStats mine = mc->run(req);
-    job::test_fault("run");
-    stats = gather_stats(std::move(mine), mc->holders());
+    stats = run_on_ranks(*mc, req);
     if (!job::is_root()) return kExitOk;
     meta.paths = end - begin;
     meta.first_path = begin;
