@@ -39,6 +39,13 @@ std::string broadcast(const std::string& from_root);
 // printed): the other ranks may be waiting for it, and must not hang.
 [[noreturn]] void abort(int code);
 
+// Rank 0, about to write its output: whether every other rank finished its part
+// without error (it waits for them). Never false in a job of one rank.
+bool others_succeeded();
+// Rank 0, after others_succeeded() said no: ends the job as finish() would (the failing
+// rank's message printed once, its exit code), without writing anything.
+[[noreturn]] void end_after_others_failed();
+
 // The end of a job: every rank passes its exit code and what it wrote to stderr
 // (ranks other than 0 write to a buffer, so that the job prints each message once).
 // Returns the job's exit code, the same on every rank: rank 0's if it failed, else the

@@ -119,8 +119,17 @@ void abort(int code) {
   std::exit(code);
 }
 
-int finish(int code, const std::string& captured_stderr) {
-  if (!active) return code;
+namespace {
+
+// The end of the job, in two steps. The first: every rank reports its exit code and
+// the stderr it kept to rank 0 (collected once; rank 0 may take it early, before it
+// writes its output). The second (finish): rank 0 decides the job's code and tells all.
+std::vector<std::string> reports;
+bool reported = false;
+
+void report_end(int code, const std::string& captured_stderr) {
+  if (reported) return;
+  reported = true;
   // A rank that failed where the others did not (a file only it cannot read) would wait
   // here for ranks that wait for it in the work's collectives: after a grace period long
   // enough for the others to fail alike, it ends the job itself.
@@ -136,17 +145,36 @@ int finish(int code, const std::string& captured_stderr) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  const std::string mine = std::to_string(code) + "\n" + captured_stderr;
-  const auto parts = gather_on(end_comm, mine);
+  reports = gather_on(end_comm, std::to_string(code) + "\n" + captured_stderr);
+}
+
+}  // namespace
+
+bool others_succeeded() {
+  if (!active || ranks == 1) return true;
+  report_end(0, "");
+  for (std::size_t r = 1; r < reports.size(); ++r) {
+    if (reports[r].substr(0, reports[r].find('\n')) != "0") return false;
+  }
+  return true;
+}
+
+void end_after_others_failed() {
+  std::exit(finish(0, ""));
+}
+
+int finish(int code, const std::string& captured_stderr) {
+  if (!active) return code;
+  report_end(code, captured_stderr);
   std::string decision;
   if (my_rank == 0) {
     int job_code = code;
-    for (std::size_t r = 1; r < parts.size() && job_code == 0; ++r) {
-      const auto nl = parts[r].find('\n');
-      const int c = std::stoi(parts[r].substr(0, nl));
+    for (std::size_t r = 1; r < reports.size() && job_code == 0; ++r) {
+      const auto nl = reports[r].find('\n');
+      const int c = std::stoi(reports[r].substr(0, nl));
       if (c != 0) {
         // Only that rank saw the problem: its message has not been printed yet.
-        std::cerr << parts[r].substr(nl + 1) << std::flush;
+        std::cerr << reports[r].substr(nl + 1) << std::flush;
         job_code = c;
       }
     }

@@ -98,9 +98,9 @@ elif part == "explore":
     same_as_one_process(["sweep", openai, "--vary", "/holders/microsoft/cap=46B:184B:5",
                          "--paths", "3000", "--format", "json"], (2, 3))
     same_as_one_process(["tornado", openai, "--paths", "3000", "--format", "json"], (2, 3))
-    # diff runs on rank 0 alone (not spread yet): still the same document and exit 1.
-    same_as_one_process(["diff", openai, "scenarios/openai-wsj-2023.json", "--paths", "3000",
-                         "--format", "json"], (2,), expect=1)
+    # Paired paths over the ranks: the same document and exit 1 (differences found).
+    same_as_one_process(["diff", openai, "scenarios/openai-deadline-missed.json",
+                         "--paths", "3001", "--format", "json"], (2, 3), expect=1)
 elif part == "failures":
     one = run(["run", "missing.json"])
     for n in (1, 3):
@@ -129,6 +129,12 @@ elif part == "failures":
                 {"CAPFLOW_TEST_FAIL_RANK": "1"})
         check(p.returncode == 3 and not os.path.exists(out),
               f"internal error with --precision: exit {p.returncode}")
+        # After the reduction: rank 0 has all it needs, and must still not report success.
+        p = run(["diff", openai, "scenarios/openai-deadline-missed.json", "--paths", "3000",
+                 "-o", out], 3, {"CAPFLOW_TEST_FAIL_RANK": "2"})
+        check(p.returncode == 3 and p.stderr.count("planted fault") == 1,
+              f"internal error in diff on rank 2: exit {p.returncode}, stderr {p.stderr!r}")
+        check(not os.path.exists(out), "internal error in diff on rank 2: wrote -o")
 else:
     sys.exit(f"unknown part {part}")
 
