@@ -51,8 +51,8 @@ int run_app(int argc, char** argv, std::streambuf* real_stderr) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
-      "Under mpirun or srun (or with --mpi) run, diff, sweep and tornado spread their work over\n"
-      "the ranks, with the same result (docs/scale-out.md).\n"
+      "Under mpirun or srun (or with --mpi) run, diff, sweep, tornado and report spread their\n"
+      "work over the ranks, with the same result (docs/scale-out.md).\n"
       "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
   std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_run(app),
                                 setup_merge(app), setup_validate(app)};

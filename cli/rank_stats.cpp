@@ -82,4 +82,17 @@ RunStats run_on_ranks(const MonteCarlo& mc, const RunRequest& whole) {
   return mine;
 }
 
+RunStats run_on_ranks_everywhere(const MonteCarlo& mc, const RunRequest& whole) {
+  RunStats st = run_on_ranks(mc, whole);
+  if (job::size() == 1) return st;
+  std::string bytes;
+  if (job::is_root()) {
+    const auto cbor = nlohmann::json::to_cbor(st.to_json());
+    bytes.assign(cbor.begin(), cbor.end());
+  }
+  bytes = job::broadcast(bytes);
+  if (job::is_root()) return st;
+  return RunStats::from_json(nlohmann::json::from_cbor(bytes), mc.holders());
+}
+
 }  // namespace capflow::cli

@@ -19,4 +19,8 @@ std::pair<std::uint64_t, std::uint64_t> rank_range(std::uint64_t begin, std::uin
 // the reduction on stderr (bench/mpi-scaling).
 RunStats run_on_ranks(const MonteCarlo& mc, const RunRequest& whole);
 
+// run_on_ranks, with rank 0's merged statistics then sent to every rank: for a command
+// whose every rank goes on computing from the whole run's statistics (the report).
+RunStats run_on_ranks_everywhere(const MonteCarlo& mc, const RunRequest& whole);
+
 }  // namespace capflow::cli

@@ -2,7 +2,7 @@
 """capflow under mpirun equals capflow in one process: the JSON documents of run (all
 groups, --compute, --precision), sweep, tornado and diff under 1, 2 and 3 ranks, key by
 key and digit by digit, apart from meta.threads and meta.ranks (how the work was
-split). A bad input exits 2 with its message printed once; an internal error on one
+split); the report's Markdown byte for byte. A bad input exits 2 with its message printed once; an internal error on one
 rank ends the job with exit 3 (no hang, no -o file).
 
 Usage: mpi.py CAPFLOW ROOT MPIEXEC HAS_MPI {run|explore|failures}"""
@@ -101,6 +101,14 @@ elif part == "explore":
     # Paired paths over the ranks: the same document and exit 1 (differences found).
     same_as_one_process(["diff", openai, "scenarios/openai-deadline-missed.json",
                          "--paths", "3001", "--format", "json"], (2, 3), expect=1)
+    # The report (Markdown on stdout): its run and tornado shared, the same text.
+    args = ["report", openai, "--paths", "3000", "--tornado-paths", "1000"]
+    one = run(args)
+    p = run(args, 3)
+    check(one.returncode == 0 and p.returncode == 0, f"report: exit {one.returncode}, "
+          f"{p.returncode} under mpirun -n 3\n{p.stderr}")
+    check(p.stdout == one.stdout and p.stderr == one.stderr,
+          "report under mpirun -n 3 differs from one process")
 elif part == "failures":
     one = run(["run", "missing.json"])
     for n in (1, 3):
