@@ -137,6 +137,23 @@ elif part == "failures":
                 {"CAPFLOW_TEST_FAIL_RANK": "1"})
         check(p.returncode == 3 and not os.path.exists(out),
               f"internal error with --precision: exit {p.returncode}")
+        # Bad input on rank 1 alone (the file is missing in its working directory) while
+        # rank 0 runs: rank 1 ends the job after its grace period, exit 2, one message.
+        here, there = os.path.join(tmp, "here"), os.path.join(tmp, "there")
+        os.mkdir(here)
+        os.mkdir(there)
+        with open(os.path.join(root, bench)) as src, open(os.path.join(here, "s.json"), "w") as f:
+            f.write(src.read())
+        args = [capflow, "run", "s.json", "--paths", "100000", "-o", out]
+        try:
+            p = subprocess.run([*MPIRUN, "-n", "1", "--wdir", here, *args, ":", "-n", "1",
+                                "--wdir", there, *args], capture_output=True, text=True,
+                               timeout=TIMEOUT, env=ENV)
+        except subprocess.TimeoutExpired:
+            sys.exit("FAIL: hung: bad input on one rank only")
+        check(p.returncode == 2 and p.stderr.count("cannot read the scenario file") == 1,
+              f"bad input on rank 1 only: exit {p.returncode}, stderr {p.stderr!r}")
+        check(not os.path.exists(out), "bad input on rank 1 only: wrote -o")
         # After the reduction: rank 0 has all it needs, and must still not report success.
         p = run(["diff", openai, "scenarios/openai-deadline-missed.json", "--paths", "3000",
                  "-o", out], 3, {"CAPFLOW_TEST_FAIL_RANK": "2"})
