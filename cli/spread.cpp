@@ -26,7 +26,9 @@ std::vector<PointResult> run_points_spread(std::size_t n, const PointEvaluation&
     mine.push_back(std::move(p));
     if (!r) break;
   }
-  const auto parts = job::gather(mine.dump());
+  // A message naming a file whose name is not UTF-8 must not end the job: such bytes
+  // become U+FFFD on the way.
+  const auto parts = job::gather(mine.dump(-1, ' ', false, ojson::error_handler_t::replace));
   // Rank 0 puts the points back in order, up to the first failure, for every rank.
   std::string ordered;
   if (job::is_root()) {
@@ -45,7 +47,7 @@ std::vector<PointResult> run_points_spread(std::size_t n, const PointEvaluation&
       out.push_back(std::move(p));
       if (!ok) break;
     }
-    ordered = out.dump();
+    ordered = out.dump(-1, ' ', false, ojson::error_handler_t::replace);
   }
   std::vector<PointResult> results;
   for (const auto& p : ojson::parse(job::broadcast(ordered))) {
