@@ -18,9 +18,10 @@ if has_mpi.upper() not in ("ON", "TRUE", "1", "YES"):
     sys.exit(77)
 
 # Root in a container needs both flags; --quiet keeps mpirun's own banners out of stderr.
-# An empty rsh agent lets Open MPI start local ranks where no ssh is installed.
+# An empty rsh agent lets Open MPI start local ranks where no ssh is installed; without
+# the single-copy mechanism (CMA), ranks in a container without ptrace rights still talk.
 MPIRUN = [mpiexec, "--allow-run-as-root", "--oversubscribe", "--quiet"]
-ENV = dict(os.environ, OMPI_MCA_plm_rsh_agent="")
+ENV = dict(os.environ, OMPI_MCA_plm_rsh_agent="", OMPI_MCA_btl_vader_single_copy_mechanism="none")
 TIMEOUT = 120
 failures = 0
 
