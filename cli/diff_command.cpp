@@ -17,7 +17,9 @@
 #include "commands.hpp"
 #include "diff_report.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "rank_stats.hpp"
 #include "result_file.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -230,11 +232,29 @@ int run(const Options& o) {
         std::cerr << o.b << ": " << e.what() << "\n";
         return kExitBadInput;
       }
-      const unsigned threads =
-          o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+      const unsigned threads = o.threads > 0 ? o.threads : job::default_threads();
       report.paths = o.paths;
       report.seed = o.seed;
-      report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
+      // Under MPI each rank runs the slice of the paths run would give it, and rank 0
+      // merges the exact accumulators (rank_stats.hpp).
+      const auto [first, end] = rank_range(0, o.paths);
+      PairedRequest request{o.seed, end - first, threads};
+      request.first_path = first;
+      if (job::size() > 1) {
+        request.gather = [](const nlohmann::json& mine) {
+          const auto bytes = nlohmann::json::to_cbor(mine);
+          std::vector<nlohmann::json> others;
+          const auto parts = job::gather(std::string(bytes.begin(), bytes.end()));
+          for (std::size_t r = 1; r < parts.size(); ++r) {
+            others.push_back(nlohmann::json::from_cbor(parts[r]));
+          }
+          return others;
+        };
+      }
+      report.results = run_paired(*sa, *ma, *sb, *mb, request);
+      job::test_fault("diff");
+      // Elsewhere the results are of this rank's paths alone: rank 0 reports.
+      if (!job::is_root()) return kExitOk;
       report.note =
           "IRR is not compared path by path (it needs each path's yearly cash flows); "
           "compare two `capflow run --format json` outputs for its distribution.";
@@ -339,7 +359,7 @@ Command setup_diff(CLI::App& parent) {
       ->type_name("ABS|REL%");
   app->add_flag("--all", opts->all, "Table and md: list equal values too (exact comparisons)");
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <ostream>
-#include <thread>
 
+#include "job.hpp"
 #include "seed_option.hpp"
 
 namespace capflow::cli {
@@ -51,7 +51,7 @@ std::optional<EvalSettings> eval_settings(const EvalOptions& o, const std::strin
   EvalSettings s;
   s.seed = o.seed;
   s.paths = o.paths;
-  s.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  s.threads = o.threads > 0 ? o.threads : job::default_threads();
   s.mode = o.deterministic ? EvalMode::deterministic : EvalMode::monte_carlo;
   if (!o.profit.empty()) {
     if (o.deterministic) {

@@ -11,12 +11,16 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "rank_stats.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -214,15 +218,15 @@ int run(const Options& o) {
     std::cerr << o.file << ": " << e.what() << "\n";
     return kExitBadInput;
   }
-  const unsigned threads =
-      o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = o.threads > 0 ? o.threads : job::default_threads();
   RunMeta meta;
   meta.scenario_file = o.file;
   meta.scenario_sha256 = scenario->content_sha256;
   meta.seed = o.seed;
   meta.threads = threads;
+  meta.ranks = job::under_mpi() ? static_cast<unsigned>(job::size()) : 0;
   meta.include_accumulators = o.accumulators || !o.shard.empty();
-  const bool show = !o.quiet && isatty(STDERR_FILENO);
+  const bool show = job::is_root() && !o.quiet && isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   RunStats stats;
   std::atomic<std::uint64_t> done{0};
@@ -232,18 +236,22 @@ int run(const Options& o) {
     std::uint64_t next = std::min<std::uint64_t>(o.paths, 10000);
     std::uint64_t ran = 0;
     while (true) {
+      // The batch is a single process's; the ranks share it, and rank 0 decides for all
+      // whether to go on, from the merged statistics.
       RunRequest req{o.seed, ran, next - ran, threads, &done};
       req.groups = groups;
-      RunStats batch = mc->run(req);
+      RunStats batch = run_on_ranks(*mc, req);
       if (ran == 0) {
         stats = std::move(batch);
       } else {
         stats.merge(batch);
       }
       ran = next;
-      if (precise_enough(stats, o.precision) || ran >= o.paths) break;
+      const bool stop = precise_enough(stats, o.precision) || ran >= o.paths;
+      if (job::broadcast(stop ? "1" : "0") == "1") break;
       next = std::min(o.paths, 2 * ran);
     }
+    if (!job::is_root()) return kExitOk;
     meta.precision_note =
         (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
         std::to_string(ran) + " paths for standard errors below " +
@@ -254,10 +262,12 @@ int run(const Options& o) {
   } else {
     const std::uint64_t begin = o.paths * shard_k / shard_n;
     const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
-    Progress progress(done, end - begin, show);
+    const auto [b, e] = rank_range(begin, end);
+    Progress progress(done, e - b, show);  // rank 0's share
     RunRequest req{o.seed, begin, end - begin, threads, &done};
     req.groups = groups;
-    stats = mc->run(req);
+    stats = run_on_ranks(*mc, req);
+    if (!job::is_root()) return kExitOk;
     meta.paths = end - begin;
     meta.first_path = begin;
     if (!o.shard.empty()) {
@@ -319,7 +329,7 @@ Command setup_run(CLI::App& parent) {
                 "Include the exact accumulators in JSON output (always on with --shard)");
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

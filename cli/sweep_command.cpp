@@ -13,6 +13,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
+#include "spread.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -62,8 +63,7 @@ int run(const Options& o) {
       o.metrics.empty() ? default_metrics(*base, *settings) : o.metrics;
 
   // Row-major over the grid: the first --vary changes slowest.
-  std::vector<std::vector<std::string>> values;
-  std::vector<PointResult> results;
+  std::vector<std::vector<std::string>> values, extras;
   for (std::size_t i = 0; i < points; ++i) {
     std::vector<std::string> point(varies.size()), extra;
     std::size_t rest = i;
@@ -77,18 +77,22 @@ int run(const Options& o) {
         extra.push_back(std::move(e));
       }
     }
-    bool bad_metric = false;
-    auto r = evaluate(o.file, o.sets, extra, metrics, *settings, std::cerr, &bad_metric);
-    if (!r && bad_metric) return kExitBadInput;
-    if (!r) {
-      std::cerr << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";
-      for (std::size_t k = 0; k < extra.size(); ++k) std::cerr << (k ? ", " : "") << extra[k];
-      std::cerr << ")\n";
-      return kExitBadInput;
-    }
-    values.push_back(point);
-    results.push_back(std::move(*r));
+    values.push_back(std::move(point));
+    extras.push_back(std::move(extra));
   }
+  const auto evaluate_point = [&](std::size_t i, std::ostream& err) {
+    bool bad_metric = false;
+    auto r = evaluate(o.file, o.sets, extras[i], metrics, *settings, err, &bad_metric);
+    if (!r && !bad_metric) {
+      err << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";
+      for (std::size_t k = 0; k < extras[i].size(); ++k) err << (k ? ", " : "") << extras[i][k];
+      err << ")\n";
+    }
+    return r;
+  };
+  // Under MPI the points are shared among the ranks (spread.hpp).
+  const std::vector<PointResult> results = run_points_spread(points, evaluate_point, std::cerr);
+  if (results.size() < points) return kExitBadInput;
 
   std::string text;
   if (o.output.format == Format::json) {
@@ -183,7 +187,7 @@ Command setup_sweep(CLI::App& parent) {
   add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

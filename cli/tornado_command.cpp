@@ -14,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
+#include "spread.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -58,7 +59,8 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   const std::string metric = o.metric.empty() ? default_tornado_metric(*base, *settings) : o.metric;
-  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
+  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr,
+                           run_points_spread);
   if (!t) return kExitBadInput;
 
   const std::string title = base->title.empty() ? o.file : base->title;
@@ -158,7 +160,7 @@ Command setup_tornado(CLI::App& parent) {
   add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

@@ -482,7 +482,8 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
           ", the last breakpoint, past which every dollar goes to " + residual;
   }
   const std::string metric = default_tornado_metric(s, es);
-  auto t = compute_tornado(s, s.file, sets, inputs, metric, es, err);
+  auto t = compute_tornado(s, s.file, sets, inputs, metric, es, err,
+                           rs.tornado_points ? rs.tornado_points : run_points_in_order);
   if (!t) {
     ok = false;
     return sec;
@@ -583,7 +584,8 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
       err << s.file << ": " << e.what() << "\n";
       return std::nullopt;
     }
-    const RunStats st = mc->run(RunRequest{rs.seed, 0, rs.paths, rs.threads, nullptr});
+    const RunRequest request{rs.seed, 0, rs.paths, rs.threads, nullptr};
+    const RunStats st = rs.run_paths ? rs.run_paths(*mc, request) : mc->run(request);
     if (!s.uncertainty) {
       r.sections.push_back(
           {"Payout distributions",

@@ -63,6 +63,7 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
     m["total_paths"] = meta.total_paths;
   }
   m["threads"] = meta.threads;
+  if (meta.ranks > 0) m["ranks"] = meta.ranks;
   m["computed"] = st.groups.names();
   m["version"] = kVersion;
   if (!meta.precision_note.empty()) m["precision"] = meta.precision_note;

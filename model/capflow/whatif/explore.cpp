@@ -333,6 +333,17 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
   return out;
 }
 
+std::vector<PointResult> run_points_in_order(std::size_t n, const PointEvaluation& point,
+                                             std::ostream& err) {
+  std::vector<PointResult> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto r = point(i, err);
+    if (!r) break;
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
 std::string holder_metric(const Scenario& s, std::size_t holder, const EvalSettings& settings) {
   const std::string key = settings.mode == EvalMode::waterfall       ? "/received"
                           : settings.mode == EvalMode::deterministic ? "/total"

@@ -10,6 +10,7 @@
 // errors go to the stream the caller gives (the CLI's stderr, a string elsewhere).
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -88,6 +89,18 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
                                     const std::vector<std::string>& metrics,
                                     const EvalSettings& settings, std::ostream& err,
                                     bool* bad_metric = nullptr);
+
+// One point of a sweep or tornado: its metrics, or nullopt after writing why to err.
+using PointEvaluation =
+    std::function<std::optional<PointResult>(std::size_t point, std::ostream& err)>;
+// Evaluates points 0..n-1 and stops at the first that fails, returning the results of
+// the points before it; every message goes to err in the order of the points.
+using PointRunner = std::function<std::vector<PointResult>(
+    std::size_t n, const PointEvaluation& point, std::ostream& err)>;
+// The runner of one process: the points one after another. (A front end may pass one
+// that spreads them over processes, to the same results and messages: cli/spread.hpp.)
+std::vector<PointResult> run_points_in_order(std::size_t n, const PointEvaluation& point,
+                                             std::ostream& err);
 
 // Default metrics: every holder's mean nominal payout (Monte Carlo), total (exact
 // projection) or receipts (waterfall).

@@ -101,25 +101,29 @@ std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std:
                                        const std::vector<std::string>& sets,
                                        const std::vector<TornadoInput>& inputs,
                                        const std::string& metric, const EvalSettings& settings,
-                                       std::ostream& err) {
+                                       std::ostream& err, const PointRunner& runner) {
   Tornado t;
   t.metric = metric;
-  auto base = evaluate(file, sets, {}, {metric}, settings, err);
-  if (!base) return std::nullopt;
-  t.base = base->values[0];
-  for (const auto& in : inputs) {
-    TornadoRow row{in, {}, {}, 0};
-    for (int k = 0; k < 2; ++k) {
-      auto r = evaluate(file, sets,
-                        overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings),
-                        {metric}, settings, err);
-      if (!r) {
-        err << "capflow tornado: with " << in.vary.path << " at "
-            << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";
-        return std::nullopt;
-      }
-      (k == 0 ? row.at_lo : row.at_hi) = r->values[0];
+  // Point 0 is the base; point 1 + 2i + k input i at LO (k = 0) or HI (k = 1).
+  const auto point = [&](std::size_t p, std::ostream& point_err) -> std::optional<PointResult> {
+    if (p == 0) return evaluate(file, sets, {}, {metric}, settings, point_err);
+    const TornadoInput& in = inputs[(p - 1) / 2];
+    const int k = static_cast<int>((p - 1) % 2);
+    auto r = evaluate(file, sets,
+                      overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings),
+                      {metric}, settings, point_err);
+    if (!r) {
+      point_err << "capflow tornado: with " << in.vary.path << " at "
+                << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";
     }
+    return r;
+  };
+  const std::size_t points = 1 + 2 * inputs.size();
+  const std::vector<PointResult> results = runner(points, point, err);
+  if (results.size() < points) return std::nullopt;
+  t.base = results[0].values[0];
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    TornadoRow row{inputs[i], results[1 + 2 * i].values[0], results[2 + 2 * i].values[0], 0};
     const double d = metric_number(row.at_hi) - metric_number(row.at_lo);
     row.swing = std::isfinite(d) ? std::fabs(d) : 0;
     t.rows.push_back(std::move(row));

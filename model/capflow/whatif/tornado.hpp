@@ -42,7 +42,8 @@ std::optional<Tornado> compute_tornado(const Scenario& base, const std::string& 
                                        const std::vector<std::string>& sets,
                                        const std::vector<TornadoInput>& inputs,
                                        const std::string& metric, const EvalSettings& settings,
-                                       std::ostream& err);
+                                       std::ostream& err,
+                                       const PointRunner& runner = run_points_in_order);
 
 // |at HI - at LO| as text: exact cents when both ends are exact, else the double.
 std::string tornado_swing_text(const TornadoRow& r);
