@@ -204,7 +204,7 @@ def waterfall(scenario: Scenario, profits: Union[Amount, Sequence[Amount]]):
     ``profits``: one amount (int, Decimal, Fraction or text such as ``"500B"``) or a list.
     Returns an :class:`Allocation`, or a list of them for a list.
     """
-    single = isinstance(profits, (int, str, Decimal, Fraction))
+    single = not isinstance(profits, (list, tuple))
     items = [profits] if single else list(profits)
     doc = json.loads(_capflow._waterfall(scenario, [_amount_text(p) for p in items]))
     allocations = [Allocation(a, doc["scenario"]) for a in doc.get("allocations", [])]

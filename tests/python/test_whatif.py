@@ -59,7 +59,9 @@ def test_report_html_equals_cli(tmp_path):
 
 def test_report_needs_a_file():
     with open("scenarios/openai-2024-round.json", encoding="utf-8") as f:
-        s = capflow.load(f.read())
+        # named inside scenarios/ so that its "extends" resolves
+        s = capflow.load(f.read(), name="scenarios/inline.json")
+    assert s.from_text and s.file == "scenarios/inline.json"
     with pytest.raises(ValueError, match="from a file"):
         capflow.report(s)
 
