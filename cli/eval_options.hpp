@@ -1,6 +1,7 @@
 #pragma once
 // The flags sweep, tornado and report share: the evaluation settings, parsed into the
-// library's EvalSettings (--vary is parsed by the library's parse_varies) (model/capflow/whatif/explore.hpp).
+// library's EvalSettings (--vary is parsed by the library's parse_varies)
+// (model/capflow/whatif/explore.hpp).
 
 #include <CLI/CLI.hpp>
 #include <cstdint>

@@ -77,7 +77,8 @@ void bind_scenario(py::module_& m) {
       .def_property_readonly("title", [](const PyScenario& s) { return s.scenario.title; })
       .def_property_readonly("description",
                              [](const PyScenario& s) { return s.scenario.description; })
-      .def_property_readonly("sha256", [](const PyScenario& s) { return s.scenario.content_sha256; })
+      .def_property_readonly("sha256",
+                             [](const PyScenario& s) { return s.scenario.content_sha256; })
       .def_property_readonly("overrides", [](const PyScenario& s) { return s.sets; })
       .def_property_readonly("from_text", [](const PyScenario& s) { return s.from_text; })
       .def_property_readonly("has_projection",

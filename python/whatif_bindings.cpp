@@ -97,8 +97,8 @@ struct PyTornado {
 
 PyTornado tornado(const PyScenario& ps, const std::vector<std::string>& vary,
                   const std::string& metric, bool deterministic,
-                  const std::optional<std::string>& profit, std::uint64_t paths,
-                  std::uint64_t seed, unsigned threads) {
+                  const std::optional<std::string>& profit, std::uint64_t paths, std::uint64_t seed,
+                  unsigned threads) {
   const PyScenario& s = require_file(ps, "tornado");
   const std::vector<Vary> varies = varies_of(vary, false, "tornado");
   const EvalSettings settings = settings_of(deterministic, profit, paths, seed, threads);
@@ -140,8 +140,7 @@ PyReport report(const PyScenario& ps, std::uint64_t paths, std::uint64_t tornado
 }  // namespace
 
 void bind_whatif(py::module_& m) {
-  m.def("_render", &render, py::arg("text"), py::arg("name"), py::arg("unnamed"),
-        py::arg("named"));
+  m.def("_render", &render, py::arg("text"), py::arg("name"), py::arg("unnamed"), py::arg("named"));
   py::class_<PyReport>(m, "_Report")
       .def_property_readonly("title", [](const PyReport& r) { return r.report.title; })
       .def("html", [](const PyReport& r) { return report_html(r.report); })
