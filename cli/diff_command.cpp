@@ -194,72 +194,17 @@ int run(const Options& o) {
       v.insert(v.end(), more.begin(), more.end());
       return v;
     };
-    auto sa = load_or_report(o.a, with(o.sets, o.sets_a), std::cerr);
-    auto sb = load_or_report(o.b, with(o.sets, o.sets_b), std::cerr);
-    if (!sa || !sb) return kExitBadInput;
-    report.inputs_compared = true;
-    report.inputs = diff_inputs(sa->document, sb->document);
-    const bool proj = sa->projection && sb->projection;
-    const bool unc = sa->uncertainty && sb->uncertainty;
-    if (o.deterministic && !proj) {
-      std::cerr << me << "--deterministic compares `capflow project` results, but "
-                << (sa->projection ? o.b : o.a)
-                << " has no \"projection\" section; without --deterministic diff compares the "
-                   "waterfalls exactly\n";
-      return kExitBadInput;
-    }
-    if (!profits.empty() && proj && (o.deterministic || unc)) {
-      std::cerr << me
-                << "--profit adds waterfall profits to compare, which diff does only when "
-                   "a scenario has no projection; use `capflow diff` on two `capflow waterfall "
-                   "--profit ... --format json` outputs instead\n";
-      return kExitBadInput;
-    }
-    if (proj && unc && !o.deterministic) {
-      report.mode = DiffMode::monte_carlo;
-      std::unique_ptr<MonteCarlo> ma, mb;
-      try {
-        ma = std::make_unique<MonteCarlo>(*sa);
-      } catch (const MonteCarloInputError& e) {
-        std::cerr << o.a << ": " << e.what() << "\n";
-        return kExitBadInput;
-      }
-      try {
-        mb = std::make_unique<MonteCarlo>(*sb);
-      } catch (const MonteCarloInputError& e) {
-        std::cerr << o.b << ": " << e.what() << "\n";
-        return kExitBadInput;
-      }
-      const unsigned threads =
-          o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-      report.paths = o.paths;
-      report.seed = o.seed;
-      report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
-      report.note =
-          "IRR is not compared path by path (it needs each path's yearly cash flows); "
-          "compare two `capflow run --format json` outputs for its distribution.";
-    } else if (proj) {
-      report.mode = DiffMode::projection;
-      if (!o.deterministic) {
-        report.note = std::string(sa->uncertainty ? o.b : o.a) +
-                      " has no \"uncertainty\" section, so there is nothing random to run: the "
-                      "deterministic base cases are compared exactly.";
-      }
-      report.results = compare_projections(*sa, *sb);
-    } else {
-      report.mode = DiffMode::waterfall;
-      report.results = compare_waterfalls(*sa, *sb, profits);
-      report.note =
-          std::string(sa->projection ? o.b : o.a) +
-          " has no \"projection\" section: a waterfall alone has nothing random, so there are no "
-          "error bars to give; the allocations are exact. Profits compared: every breakpoint of "
-          "either scenario" +
-          (profits.empty() ? "" : ", each --profit") +
-          " and twice the last of them (allocations are linear between breakpoints and beyond "
-          "the last, so agreeing at these points means agreeing at every profit). For payout "
-          "distributions, diff two scenarios that extend these with a projection "
-          "and uncertainty (e.g. scenarios/openai-2024-round.json).";
-    }
+    ScenarioDiffRequest req;
+    req.a = o.a;
+    req.b = o.b;
+    req.sets_a = with(o.sets, o.sets_a);
+    req.sets_b = with(o.sets, o.sets_b);
+    req.deterministic = o.deterministic;
+    req.profits = profits;
+    req.paths = o.paths;
+    req.seed = o.seed;
+    req.threads = o.threads;
+    if (!diff_scenarios(req, report, std::cerr)) return kExitBadInput;
   }
 
   if (!selector.empty()) {
