@@ -183,12 +183,7 @@ int run(const Options& o) {
                 << o.a << " and " << o.b << " are saved outputs\n";
       return kExitBadInput;
     }
-    report.mode = DiffMode::outputs;
-    report.kind_a = report.kind_b = output_kind_name(ia.kind);
-    report.results = diff_outputs(ia.doc, ib.doc);
-    report.note =
-        "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
-        "(file names, version, threads, timing) are informational and never count.";
+    diff_saved_outputs(ia.doc, ib.doc, report);
   } else {
     auto with = [](std::vector<std::string> v, const std::vector<std::string>& more) {
       v.insert(v.end(), more.begin(), more.end());
@@ -225,9 +220,7 @@ int run(const Options& o) {
     }
     report.results = std::move(kept);
   }
-  for (const auto& c : report.results) {
-    report.beyond.push_back(!c.informational && differs(c, tolerance.value()));
-  }
+  apply_tolerance(report, tolerance.value());
   const std::string text = render_diff(report, o.output.format);
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << me << *err << "\n";

@@ -11,6 +11,8 @@
 
 #include "bindings.hpp"
 #include "capflow/io/number.hpp"
+#include "capflow/whatif/diff.hpp"
+#include "capflow/whatif/result_diff.hpp"
 #include "capflow/whatif/sweep.hpp"
 #include "capflow/whatif/template.hpp"
 #include "capflow/whatif/tornado.hpp"
@@ -114,6 +116,74 @@ PyTornado tornado(const PyScenario& ps, const std::vector<std::string>& vary,
   return PyTornado{std::move(*t), std::move(doc)};
 }
 
+Tolerance tolerance_of(const std::string& text) {
+  auto t = Tolerance::parse(text);
+  if (!t) throw py::value_error("tolerance \"" + text + "\": " + t.error());
+  return t.value();
+}
+
+std::string diff_scenarios_json(const PyScenario& pa, const PyScenario& pb, bool deterministic,
+                                const std::vector<std::string>& profits, std::uint64_t paths,
+                                std::uint64_t seed, unsigned threads,
+                                const std::string& tolerance) {
+  const PyScenario& a = require_file(pa, "diff");
+  const PyScenario& b = require_file(pb, "diff");
+  const Tolerance tol = tolerance_of(tolerance);
+  ScenarioDiffRequest req;
+  req.a = a.scenario.file;
+  req.b = b.scenario.file;
+  req.sets_a = a.sets;
+  req.sets_b = b.sets;
+  req.deterministic = deterministic;
+  for (const auto& p : profits) {
+    auto v = parse_money(p);
+    if (!v) throw py::value_error("profit: " + v.error());
+    if (v.value() < 0) throw py::value_error("profit \"" + p + "\" must be >= 0");
+    req.profits.push_back(v.value());
+  }
+  req.paths = paths;
+  req.seed = seed;
+  req.threads = threads;
+  DiffReport report;
+  report.file_a = req.a;
+  report.file_b = req.b;
+  report.kind_a = report.kind_b = "scenario";
+  report.tolerance = tolerance;
+  std::ostringstream err;
+  bool ok = false;
+  {
+    py::gil_scoped_release release;
+    ok = diff_scenarios(req, report, err);
+  }
+  if (!ok) raise_scenario_error_text(err.str());
+  apply_tolerance(report, tol);
+  return diff_document(report).dump();
+}
+
+std::string diff_outputs_json(const std::string& a, const std::string& b, const std::string& name_a,
+                              const std::string& name_b, const std::string& tolerance) {
+  const Tolerance tol = tolerance_of(tolerance);
+  const ojson da = ojson::parse(a), db = ojson::parse(b);
+  const OutputKind ka = output_kind(da), kb = output_kind(db);
+  if (ka == OutputKind::unknown || kb == OutputKind::unknown) {
+    throw py::value_error(
+        "diff compares two outputs of capflow waterfall, project or run (or two scenarios); " +
+        (ka == OutputKind::unknown ? name_a : name_b) + " is neither");
+  }
+  if (ka != kb) {
+    throw py::value_error(name_a + " is " + output_kind_name(ka) + " but " + name_b + " is " +
+                          output_kind_name(kb) +
+                          ": diff compares two scenarios, or two outputs of the same command");
+  }
+  DiffReport report;
+  report.file_a = name_a;
+  report.file_b = name_b;
+  report.tolerance = tolerance;
+  diff_saved_outputs(da, db, report);
+  apply_tolerance(report, tol);
+  return diff_document(report).dump();
+}
+
 struct PyReport {
   Report report;
 };
@@ -155,6 +225,11 @@ void bind_whatif(py::module_& m) {
         for (const auto& c : r.report.charts) out.emplace_back(c.id, c.svg);
         return out;
       });
+  m.def("_diff_scenarios", &diff_scenarios_json, py::arg("a"), py::arg("b"),
+        py::arg("deterministic"), py::arg("profits"), py::arg("paths"), py::arg("seed"),
+        py::arg("threads"), py::arg("tolerance"));
+  m.def("_diff_outputs", &diff_outputs_json, py::arg("a"), py::arg("b"), py::arg("name_a"),
+        py::arg("name_b"), py::arg("tolerance"));
   m.def("_sweep", &sweep_json, py::arg("scenario"), py::arg("vary"), py::arg("metrics"),
         py::arg("deterministic"), py::arg("profit"), py::arg("paths"), py::arg("seed"),
         py::arg("threads"));

@@ -38,6 +38,8 @@ __all__ = [
     "report",
     "sweep",
     "tornado",
+    "diff",
+    "DiffResult",
     "SweepResult",
     "TornadoResult",
     "Allocation",
@@ -481,6 +483,68 @@ def tornado(
     native = _capflow._tornado(scenario, _vary_texts(vary, 2), metric or "",
                                *_eval_args(deterministic, profit, paths, seed, threads))
     return TornadoResult(native)
+
+
+class DiffResult:
+    """What ``capflow diff --format json`` writes: ``inputs`` that changed (two scenarios),
+    ``results`` (each compared value with ``a``, ``b``, ``difference``, ``differs``, and
+    paired standard errors for Monte Carlo), ``summary``; ``differs`` is what the CLI's
+    exit code 1 says."""
+
+    def __init__(self, document: dict):
+        self._document = document
+
+    @property
+    def results(self) -> list:
+        return self._document["results"]
+
+    @property
+    def inputs(self) -> list:
+        return self._document.get("inputs", [])
+
+    @property
+    def differs(self) -> bool:
+        """True when a value differs beyond the tolerance, or an input changed (as exit 1)."""
+        return self._document["summary"]["differ"] > 0 or bool(self.inputs)
+
+    def to_dict(self) -> dict:
+        return self._document
+
+    def to_frame(self):
+        """A pandas DataFrame, a row per compared value. Needs pandas."""
+        pd = _pandas()
+        return pd.DataFrame(self.results)
+
+
+def diff(
+    a: Any,
+    b: Any,
+    *,
+    tolerance: str = "0",
+    deterministic: bool = False,
+    profits: Optional[Sequence[Amount]] = None,
+    paths: int = 10000,
+    seed: int = 42,
+    threads: Optional[int] = None,
+) -> DiffResult:
+    """Compares two scenarios or two results (``capflow diff A B``).
+
+    Two :class:`Scenario` objects (loaded from files): their inputs, then their results on
+    common random numbers with paired standard errors (both with uncertainty, unless
+    ``deterministic``), or exactly. Two results (result objects, dicts or result file
+    names) of the same command: key by key. ``tolerance``: "0", "1e6", "5M" or "1%".
+    """
+    if isinstance(a, Scenario) and isinstance(b, Scenario):
+        text = _capflow._diff_scenarios(a, b, bool(deterministic),
+                                        [_amount_text(p) for p in (profits or [])], int(paths),
+                                        int(seed), int(threads or 0), str(tolerance))
+        return DiffResult(json.loads(text))
+    if isinstance(a, Scenario) or isinstance(b, Scenario):
+        raise TypeError("diff: two scenarios, or two results; not one of each")
+    name = lambda x, d: os.fspath(x) if isinstance(x, (str, os.PathLike)) else d  # noqa: E731
+    text = _capflow._diff_outputs(json.dumps(_document_of(a)), json.dumps(_document_of(b)),
+                                  name(a, "a"), name(b, "b"), str(tolerance))
+    return DiffResult(json.loads(text))
 
 
 def _document_of(results: Any) -> dict:

@@ -163,3 +163,25 @@ def tornado(
     seed: int = ...,
     threads: Optional[int] = ...,
 ) -> TornadoResult: ...
+
+class DiffResult:
+    @property
+    def results(self) -> list[dict[str, Any]]: ...
+    @property
+    def inputs(self) -> list[dict[str, Any]]: ...
+    @property
+    def differs(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_frame(self) -> Any: ...
+
+def diff(
+    a: Any,
+    b: Any,
+    *,
+    tolerance: str = ...,
+    deterministic: bool = ...,
+    profits: Optional[Sequence[Amount]] = ...,
+    paths: int = ...,
+    seed: int = ...,
+    threads: Optional[int] = ...,
+) -> DiffResult: ...

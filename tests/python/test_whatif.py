@@ -95,3 +95,35 @@ def test_sweep_errors():
         capflow.sweep(s, ["/holders/microsoft/cap=1B:2B:2", "/holders/microsoft/cap=1B:2B:2"])
     with pytest.raises(capflow.ScenarioError, match="--vary /holders/nobody"):
         capflow.sweep(s, ["/holders/nobody/cap=1B:2B:2"])
+
+
+def test_diff_scenarios_equals_cli():
+    a, b = "tests/golden/inputs/diff/base.json", "tests/golden/inputs/diff/higher-cap.json"
+    code, out, _ = cli("diff", a, b, "--paths", "2000", "--seed", "3", "--threads", "2",
+                       "--format", "json", check=False)
+    expected = json.loads(out)
+    got = capflow.diff(capflow.load(a), capflow.load(b), paths=2000, seed=3, threads=2)
+    assert_same_document(expected, got.to_dict())
+    assert got.differs == (code == 1)
+    wsj, fortune = "scenarios/openai-wsj-2023.json", "scenarios/openai-fortune-2023.json"
+    code, out, _ = cli("diff", wsj, fortune, "--format", "json", "--tolerance", "1%", check=False)
+    got = capflow.diff(capflow.load(wsj), capflow.load(fortune), tolerance="1%")
+    assert_same_document(json.loads(out), got.to_dict())
+    assert got.differs == (code == 1)
+
+
+def test_diff_outputs_equals_cli(tmp_path):
+    preset = "scenarios/openai-2024-round.json"
+    s = capflow.load(preset)
+    r1 = capflow.run(s, paths=1000, seed=1)
+    r2 = capflow.run(s, paths=1000, seed=2)
+    f1, f2 = tmp_path / "r1.json", tmp_path / "r2.json"
+    f1.write_text(r1.to_json(), encoding="utf-8")
+    f2.write_text(r2.to_json(), encoding="utf-8")
+    code, out, _ = cli("diff", str(f1), str(f2), "--format", "json", check=False)
+    got = capflow.diff(str(f1), str(f2))
+    assert_same_document(json.loads(out), got.to_dict())
+    assert got.differs and code == 1
+    assert not capflow.diff(r1, r1).differs
+    with pytest.raises(ValueError, match="same command"):
+        capflow.diff(r1, capflow.project(s))

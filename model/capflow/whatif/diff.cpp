@@ -9,6 +9,7 @@
 #include "capflow/terms/scenario_input.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/paired_run.hpp"
+#include "capflow/whatif/result_diff.hpp"
 #include "capflow/whatif/value_format.hpp"
 
 namespace capflow {
@@ -186,6 +187,22 @@ bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostre
         "and uncertainty (e.g. scenarios/openai-2024-round.json).";
   }
   return true;
+}
+
+void diff_saved_outputs(const ojson& a, const ojson& b, DiffReport& report) {
+  report.mode = DiffMode::outputs;
+  report.kind_a = report.kind_b = output_kind_name(output_kind(a));
+  report.results = diff_outputs(a, b);
+  report.note =
+      "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
+      "(file names, version, threads, timing) are informational and never count.";
+}
+
+void apply_tolerance(DiffReport& report, const Tolerance& t) {
+  report.beyond.clear();
+  for (const auto& c : report.results) {
+    report.beyond.push_back(!c.informational && differs(c, t));
+  }
 }
 
 }  // namespace capflow

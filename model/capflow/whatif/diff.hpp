@@ -62,4 +62,12 @@ struct ScenarioDiffRequest {
 // caller sets). On bad input writes the problem to err and returns false.
 bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostream& err);
 
+// Two saved outputs of the same command, key by key (whatif/result_diff.hpp), into
+// report: mode, kinds, results and note. REQUIRES: output_kind(a) == output_kind(b).
+void diff_saved_outputs(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b,
+                        DiffReport& report);
+
+// Sets report.beyond: per result, whether it counts and differs beyond t.
+void apply_tolerance(DiffReport& report, const Tolerance& t);
+
 }  // namespace capflow
