@@ -8,27 +8,6 @@
 
 namespace capflow::cli {
 
-std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
-                                              bool with_steps, const std::string& command,
-                                              std::ostream& err) {
-  std::vector<Vary> out;
-  for (const auto& text : texts) {
-    Vary v;
-    if (auto problem = parse_vary(text, with_steps, v)) {
-      err << "capflow " << command << ": --vary " << text << ": " << *problem << "\n";
-      return std::nullopt;
-    }
-    for (const auto& w : out) {
-      if (w.path == v.path) {
-        err << "capflow " << command << ": --vary " << v.path << " is given twice\n";
-        return std::nullopt;
-      }
-    }
-    out.push_back(v);
-  }
-  return out;
-}
-
 void add_eval_options(CLI::App& app, EvalOptions& o) {
   app.add_flag("--deterministic", o.deterministic,
                "Evaluate the exact projection (capflow project) instead of a Monte Carlo run; "

@@ -347,6 +347,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
     Worker& w = *workers[t];
     w.stats.groups = req.groups;
     for (std::uint64_t c = next++; c < chunks; c = next++) {
+      if (req.cancel && req.cancel->load(std::memory_order_relaxed)) break;
       const std::uint64_t begin = req.first_path + c * kChunk;
       const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
       run_range(req.seed, begin, end, req.lanes, w);

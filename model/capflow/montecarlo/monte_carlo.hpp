@@ -86,6 +86,9 @@ struct RunRequest {
   std::uint64_t paths = 10000;
   unsigned threads = 1;
   std::atomic<std::uint64_t>* progress = nullptr;  // paths done, updated by the workers
+  // When set and true, workers take no new chunk: the run returns early with the paths
+  // done so far (a front end's interrupt; the partial statistics are not a result).
+  const std::atomic<bool>* cancel = nullptr;
   // Lean scenarios run kWidth paths at a time where the CPU allows it, to the same bits
   // as one at a time; false runs them one at a time (tests compare the two).
   bool lanes = true;

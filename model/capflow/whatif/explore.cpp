@@ -479,4 +479,25 @@ std::string no_projection_message() {
   return kNoProjection;
 }
 
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err) {
+  std::vector<Vary> out;
+  for (const auto& text : texts) {
+    Vary v;
+    if (auto problem = parse_vary(text, with_steps, v)) {
+      err << "capflow " << command << ": --vary " << text << ": " << *problem << "\n";
+      return std::nullopt;
+    }
+    for (const auto& w : out) {
+      if (w.path == v.path) {
+        err << "capflow " << command << ": --vary " << v.path << " is given twice\n";
+        return std::nullopt;
+      }
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
 }  // namespace capflow

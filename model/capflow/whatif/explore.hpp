@@ -35,6 +35,12 @@ struct Vary {
 // Parses "PATH=LO:HI:STEPS" (with_steps) or "PATH=LO:HI". LO and HI are money ("92B",
 // "1.5e9") or shares ("30%", "0.3"). Returns the error text on failure.
 std::optional<std::string> parse_vary(const std::string& text, bool with_steps, Vary& out);
+// Every --vary of a command (capflow COMMAND), parsed, a path given twice refused. On a problem
+// prints "capflow COMMAND: --vary ...: why" to err and returns nullopt.
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err);
+
 // An error text if path names no number (or numeric string) in the resolved document.
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
 

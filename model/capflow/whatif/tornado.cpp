@@ -143,4 +143,56 @@ std::string tornado_swing_text(const TornadoRow& r) {
   return MetricValue(r.swing).dump();
 }
 
+std::optional<Tornado> tornado_for(const Scenario& base, const std::string& file,
+                                   const std::vector<std::string>& sets,
+                                   const std::vector<Vary>& varies, const std::string& metric,
+                                   const EvalSettings& settings, std::ostream& err,
+                                   std::string& note,
+                                   const PointRunner& runner) {
+  std::vector<TornadoInput> inputs;
+  for (const auto& v : varies) inputs.push_back({v, "--vary"});
+  if (needs_projection(settings) && !base.projection) {
+    err << file << ": " << no_projection_message() << "\n";
+    return std::nullopt;
+  }
+  for (const auto& in : inputs) {
+    if (auto problem = check_varied_value(base.document, in.vary.path)) {
+      err << "capflow tornado: --vary " << in.vary.path << ": " << *problem << "\n";
+      return std::nullopt;
+    }
+  }
+  note = "inputs: as given with --vary";
+  if (inputs.empty()) inputs = default_tornado_inputs(base, note);
+  if (inputs.empty()) {
+    err << "capflow tornado: " << file
+        << ": no --vary given and no default input found (no uncertainty inputs, caps or "
+           "terminal multiple); name the inputs with --vary PATH=LO:HI\n";
+    return std::nullopt;
+  }
+  const std::string m = metric.empty() ? default_tornado_metric(base, settings) : metric;
+  return compute_tornado(base, file, sets, inputs, m, settings, err, runner);
+}
+
+nlohmann::ordered_json tornado_document(const std::string& file, const Scenario& base,
+                                        const EvalSettings& settings, const std::string& note,
+                                        const Tornado& t) {
+  using ojson = nlohmann::ordered_json;
+  ojson out = result_header("capflow/tornado/v1", file, base, settings);
+  out["metric"] = t.metric;
+  out["base"] = t.base;
+  out["note"] = note;
+  ojson rows = ojson::array();
+  for (const auto& r : t.rows) {
+    rows.push_back({{"path", r.input.vary.path},
+                    {"source", r.input.source},
+                    {"lo", r.input.vary.value_text(0)},
+                    {"hi", r.input.vary.value_text(1)},
+                    {"at_lo", r.at_lo},
+                    {"at_hi", r.at_hi},
+                    {"swing", ojson::parse(tornado_swing_text(r))}});
+  }
+  out["inputs"] = rows;
+  return out;
+}
+
 }  // namespace capflow
