@@ -68,7 +68,8 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   if (std::any_of(r.years.begin(), r.years.end(),
                   [](const YR& y) { return y.external_funding != 0; }))
     row("covered outside the model", [](const YR& y) { return y.external_funding; });
-  if (r.summary.refund_unpaid != 0) row("refunds unpaid", [](const YR& y) { return y.refund_unpaid; });
+  if (r.summary.refund_unpaid != 0)
+    row("refunds unpaid", [](const YR& y) { return y.refund_unpaid; });
   row("distributable", [](const YR& y) { return y.distributable; });
   row("terminal value", [](const YR& y) { return y.terminal_value; });
   row("cash (end of year)", [](const YR& y) { return y.cash; });
@@ -123,7 +124,8 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
                              ? "in " + std::to_string(p.first_year + sum.default_index) +
                                    " (nothing is paid after)"
                              : "none in horizon"});
-  if (sum.refund_unpaid != 0) ct.add_row({"refunds left unpaid by the default", m(sum.refund_unpaid)});
+  if (sum.refund_unpaid != 0)
+    ct.add_row({"refunds left unpaid by the default", m(sum.refund_unpaid)});
   section("Company", ct);
   if (!p.rounds.empty()) {
     TextTable rt;

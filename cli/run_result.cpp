@@ -180,8 +180,8 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
     for (const auto& [y, m] : k.counts()) {
       if (y < 0) continue;
       any += m;
-      by_year += (by_year.empty() ? "" : ", ") + std::to_string(y) + " " +
-                 pct(static_cast<double>(m) / n);
+      by_year +=
+          (by_year.empty() ? "" : ", ") + std::to_string(y) + " " + pct(static_cast<double>(m) / n);
     }
     return pct(static_cast<double>(any) / n) + (by_year.empty() ? "" : " (" + by_year + ")");
   };

@@ -192,17 +192,17 @@ ReportSection scenario_section(const Scenario& s) {
       if (c.outcomes.size() == 1) {
         how = ", " + split(c.outcomes[0]);
       } else {
-        how = "; its terms are one of " + std::to_string(c.outcomes.size()) + " outcomes, drawn per path:";
+        how = "; its terms are one of " + std::to_string(c.outcomes.size()) +
+              " outcomes, drawn per path:";
         for (std::size_t k = 0; k < c.outcomes.size(); ++k) {
           how += std::string(k == 0 ? " " : "; ") + "\"" + c.outcomes[k].name + "\" (" +
                  pct(c.outcomes[k].probability) + (k == c.base_outcome ? ", the base case" : "") +
                  "), " + split(c.outcomes[k]);
         }
       }
-      sec.blocks.push_back(
-          para("The for-profit conversion takes effect on " + c.date.str() +
-               "; from then on distributions follow equity and the caps stop applying" + how +
-               "."));
+      sec.blocks.push_back(para(
+          "The for-profit conversion takes effect on " + c.date.str() +
+          "; from then on distributions follow equity and the caps stop applying" + how + "."));
     }
   }
   if (s.uncertainty) {

@@ -148,5 +148,4 @@ ojson projection_document(const Scenario& s, const ProjectionResult<Rational>& r
   return out;
 }
 
-
 }  // namespace capflow

@@ -96,7 +96,7 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
         const Moments& mo = x.by_outcome[k];
         by[k == 0 ? std::string("not converted") : outcomes[k - 1].name] =
             mo.count() ? ojson{{"n", mo.count()}, {"mean", mo.mean()}, {"se", mo.se()}}
-                      : ojson{{"n", 0}, {"mean", nullptr}, {"se", nullptr}};
+                       : ojson{{"n", 0}, {"mean", nullptr}, {"se", nullptr}};
       }
       j["by_conversion_outcome"] = by;
     }

@@ -170,8 +170,7 @@ class LeanPathOf {
       cash += need;
       carried_shortfall = max_of(zero, t_.cash_floor - cash);
       const T shadow_need = max_of(zero, t_.cash_floor - shadow);
-      peak_funding_need_ =
-          pick(shadow_need > peak_funding_need_, shadow_need, peak_funding_need_);
+      peak_funding_need_ = pick(shadow_need > peak_funding_need_, shadow_need, peak_funding_need_);
 
       const bool last = i == t_.years - 1;
       if (last) {

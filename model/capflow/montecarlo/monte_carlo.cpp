@@ -274,7 +274,8 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<do
     hs.received_original_cap +=
         s.original_cap[h] > 0 && s.total_received[h] >= s.original_cap[h] ? 1u : 0u;
     if (!outcome_cdf_.empty()) {
-      if (hs.by_outcome.size() <= outcome_cdf_.size()) hs.by_outcome.resize(outcome_cdf_.size() + 1);
+      if (hs.by_outcome.size() <= outcome_cdf_.size())
+        hs.by_outcome.resize(outcome_cdf_.size() + 1);
       hs.by_outcome[converted ? 1 + outcome : 0].add(total);
     }
     if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
@@ -536,8 +537,8 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
           const auto& by = h.at("by_outcome");
           if (!by.is_array()) throw AccumulatorError("", "expected an array of moments");
           for (std::size_t k = 0; k < by.size(); ++k) {
-            x.by_outcome.push_back(read_at("/" + std::to_string(k),
-                                           [&] { return Moments::from_json(by.at(k)); }));
+            x.by_outcome.push_back(
+                read_at("/" + std::to_string(k), [&] { return Moments::from_json(by.at(k)); }));
           }
           return 0;
         });

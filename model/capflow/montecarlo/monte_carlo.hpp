@@ -55,9 +55,9 @@ struct CompanyStats {
   Metric cumulative_loss{1};    // deepest cumulative loss over the years (>= 0)
   Metric peak_funding_need{1};  // outside money needed at most (shadow cash below the floor)
   Metric refund_owed{1};
-  Counts first_profit_year;  // -1: no profitable year in the horizon
-  Counts conversion_year;    // -1: no conversion in the horizon
-  Counts default_year;       // -1: no default in the horizon
+  Counts first_profit_year;   // -1: no profitable year in the horizon
+  Counts conversion_year;     // -1: no conversion in the horizon
+  Counts default_year;        // -1: no default in the horizon
   Counts conversion_outcome;  // -1: not converted, else the outcome's index
   std::uint64_t deadline_missed = 0;
   std::uint64_t refund_unpaid = 0;  // paths where a refund due was not paid in full

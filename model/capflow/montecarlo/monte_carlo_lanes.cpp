@@ -231,8 +231,7 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
     for (std::size_t l = 0; l < count; ++l) {
       hs.received_any += got[l] ? 1u : 0u;
       hs.ended_at_cap += ended[l] ? 1u : 0u;
-      hs.received_original_cap +=
-          original_cap[l] > 0 && total[l] >= original_cap[l] ? 1u : 0u;
+      hs.received_original_cap += original_cap[l] > 0 && total[l] >= original_cap[l] ? 1u : 0u;
       if (cap_year[l] >= 0) hs.cap_year.add(terms_.first_year + static_cast<int>(cap_year[l]));
     }
     if (!holder_invests_[h] || !(terms_.initial_invested[h] > 0)) continue;

@@ -109,7 +109,7 @@ struct ProjectionTerms {
   bool new_rounds_debt_before_conversion = false;  // a loan at new_rounds_debt_rate
   Num new_rounds_debt_rate{};
   bool new_rounds_notes_convert = false;  // notes still owed become equity at the conversion
-  bool default_on_shortfall = false;  // else outside money covers what funding cannot
+  bool default_on_shortfall = false;      // else outside money covers what funding cannot
   TerminalValueSpec::Method terminal = TerminalValueSpec::Method::none;
   Num terminal_growth{};
   Num discount_rate{};
@@ -154,7 +154,7 @@ struct YearRecord {
   Num terminal_value{};  // last year only
   Num cash{};            // end of year
   bool converted = false;
-  bool defaulted = false;  // the company defaulted this year or before: nothing happens after
+  bool defaulted = false;     // the company defaulted this year or before: nothing happens after
   std::vector<Num> received;  // per holder, this year: waterfall/equity incl. terminal
   std::vector<Num> other;     // per holder, this year: revenue share, refunds, interest, principal
   std::vector<Num> invested;  // per holder, this year: money put in (rounds, options, new rounds)
@@ -178,8 +178,8 @@ struct PathSummary {
   bool deadline_missed = false;
   Num refund_owed{};
   Num refund_unpaid{};
-  int default_index = -1;     // year index of the default, -1 never
-  int conversion_index = -1;  // year index the conversion took effect, -1 never
+  int default_index = -1;         // year index of the default, -1 never
+  int conversion_index = -1;      // year index the conversion took effect, -1 never
   int first_profit_index = -1;    // first year with net income > 0
   Num worst_cumulative_result{};  // lowest cumulative result over the years (<= 0 part)
   Num total_funding_need{};       // sum of yearly shortfalls below the cash floor

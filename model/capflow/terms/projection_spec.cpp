@@ -295,8 +295,8 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
             }
           }
         }
-        auto a = reader.amount(*amount, value.kind == JsonNode::Kind::object ? child(xp, "amount") : xp,
-                               true);
+        auto a = reader.amount(
+            *amount, value.kind == JsonNode::Kind::object ? child(xp, "amount") : xp, true);
         if (!a || !holder) {
           all = false;
           continue;
@@ -545,9 +545,9 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Waterfall
   }
   if (!all) return std::nullopt;
   if (total != 1) {
-    reader.error(*outcomes, op,
-                 "outcome probabilities sum to " + format_percent(total) +
-                     ", expected exactly 100%");
+    reader.error(
+        *outcomes, op,
+        "outcome probabilities sum to " + format_percent(total) + ", expected exactly 100%");
     return std::nullopt;
   }
   // The base case: the outcome marked "base", else the most likely (the first of equals).
@@ -567,8 +567,7 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Waterfall
 // not a loan) would silently disappear. After the conversion, money buys equity.
 bool has_waterfall_claim(const WaterfallSpec& w, HolderIndex h) {
   if (w.holders[h].residual) return true;
-  return std::any_of(w.tiers.begin(), w.tiers.end(),
-                     [h](const Tier& t) { return t.split[h] > 0; });
+  return std::any_of(w.tiers.begin(), w.tiers.end(), [h](const Tier& t) { return t.split[h] > 0; });
 }
 
 void check_every_dollar_has_a_claim(const ProjectionSpec& p, const WaterfallSpec& w,
@@ -581,10 +580,9 @@ void check_every_dollar_has_a_claim(const ProjectionSpec& p, const WaterfallSpec
   const auto has_claim = [&](HolderIndex h) {
     if (has_waterfall_claim(w, h)) return true;
     if (!p.conversion) return false;
-    return std::all_of(p.conversion->outcomes.begin(), p.conversion->outcomes.end(),
-                       [h](const ConversionOutcomeSpec& o) {
-                         return !o.equity.empty() && o.equity[h] > 0;
-                       });
+    return std::all_of(
+        p.conversion->outcomes.begin(), p.conversion->outcomes.end(),
+        [h](const ConversionOutcomeSpec& o) { return !o.equity.empty() && o.equity[h] > 0; });
   };
   const auto why = [&](HolderIndex h) {
     return "money joining \"" + w.holders[h].id +
@@ -844,8 +842,8 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
   if (const JsonNode* v = n.find("funding")) {
     std::string fp = child(ptr, "funding");
     if (reader.expect(*v, fp, JsonNode::Kind::object, "a funding object")) {
-      reader.check_keys(*v, fp,
-                        {"cash_floor", "credit_line", "new_rounds", "on_shortfall", "notes", "source"});
+      reader.check_keys(
+          *v, fp, {"cash_floor", "credit_line", "new_rounds", "on_shortfall", "notes", "source"});
       p.funding.on_shortfall = FundingSpec::OnShortfall::default_;
       if (const JsonNode* x = v->find("on_shortfall")) {
         if (auto k = reader.string(*x, child(fp, "on_shortfall"))) {
@@ -916,13 +914,14 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
         std::string np = child(fp, "new_rounds");
         if (reader.expect(*x, np, JsonNode::Kind::object,
                           "{\"joins\": holder, \"valuation_revenue_multiple\": m}")) {
-          reader.check_keys(*x, np,
-                            {"joins", "valuation_revenue_multiple", "before_conversion", "notes",
-                             "source"});
+          reader.check_keys(
+              *x, np,
+              {"joins", "valuation_revenue_multiple", "before_conversion", "notes", "source"});
           if (const JsonNode* b = x->find("before_conversion")) {
             const std::string bp = child(np, "before_conversion");
-            if (reader.expect(*b, bp, JsonNode::Kind::object,
-                              "{\"as\": \"debt\" or \"convertible_notes\", \"interest_rate\": rate}")) {
+            if (reader.expect(
+                    *b, bp, JsonNode::Kind::object,
+                    "{\"as\": \"debt\" or \"convertible_notes\", \"interest_rate\": rate}")) {
               reader.check_keys(*b, bp, {"as", "interest_rate", "notes", "source"});
               const JsonNode* as = b->find("as");
               const JsonNode* rate = b->find("interest_rate");
@@ -933,9 +932,10 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
                              "\"interest_rate\"");
               } else if (kind && *kind != "debt" && *kind != "convertible_notes") {
                 reader.error(*as, child(bp, "as"),
-                             "unknown \"" + *kind + "\"; expected \"debt\" (a loan repaid before "
-                             "distributions) or \"convertible_notes\" (the same, and what is "
-                             "still owed at the conversion becomes equity)");
+                             "unknown \"" + *kind +
+                                 "\"; expected \"debt\" (a loan repaid before "
+                                 "distributions) or \"convertible_notes\" (the same, and what is "
+                                 "still owed at the conversion becomes equity)");
               } else if (auto r = reader.rate(*rate, child(bp, "interest_rate"))) {
                 if (*r < 0) {
                   reader.error(*rate, child(bp, "interest_rate"), "interest rate must be >= 0");

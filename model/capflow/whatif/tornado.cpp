@@ -147,8 +147,7 @@ std::optional<Tornado> tornado_for(const Scenario& base, const std::string& file
                                    const std::vector<std::string>& sets,
                                    const std::vector<Vary>& varies, const std::string& metric,
                                    const EvalSettings& settings, std::ostream& err,
-                                   std::string& note,
-                                   const PointRunner& runner) {
+                                   std::string& note, const PointRunner& runner) {
   std::vector<TornadoInput> inputs;
   for (const auto& v : varies) inputs.push_back({v, "--vary"});
   if (needs_projection(settings) && !base.projection) {
