@@ -186,6 +186,15 @@ int run(const Options& o) {
     report.mode = DiffMode::outputs;
     report.kind_a = report.kind_b = output_kind_name(ia.kind);
     report.results = diff_outputs(ia.doc, ib.doc);
+    auto recorded_sha = [](const nlohmann::ordered_json& doc) {
+      const auto* m = doc.is_object() && doc.contains("meta") ? &doc.at("meta") : nullptr;
+      return m && m->is_object() && m->contains("scenario_sha256") &&
+                     m->at("scenario_sha256").is_string()
+                 ? m->at("scenario_sha256").get<std::string>()
+                 : std::string();
+    };
+    report.sha_a = recorded_sha(ia.doc);
+    report.sha_b = recorded_sha(ib.doc);
     report.note =
         "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
         "(file names, version, threads, timing) are informational and never count.";
@@ -197,6 +206,10 @@ int run(const Options& o) {
     auto sa = load_or_report(o.a, with(o.sets, o.sets_a), std::cerr);
     auto sb = load_or_report(o.b, with(o.sets, o.sets_b), std::cerr);
     if (!sa || !sb) return kExitBadInput;
+    report.sha_a = sa->content_sha256;
+    report.sha_b = sb->content_sha256;
+    report.overrides_a = with(o.sets, o.sets_a);
+    report.overrides_b = with(o.sets, o.sets_b);
     report.inputs_compared = true;
     report.inputs = diff_inputs(sa->document, sb->document);
     const bool proj = sa->projection && sb->projection;
@@ -338,7 +351,7 @@ Command setup_diff(CLI::App& parent) {
                   "do not count (default 0)")
       ->type_name("ABS|REL%");
   app->add_flag("--all", opts->all, "Table and md: list equal values too (exact comparisons)");
-  add_output_options(*app, opts->output);
+  add_output_options(*app, opts->output, {Format::table, Format::json, Format::csv, Format::md});
   return {app, [opts] { return run(*opts); }};
 }
 

@@ -1,5 +1,7 @@
 #include "diff_report.hpp"
 
+#include "capflow/documents/provenance.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -129,6 +131,19 @@ std::string mode_heading(const DiffReport& r) {
 
 std::string render_json(const DiffReport& r) {
   ojson out;
+  // One scenario per side: the provenance block names A's, with B's beside it.
+  ojson meta = provenance(kDiffSchema, r.file_a, r.sha_a, r.overrides_a);
+  meta["scenario_b"] = r.file_b;
+  meta["scenario_b_sha256"] = r.sha_b;
+  meta["overrides_b"] = r.overrides_b;
+  // Saved outputs from before provenance was recorded carry no hash.
+  if (r.sha_a.empty()) meta["scenario_sha256"] = nullptr;
+  if (r.sha_b.empty()) meta["scenario_b_sha256"] = nullptr;
+  if (r.mode == DiffMode::monte_carlo) {
+    meta["seed"] = r.seed;
+    meta["paths"] = r.paths;
+  }
+  out["meta"] = meta;
   out["a"] = {{"file", r.file_a}, {"kind", r.kind_a}};
   out["b"] = {{"file", r.file_b}, {"kind", r.kind_b}};
   out["mode"] = mode_name(r.mode);

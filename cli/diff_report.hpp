@@ -17,6 +17,8 @@ enum class DiffMode { monte_carlo, projection, waterfall, outputs };
 struct DiffReport {
   std::string file_a, file_b;
   std::string kind_a, kind_b;
+  std::string sha_a, sha_b;  // the scenarios' SHA-256 (of saved outputs: as they record it)
+  std::vector<std::string> overrides_a, overrides_b;  // --set (and --set-a/-b) per side
   DiffMode mode = DiffMode::outputs;
   std::string note;  // why this mode, in words
   bool inputs_compared = false;

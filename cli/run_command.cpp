@@ -219,6 +219,7 @@ int run(const Options& o) {
   RunMeta meta;
   meta.scenario_file = o.file;
   meta.scenario_sha256 = scenario->content_sha256;
+  meta.overrides = o.sets;
   meta.seed = o.seed;
   meta.threads = threads;
   meta.include_accumulators = o.accumulators || !o.shard.empty();

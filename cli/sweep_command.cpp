@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "capflow/documents/provenance.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "commands.hpp"
+#include "document_tables.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -91,8 +93,9 @@ int run(const Options& o) {
   }
 
   std::string text;
-  if (o.output.format == Format::json) {
-    ojson out = result_header("capflow/sweep/v1", o.file, *base, *settings);
+  const Format f = o.output.format;
+  if (f == Format::json || f == Format::csv || f == Format::xlsx) {
+    ojson out = result_header(kSweepSchema, *base, o.sets, *settings);
     ojson vj = ojson::array();
     for (const auto& v : varies) {
       vj.push_back({{"path", v.path}, {"lo", v.lo_text}, {"hi", v.hi_text}, {"steps", v.steps}});
@@ -112,24 +115,20 @@ int run(const Options& o) {
       pj.push_back(p);
     }
     out["points"] = pj;
-    text = out.dump(2) + "\n";
+    text = document_text(out, f);
   } else {
     TextTable t;
     for (const auto& v : varies) t.add_column(v.path, TextTable::Align::right);
     for (const auto& m : metrics) t.add_column(m, TextTable::Align::right);
-    const bool csv = o.output.format == Format::csv;
     for (std::size_t i = 0; i < points; ++i) {
       std::vector<std::string> row;
-      for (const auto& v : values[i]) row.push_back(csv ? v : value_label(v));
+      for (const auto& v : values[i]) row.push_back(value_label(v));
       for (std::size_t k = 0; k < metrics.size(); ++k) {
-        row.push_back(csv ? raw_text(results[i].values[k])
-                          : metric_text(metrics[k], results[i].values[k]));
+        row.push_back(metric_text(metrics[k], results[i].values[k]));
       }
       t.add_row(row);
     }
-    if (csv) {
-      text = t.csv();
-    } else {
+    {
       const std::string title = base->title.empty() ? o.file : base->title;
       const std::string how = describe(*settings) + " at each point";
       const std::string head = std::to_string(points) + " points; " + how + "; scenario sha256 " +

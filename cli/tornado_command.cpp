@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "capflow/documents/provenance.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/tornado.hpp"
 #include "capflow_report/tornado_chart.hpp"
 #include "commands.hpp"
+#include "document_tables.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -63,8 +65,9 @@ int run(const Options& o) {
 
   const std::string title = base->title.empty() ? o.file : base->title;
   std::string text;
-  if (o.output.format == Format::json) {
-    ojson out = result_header("capflow/tornado/v1", o.file, *base, *settings);
+  const Format f = o.output.format;
+  if (f == Format::json || f == Format::csv || f == Format::xlsx) {
+    ojson out = result_header(kTornadoSchema, *base, o.sets, *settings);
     out["metric"] = metric;
     out["base"] = t->base;
     out["note"] = note;
@@ -79,29 +82,21 @@ int run(const Options& o) {
                       {"swing", ojson::parse(tornado_swing_text(r))}});
     }
     out["inputs"] = rows;
-    text = out.dump(2) + "\n";
+    text = document_text(out, f);
   } else {
-    const bool csv = o.output.format == Format::csv;
     TextTable tt;
     tt.add_column("input");
     for (const char* c : {"LO", "HI", "at LO", "at HI", "swing"}) {
       tt.add_column(c, TextTable::Align::right);
     }
-    if (!csv) tt.add_column("source");
+    tt.add_column("source");
     for (const auto& r : t->rows) {
       const std::string lo = r.input.vary.value_text(0), hi = r.input.vary.value_text(1);
-      if (csv) {
-        tt.add_row({r.input.vary.path, lo, hi, raw_text(r.at_lo), raw_text(r.at_hi),
-                    tornado_swing_text(r)});
-      } else {
-        tt.add_row({r.input.vary.path, value_label(lo), value_label(hi),
-                    metric_text(metric, r.at_lo), metric_text(metric, r.at_hi),
-                    metric_text(metric, MetricValue(r.swing)), r.input.source});
-      }
+      tt.add_row({r.input.vary.path, value_label(lo), value_label(hi), metric_text(metric, r.at_lo),
+                  metric_text(metric, r.at_hi), metric_text(metric, MetricValue(r.swing)),
+                  r.input.source});
     }
-    if (csv) {
-      text = tt.csv();
-    } else {
+    {
       const std::string how = describe(*settings);
       const std::string head =
           "metric " + metric + "; base " + metric_text(metric, t->base) + "; " + how + "; " + note;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 
+#include "capflow/documents/provenance.hpp"
 #include "capflow/documents/run_document.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "capflow/projection/projection.hpp"
@@ -304,6 +305,8 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
     RunMeta meta;
     meta.scenario_file = file;
     meta.scenario_sha256 = scenario->content_sha256;
+    meta.overrides = sets;
+    meta.overrides.insert(meta.overrides.end(), extra.begin(), extra.end());
     meta.seed = settings.seed;
     meta.paths = settings.paths;
     meta.threads = settings.threads;
@@ -415,20 +418,18 @@ std::string value_label(const std::string& value_text) {
   return value_text;
 }
 
-ojson result_header(const std::string& schema, const std::string& file, const Scenario& scenario,
-                    const EvalSettings& settings) {
-  ojson out;
-  out["schema"] = schema;
-  out["scenario"] = file;
-  out["scenario_sha256"] = scenario.content_sha256;
-  out["mode"] = mode_name(settings.mode);
+ojson result_header(const std::string& schema, const Scenario& scenario,
+                    const std::vector<std::string>& overrides, const EvalSettings& settings) {
+  ojson meta = provenance(schema, scenario, overrides);
+  meta["mode"] = mode_name(settings.mode);
   if (settings.mode == EvalMode::monte_carlo) {
-    out["seed"] = settings.seed;
-    out["paths"] = settings.paths;
+    meta["seed"] = settings.seed;
+    meta["paths"] = settings.paths;
   }
   if (settings.mode == EvalMode::waterfall)
-    out["profit"] = format_cents(round_to_cents(settings.profit));
-  out["version"] = kVersion;
+    meta["profit"] = format_cents(round_to_cents(settings.profit));
+  ojson out;
+  out["meta"] = meta;
   return out;
 }
 

@@ -59,10 +59,11 @@ std::string no_projection_message();
 // "Monte Carlo, 2000 paths, seed 42 (common random numbers)" and the like, for headers.
 std::string describe(const EvalSettings& settings);
 
-// The head of a sweep or tornado JSON result: schema, scenario, its hash, the mode and
-// what reproduces it (seed and paths, or the profit), capflow's version.
-nlohmann::ordered_json result_header(const std::string& schema, const std::string& file,
-                                     const Scenario& scenario, const EvalSettings& settings);
+// The head of a sweep or tornado JSON result: {"meta": provenance (documents/provenance.hpp)
+// with the mode and what reproduces it (seed and paths, or the profit)}.
+nlohmann::ordered_json result_header(const std::string& schema, const Scenario& scenario,
+                                     const std::vector<std::string>& overrides,
+                                     const EvalSettings& settings);
 
 // The --set overrides that put `path` at `value`: path=value itself, and in Monte Carlo
 // mode, for every uncertainty input whose target is path, that input made fixed at value
