@@ -82,7 +82,7 @@ struct Selector {
 
 // What a file is, by content: a scenario, or the JSON output of a capflow command.
 struct Input {
-  OutputKind kind = OutputKind::unknown;
+  OutputKind kind = OutputKind::json;
   nlohmann::ordered_json doc;
   bool parsed = false;
   std::string error;  // why it could not be read as JSON, when !parsed
@@ -101,12 +101,6 @@ Input classify(const std::string& path) {
   in.doc = std::move(r).value();
   in.parsed = true;
   in.kind = output_kind(in.doc);
-  // A scenario with a wrong or missing schema still goes to the loader, which says so.
-  if (in.kind == OutputKind::unknown && in.doc.is_object() &&
-      (in.doc.contains("holders") || in.doc.contains("waterfall") || in.doc.contains("schema")) &&
-      !in.doc.contains("allocations")) {
-    in.kind = OutputKind::scenario;
-  }
   return in;
 }
 
@@ -144,14 +138,6 @@ int run(const Options& o) {
   }
 
   const Input ia = classify(o.a), ib = classify(o.b);
-  for (const auto& [in, path] : {std::pair{&ia, &o.a}, std::pair{&ib, &o.b}}) {
-    if (in->kind == OutputKind::unknown) {
-      std::cerr << *path << ": not a capflow scenario nor the JSON output of a capflow command "
-                << "(a scenario has \"schema\": \"capflow/scenario/v1\"; outputs come from "
-                   "`capflow waterfall|project|run ... --format json`)\n";
-      return kExitBadInput;
-    }
-  }
   for (const auto& [in, other] : {std::pair{&ia, &ib}, std::pair{&ib, &ia}}) {
     if (!in->parsed && other->parsed && other->kind != OutputKind::scenario) {
       std::cerr << in->error << "\n";
@@ -162,7 +148,9 @@ int run(const Options& o) {
   if (scen_a != scen_b || (!scen_a && ia.kind != ib.kind)) {
     std::cerr << me << o.a << " is " << output_kind_name(ia.kind) << " but " << o.b << " is "
               << output_kind_name(ib.kind)
-              << ": diff compares two scenarios, or two outputs of the same command\n";
+              << ": diff compares two scenarios, two outputs of the same command, or two plain "
+                 "JSON files (a scenario has \"schema\": \"capflow/scenario/v1\"; an output's "
+                 "kind is its meta.schema)\n";
     return kExitBadInput;
   }
 
@@ -186,6 +174,12 @@ int run(const Options& o) {
     report.mode = DiffMode::outputs;
     report.kind_a = report.kind_b = output_kind_name(ia.kind);
     report.results = diff_outputs(ia.doc, ib.doc);
+    // Plain JSON says nothing of units: its numbers print as numbers, not money.
+    if (ia.kind == OutputKind::json) {
+      for (auto& c : report.results) {
+        if (c.unit != Unit::text) c.unit = Unit::count;
+      }
+    }
     auto recorded_sha = [](const nlohmann::ordered_json& doc) {
       const auto* m = doc.is_object() && doc.contains("meta") ? &doc.at("meta") : nullptr;
       return m && m->is_object() && m->contains("scenario_sha256") &&
