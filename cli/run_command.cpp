@@ -153,6 +153,13 @@ MetricGroup precision_group(const MetricGroups& groups) {
   return groups.has(MetricGroup::nominal) ? MetricGroup::nominal : MetricGroup::pv;
 }
 
+// --precision as people write it: 0.01 is "1%", 0.005 "0.5%" (not "1.000000%").
+std::string percent_text(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g%%", fraction * 100);
+  return buf;
+}
+
 // True when every holder's mean payout (precision_group) is known to within `rel` (its
 // standard error below rel × |mean|); holders whose payout is always zero do not count.
 bool precise_enough(const RunStats& st, double rel) {
@@ -247,8 +254,8 @@ int run(const Options& o) {
     }
     meta.precision_note =
         (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
-        std::to_string(ran) + " paths for standard errors below " +
-        std::to_string(o.precision * 100) + "% of every holder's mean " +
+        std::to_string(ran) + " paths for standard errors below " + percent_text(o.precision) +
+        " of every holder's mean " +
         (precision_group(groups) == MetricGroup::nominal ? "" : "PV ") + "(cap --paths " +
         std::to_string(o.paths) + ")";
     meta.paths = ran;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "capflow/whatif/value_format.hpp"
 #include "document_tables.hpp"
 
 namespace capflow::cli {
@@ -13,24 +14,11 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 std::string money(double v) {
-  char buf[32];
-  double a = std::fabs(v);
-  const char* sign = v < 0 ? "-" : "";
-  if (a >= 1e12)
-    std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
-  else if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
-  else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
-  return buf;
+  return format_money_summary(v);
 }
 
 std::string pct(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
-  return buf;
+  return format_probability(v);
 }
 
 std::string num(double v, const char* fmt = "%.2f") {

@@ -14,6 +14,7 @@
 #include "capflow/version.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/waterfall/waterfall.hpp"
+#include "capflow/whatif/value_format.hpp"
 
 namespace capflow {
 namespace {
@@ -386,23 +387,13 @@ std::string metric_text(const std::string& metric, const MetricValue& v) {
   if (!std::isfinite(x)) return v.is_string() ? v.get<std::string>() : "n/a";
   char buf[48];
   const std::string last = metric.substr(metric.rfind('/') + 1);
-  if (metric_is_money(metric)) {
-    const double a = std::fabs(x);
-    const char* sign = x < 0 ? "-" : "";
-    if (a >= 1e12) {
-      std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
-    } else if (a >= 1e9) {
-      std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
-    } else if (a >= 1e6) {
-      std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
-    } else {
-      std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
-    }
-  } else if (last.starts_with("p_") || metric.find("/conversion_year/") != std::string::npos ||
-             metric.find("/first_profit_year/") != std::string::npos ||
-             metric.find("/cap_year/") != std::string::npos) {
-    std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
-  } else if (metric.find("/irr") != std::string::npos) {
+  if (metric_is_money(metric)) return format_money_summary(x);
+  if (last.starts_with("p_") || metric.find("/conversion_year/") != std::string::npos ||
+      metric.find("/first_profit_year/") != std::string::npos ||
+      metric.find("/cap_year/") != std::string::npos) {
+    return format_probability(x);
+  }
+  if (metric.find("/irr") != std::string::npos) {
     std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
   } else if (last == "cap_year" || last == "first_profit_year") {
     std::snprintf(buf, sizeof buf, "%.0f", x);
