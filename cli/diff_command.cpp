@@ -15,6 +15,7 @@
 #include "capflow/whatif/result_diff.hpp"
 #include "capflow/whatif/scenario_diff.hpp"
 #include "commands.hpp"
+#include "count_options.hpp"
 #include "diff_report.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -38,23 +39,6 @@ struct Options {
   bool all = false;
   OutputOptions output;
 };
-
-// --paths: a whole number from 1 to 1e10, also written as "1e6" (as for capflow run).
-CLI::Validator path_count() {
-  return CLI::Validator(
-      [](std::string& s) -> std::string {
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
-            v > 1e10) {
-          return "expected a whole number of paths from 1 to 1e10, e.g. 100000 or 1e6; found \"" +
-                 s + "\"";
-        }
-        s = std::to_string(static_cast<std::uint64_t>(v));
-        return {};
-      },
-      "PATHS");
-}
 
 // ---- selection ------------------------------------------------------------------------
 
@@ -323,11 +307,13 @@ Command setup_diff(CLI::App& parent) {
       ->type_name("PATH=VALUE")
       ->allow_extra_args(false);
   app->add_option("--paths", opts->paths, "Monte Carlo paths per scenario (default 10000)")
-      ->transform(path_count());
+      ->transform(path_count())
+      ->type_name("N");
   app->add_option("--seed", opts->seed, "Seed shared by both runs (default 42)")
       ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(thread_count())
+      ->type_name("N");
   app->add_flag("--deterministic", opts->deterministic,
                 "Compare the exact base cases (capflow project) instead of Monte Carlo");
   app->add_option("--profit", opts->profits,

@@ -15,6 +15,7 @@
 
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
+#include "count_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "run_result.hpp"
@@ -23,9 +24,6 @@
 
 namespace capflow::cli {
 namespace {
-
-// A run longer than this many paths is a typo, not an analysis (about a day of CPU).
-constexpr std::uint64_t kMaxPaths = 10'000'000'000ull;
 
 struct Options {
   std::string file;
@@ -99,26 +97,6 @@ bool parse_shard(const std::string& s, std::uint64_t& k, std::uint64_t& n) {
   } catch (const std::exception&) {
     return false;
   }
-}
-
-// --paths: a whole number from 1 to kMaxPaths, also as "1e6"; rewritten to its digits.
-// CLI11 would otherwise wrap "-5" around to 2^64 - 5 and print "Could not convert" for "1e6".
-CLI::Validator path_count() {
-  return CLI::Validator(
-      [](std::string& s) -> std::string {
-        const std::string expected = "expected a whole number of paths from 1 to " +
-                                     std::to_string(kMaxPaths) +
-                                     " (1e10), e.g. 100000 or 1e6; found \"" + s + "\"";
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
-            v > static_cast<double>(kMaxPaths)) {
-          return expected;
-        }
-        s = std::to_string(static_cast<std::uint64_t>(v));
-        return {};
-      },
-      "PATHS");
 }
 
 // --precision: a relative standard error in (0, 1].
@@ -303,11 +281,13 @@ Command setup_run(CLI::App& parent) {
       ->required();
   app->add_option("--paths", opts->paths,
                   "Number of paths, 1 to 1e10 (default 10000; the cap with --precision)")
-      ->transform(path_count());
+      ->transform(path_count())
+      ->type_name("N");
   app->add_option("--seed", opts->seed, "Seed of the counter-based generator (default 42)")
       ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(thread_count())
+      ->type_name("N");
   app->add_option("--shard", opts->shard,
                   "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
       ->type_name("K/N");
