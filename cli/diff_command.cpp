@@ -19,6 +19,7 @@
 #include "diff_report.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "result_file.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -225,7 +226,10 @@ int run(const Options& o) {
           o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
       report.paths = o.paths;
       report.seed = o.seed;
-      report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
+      std::atomic<std::uint64_t> done{0};
+      Progress progress(done, o.paths, "capflow diff", "paths");
+      report.results =
+          run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads, &done});
       report.note =
           "IRR is not compared path by path (it needs each path's yearly cash flows); "
           "compare two `capflow run --format json` outputs for its distribution.";

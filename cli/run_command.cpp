@@ -18,6 +18,7 @@
 #include "count_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -37,49 +38,6 @@ struct Options {
   std::string compute = "all";  // --compute, checked by metric_groups()
   std::vector<std::string> sets;
   OutputOptions output;
-};
-
-// Prints paths done, rate and ETA on stderr while a run goes on (only on a terminal).
-class Progress {
- public:
-  Progress(std::atomic<std::uint64_t>& done, std::uint64_t total, bool enabled)
-      : done_(done), total_(total), enabled_(enabled) {
-    if (enabled_) thread_ = std::thread([this] { loop(); });
-  }
-  ~Progress() {
-    if (!enabled_) return;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    std::fprintf(stderr, "\r\033[K");
-  }
-
- private:
-  void loop() {
-    const auto start = std::chrono::steady_clock::now();
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const auto d = static_cast<double>(done_.load());
-      const double rate = secs > 0 ? d / secs : 0;
-      const double eta = rate > 0 ? (static_cast<double>(total_) - d) / rate : 0;
-      std::fprintf(stderr,
-                   "\r\033[Kcapflow run: %.0f / %llu paths (%.0f%%), %.0f paths/s, ETA %.0fs", d,
-                   static_cast<unsigned long long>(total_), 100 * d / static_cast<double>(total_),
-                   rate, eta);
-    }
-  }
-  std::atomic<std::uint64_t>& done_;
-  std::uint64_t total_;
-  bool enabled_;
-  bool stop_ = false;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::thread thread_;
 };
 
 bool parse_shard(const std::string& s, std::uint64_t& k, std::uint64_t& n) {
@@ -208,13 +166,13 @@ int run(const Options& o) {
   meta.seed = o.seed;
   meta.threads = threads;
   meta.include_accumulators = o.accumulators || !o.shard.empty();
-  const bool show = !o.quiet && isatty(STDERR_FILENO);
+  const bool show = !o.quiet;
   const auto start = std::chrono::steady_clock::now();
   RunStats stats;
   std::atomic<std::uint64_t> done{0};
   if (o.precision > 0) {
     // Batches of doubling size until every mean is known to the requested precision.
-    Progress progress(done, o.paths, show);
+    Progress progress(done, o.paths, "capflow run", "paths", show);
     std::uint64_t next = std::min<std::uint64_t>(o.paths, 10000);
     std::uint64_t ran = 0;
     while (true) {
@@ -240,7 +198,7 @@ int run(const Options& o) {
   } else {
     const std::uint64_t begin = o.paths * shard_k / shard_n;
     const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
-    Progress progress(done, end - begin, show);
+    Progress progress(done, end - begin, "capflow run", "paths", show);
     RunRequest req{o.seed, begin, end - begin, threads, &done};
     req.groups = groups;
     stats = mc->run(req);

@@ -14,6 +14,7 @@
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "scenario_input.hpp"
 
 namespace capflow::cli {
@@ -63,6 +64,11 @@ int run(const Options& o) {
   const std::vector<std::string> metrics =
       o.metrics.empty() ? default_metrics(*base, *settings) : o.metrics;
 
+  std::atomic<std::uint64_t> done{0};
+  settings->progress = &done;
+  std::optional<Progress> progress;
+  if (settings->mode == EvalMode::monte_carlo)
+    progress.emplace(done, points * settings->paths, "capflow sweep", "paths");
   // Row-major over the grid: the first --vary changes slowest.
   std::vector<std::vector<std::string>> values;
   std::vector<PointResult> results;
@@ -91,6 +97,7 @@ int run(const Options& o) {
     values.push_back(point);
     results.push_back(std::move(*r));
   }
+  progress.reset();
 
   std::string text;
   const Format f = o.output.format;

@@ -15,6 +15,7 @@
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "scenario_input.hpp"
 
 namespace capflow::cli {
@@ -60,7 +61,16 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   const std::string metric = o.metric.empty() ? default_tornado_metric(*base, *settings) : o.metric;
-  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
+  std::atomic<std::uint64_t> done{0};
+  settings->progress = &done;
+  std::optional<Tornado> t;
+  {
+    // The base and each input at LO and at HI: one run each.
+    std::optional<Progress> progress;
+    if (settings->mode == EvalMode::monte_carlo)
+      progress.emplace(done, (2 * inputs.size() + 1) * settings->paths, "capflow tornado", "paths");
+    t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
+  }
   if (!t) return kExitBadInput;
 
   const std::string title = base->title.empty() ? o.file : base->title;

@@ -300,7 +300,7 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
       err << file << ": " << e.what() << "\n";
       return std::nullopt;
     }
-    RunRequest request{settings.seed, 0, settings.paths, settings.threads, nullptr};
+    RunRequest request{settings.seed, 0, settings.paths, settings.threads, settings.progress};
     request.groups = groups_read_by(metrics);
     RunStats stats = mc->run(request);
     RunMeta meta;

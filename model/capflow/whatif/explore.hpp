@@ -9,6 +9,7 @@
 // `project` result) for the scenario with extra overrides. Callable from any front end;
 // errors go to the stream the caller gives (the CLI's stderr, a string elsewhere).
 
+#include <atomic>
 #include <cstdint>
 #include <iosfwd>
 #include <nlohmann/json.hpp>
@@ -51,6 +52,9 @@ struct EvalSettings {
   std::uint64_t seed = 42;
   std::uint64_t paths = 10000;
   unsigned threads = 1;
+  // Monte Carlo paths done, added to by every run evaluate() makes (progress display);
+  // nullptr: not counted.
+  std::atomic<std::uint64_t>* progress = nullptr;
 };
 
 // Whether the mode needs a projection section, and the message when it is missing.
