@@ -91,14 +91,15 @@ void draw_axes(Svg& svg, const Plot& p, const Axis& xa, const Axis& ya, const st
 
 // "x,y " for every point both axes can show; a point a log axis cannot show (<= 0)
 // ends the current piece.
-std::vector<std::string> pieces(const Series& s, const Axis& xa, const Axis& ya, const Plot& p) {
+std::vector<std::string> pieces(const Series& s, const Axis& xa, const Axis& ya, const Plot& p,
+                                double log_floor = 0) {
   std::vector<std::string> out;
   std::string cur;
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
     const double x = s.x[i], y = s.y[i];
-    const bool ok =
-        std::isfinite(x) && std::isfinite(y) && (!xa.log || x > 0) && (!ya.log || y > 0);
+    const bool ok = std::isfinite(x) && std::isfinite(y) && (!xa.log || x > 0) &&
+                    (!ya.log || y > 0) && (!ya.log || y >= log_floor);
     if (!ok) {
       if (count > 1) out.push_back(cur);
       cur.clear();
@@ -118,8 +119,12 @@ std::string render(const LineChart& c) {
   std::vector<double> xs, ys;
   for (const auto& s : c.series) {
     xs.insert(xs.end(), s.x.begin(), s.x.end());
-    ys.insert(ys.end(), s.y.begin(), s.y.end());
+    for (double y : s.y) {
+      if (!(c.y_log_floor > 0 && y > 0 && y < c.y_log_floor)) ys.push_back(y);
+    }
   }
+  // Values under the floor lie between 0 and it: a linear axis must reach down to 0.
+  if (c.y_log_floor > 0) ys.push_back(0);
   for (const auto& m : c.markers) xs.push_back(m.x);
   const Axis xa = make_axis(xs, c.x_kind, c.x_log_allowed, 6);
   const Axis ya = make_axis(ys, c.y_kind, c.y_log_allowed, 5);
@@ -135,7 +140,7 @@ std::string render(const LineChart& c) {
   draw_axes(svg, p, xa, ya, c.x_label, c.y_label);
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const auto& s = c.series[i];
-    for (const auto& piece : pieces(s, xa, ya, p)) {
+    for (const auto& piece : pieces(s, xa, ya, p, c.y_log_floor)) {
       svg.polyline(piece, series_colour(i), 2.2, s.dashed ? "6 4" : "");
     }
     for (std::size_t k = 0; k < s.dots_x.size() && k < s.dots_y.size(); ++k) {

@@ -285,15 +285,16 @@ ReportSection breakpoint_section(const Scenario& s, Report& r) {
   std::vector<double> out(alloc.holders());
   c.series.resize(w.holders.size());
   for (std::size_t h = 0; h < w.holders.size(); ++h) c.series[h].name = w.holders[h].name;
-  // Receipts far below the first tier would stretch the log axis down to cents: a line
-  // starts where its holder has a tenth of the first tier.
-  const double floor_y = x0;
+  // Receipts far below the first tier would stretch a log axis down to cents: there a line
+  // starts where its holder has a tenth of the first tier. A linear axis draws them all
+  // (clamping them to 0 there hid a holder's first-dollar share until the first tick).
+  c.y_log_floor = x0;
   std::vector<char> any(w.holders.size(), 0);
   for (double x : xs) {
     alloc.allocate(x, out.data());
     for (std::size_t h = 0; h < w.holders.size(); ++h) {
       c.series[h].x.push_back(x);
-      c.series[h].y.push_back(out[h] >= floor_y ? out[h] : 0.0);
+      c.series[h].y.push_back(out[h]);
       if (out[h] > 0) any[h] = 1;
     }
   }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "capflow_charts/axis.hpp"
 #include "capflow_charts/charts.hpp"
@@ -139,4 +140,56 @@ TEST_CASE("charts are deterministic and contain their data") {
   const std::string ts = render(t);
   CHECK(ts.find("base $10B") != std::string::npos);
   CHECK(ts.find("input at HI") != std::string::npos);
+}
+
+namespace {
+
+// The y coordinates of the first polyline's points, in order.
+std::vector<double> first_polyline_ys(const std::string& svg) {
+  const auto at = svg.find("<polyline points=\"");
+  REQUIRE(at != std::string::npos);
+  const auto start = at + 18;
+  const std::string pts = svg.substr(start, svg.find('"', start) - start);
+  std::vector<double> ys;
+  std::size_t i = 0;
+  while (i < pts.size()) {
+    const auto comma = pts.find(',', i);
+    const auto space = pts.find(' ', comma);
+    ys.push_back(std::stod(pts.substr(comma + 1, space - comma - 1)));
+    if (space == std::string::npos) break;
+    i = space + 1;
+  }
+  return ys;
+}
+
+}  // namespace
+
+TEST_CASE("a holder's receipts below the log floor still show on a linear axis (issue 16)") {
+  // 20% of the first dollar from the start; the axis stays linear (one decade).
+  LineChart c;
+  c.id = "breakpoints";
+  c.y_log_floor = 1e8;
+  c.series.push_back({"first", {1e6, 5e7, 1e8, 7e9}, {2e5, 1e7, 2e7, 1.4e9}, {}, {}, false});
+  c.series.push_back({"other", {1e6, 5e7, 1e8, 7e9}, {8e5, 4e7, 8e7, 5.6e9}, {}, {}, false});
+  c.x_log_allowed = false;
+  const std::string svg = render(c);
+  REQUIRE(svg.find("(log scale)") == std::string::npos);
+  const auto ys = first_polyline_ys(svg);
+  REQUIRE(ys.size() == 4);
+  // SVG y grows downwards: each point above the one before, the third (2e7, below the
+  // floor) above the first (2e5), not flattened onto the zero line.
+  CHECK(ys[1] < ys[0]);
+  CHECK(ys[2] < ys[1]);
+  CHECK(ys[3] < ys[2]);
+}
+
+TEST_CASE("on a log axis values below the floor are left off, not drawn at cents") {
+  LineChart c;
+  c.id = "breakpoints";
+  c.y_log_floor = 1e8;
+  c.series.push_back({"a", {1e6, 1e8, 1e10, 1e12}, {1e3, 1e8, 1e10, 1e12}, {}, {}, false});
+  const std::string svg = render(c);
+  REQUIRE(svg.find("(log scale)") != std::string::npos);
+  CHECK(first_polyline_ys(svg).size() == 3);
+  CHECK(svg.find(">$1K<") == std::string::npos);  // the axis does not reach down to $1K
 }
