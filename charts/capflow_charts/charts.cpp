@@ -224,7 +224,9 @@ std::string render(const FanChart& c) {
 std::string render(const TornadoChart& c) {
   constexpr double kRow = 34, kBar = 22;
   double label_w = 120;
-  for (const auto& b : c.bars) label_w = std::max(label_w, text_width(b.label, 11) + 12);
+  for (const auto& b : c.bars) {
+    label_w = std::max({label_w, text_width(b.label, 11) + 12, text_width(b.detail, 8) + 12});
+  }
   label_w = std::min(label_w, c.width * 0.42);
   std::vector<double> xs{c.base};
   for (const auto& b : c.bars) {
@@ -264,7 +266,12 @@ std::string render(const TornadoChart& c) {
   for (std::size_t i = 0; i < c.bars.size(); ++i) {
     const auto& b = c.bars[i];
     const double y = p.y0 + 4 + static_cast<double>(i) * kRow;
-    svg.text(p.x0 - 8, y + kBar / 2 + 4, b.label, "end", 11);
+    if (b.detail.empty()) {
+      svg.text(p.x0 - 8, y + kBar / 2 + 4, b.label, "end", 11);
+    } else {
+      svg.text(p.x0 - 8, y + kBar / 2 - 1, b.label, "end", 11);
+      svg.text(p.x0 - 8, y + kBar / 2 + 10, b.detail, "end", 8, "normal", 0, "#666");
+    }
     const double lo_x = xa.map(b.at_lo, p.x0, p.x1), hi_x = xa.map(b.at_hi, p.x0, p.x1);
     // Less than a pixel from the base: no bar, and one label for both ends.
     if (std::fabs(lo_x - base_x) < 1 && std::fabs(hi_x - base_x) < 1) {

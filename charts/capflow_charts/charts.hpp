@@ -64,6 +64,7 @@ struct TornadoBar {
   double at_hi = 0;     // ... at HI
   std::string lo_text;  // LO as the user wrote it
   std::string hi_text;
+  std::string detail;  // small print under the label (the input's JSON pointer), or ""
 };
 struct TornadoChart {
   std::string id, title, x_label;

@@ -136,7 +136,7 @@ TEST_CASE("charts are deterministic and contain their data") {
   t.id = "tornado";
   t.title = "Swing";
   t.base = 10e9;
-  t.bars.push_back({"cap", 5e9, 20e9, "46B", "138B"});
+  t.bars.push_back({"cap", 5e9, 20e9, "46B", "138B", ""});
   const std::string ts = render(t);
   CHECK(ts.find("base $10B") != std::string::npos);
   CHECK(ts.find("input at HI") != std::string::npos);
@@ -192,4 +192,19 @@ TEST_CASE("on a log axis values below the floor are left off, not drawn at cents
   REQUIRE(svg.find("(log scale)") != std::string::npos);
   CHECK(first_polyline_ys(svg).size() == 3);
   CHECK(svg.find(">$1K<") == std::string::npos);  // the axis does not reach down to $1K
+}
+
+TEST_CASE("tornado rows: the input's name, its pointer in small print") {
+  TornadoChart t;
+  t.id = "tornado";
+  t.base = 10e9;
+  t.bars.push_back({"cap of Microsoft", 5e9, 20e9, "46B", "138B", "/holders/microsoft/cap"});
+  const std::string svg = render(t);
+  const auto name = svg.find(">cap of Microsoft<");
+  const auto pointer = svg.find(">/holders/microsoft/cap<");
+  REQUIRE(name != std::string::npos);
+  REQUIRE(pointer != std::string::npos);
+  // The pointer in a smaller font than the name.
+  const auto tag = svg.rfind("<text", pointer);
+  CHECK(svg.substr(tag, pointer - tag).find("font-size=\"8\"") != std::string::npos);
 }
