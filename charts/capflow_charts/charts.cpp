@@ -26,7 +26,8 @@ struct LegendItem {
   std::string label;
   std::string colour;
   bool dashed = false;
-  bool swatch = false;  // a filled square instead of a line
+  bool swatch = false;   // a filled square instead of a line
+  double opacity = 0.6;  // of the swatch: as the band it stands for
 };
 
 // Rows needed for the legend at this width.
@@ -54,7 +55,7 @@ void draw_legend(Svg& svg, const std::vector<LegendItem>& items, double top) {
       y += 18;
     }
     if (it.swatch) {
-      svg.rect(x, y - 9, 22, 10, it.colour, "none", 0.6);
+      svg.rect(x, y - 9, 22, 10, it.colour, "none", it.opacity);
     } else {
       svg.line(x, y - 4, x + 22, y - 4, it.colour, 2.5, it.dashed ? "6 4" : "");
     }
@@ -170,6 +171,9 @@ std::string render(const LineChart& c) {
   return svg.str();
 }
 
+// Band opacities of the fan chart: the outer band light, the inner one clearly darker.
+constexpr double kOuterBand = 0.15, kInnerBand = 0.45;
+
 std::string render(const FanChart& c) {
   std::vector<double> xs, ys;
   for (const auto& s : c.series) {
@@ -180,9 +184,10 @@ std::string render(const FanChart& c) {
   const Axis ya = make_axis(ys, c.y_kind, false, 6);
   std::vector<LegendItem> legend;
   for (std::size_t i = 0; i < c.series.size(); ++i) {
+    // The swatches as dark as their bands, so the two bands read apart in the legend.
     legend.push_back({c.series[i].name + " p50", series_colour(i), false, false});
-    legend.push_back({"p25-p75", series_colour(i), false, true});
-    legend.push_back({"p5-p95", series_colour(i), false, true});
+    legend.push_back({"p25-p75", series_colour(i), false, true, kInnerBand});
+    legend.push_back({"p5-p95", series_colour(i), false, true, kOuterBand});
   }
   const int rows = legend_rows(legend, c.width);
   const double bottom = 50 + rows * 18 + (c.note.empty() ? 0 : 18) + 6;
@@ -206,8 +211,8 @@ std::string render(const FanChart& c) {
       }
       svg.polygon(pts, series_colour(i), op);
     };
-    band(s.p5, s.p95, 0.18);
-    band(s.p25, s.p75, 0.35);
+    band(s.p5, s.p95, kOuterBand);
+    band(s.p25, s.p75, kInnerBand);
     std::string mid;
     for (std::size_t k = 0; k < s.years.size(); ++k) {
       mid += Svg::point(xa.map(s.years[k], p.x0, p.x1), ya.map(s.p50[k], p.y1, p.y0));

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <memory>
 #include <ostream>
+#include <string>
+#include <tuple>
 
 #include "capflow/montecarlo/distributions.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
@@ -507,12 +509,16 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
     cumulative[i].add(y.cumulative_result);
     cash[i].add(y.cash);
   });
-  charts::FanChart c;
-  c.id = "fan";
-  c.title = "Cumulative result and year-end cash: p5-p95 and p25-p75 bands, median line";
-  c.y_label = "dollars";
-  for (auto [name, sketches] :
-       {std::pair{"cumulative result", &cumulative}, std::pair{"cash", &cash}}) {
+  // Two panels, each on its own scale: the cash band, far narrower than the cumulative
+  // result's, would be flattened on a shared axis, and overlapping bands mix colours.
+  std::vector<charts::FanChart> panels;
+  for (auto [id, name, sketches] : {std::tuple{"fan", "cumulative result", &cumulative},
+                                    std::tuple{"fan-cash", "cash", &cash}}) {
+    charts::FanChart c;
+    c.id = id;
+    c.title = std::string(name == std::string("cash") ? "Year-end cash" : "Cumulative result") +
+              ": p5-p95 and p25-p75 bands, median line";
+    c.y_label = "dollars";
     charts::FanSeries fs;
     fs.name = name;
     for (std::size_t i = 0; i < years; ++i) {
@@ -525,6 +531,7 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
       fs.p95.push_back(k.quantile(0.95));
     }
     c.series.push_back(std::move(fs));
+    panels.push_back(std::move(c));
   }
   sec.blocks.push_back(para(
       "How the company's cumulative result (all net income since the start, before "
@@ -533,7 +540,7 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
       "): the dark band holds the middle half of the paths, the light band 90 % of them, the "
       "line is the median. Percentiles per year from the same log-bucket sketch as the payout "
       "percentiles (within about 0.2 %)."));
-  sec.blocks.push_back(chart(r, "fan", charts::render(c)));
+  for (const auto& c : panels) sec.blocks.push_back(chart(r, c.id, charts::render(c)));
   return sec;
 }
 

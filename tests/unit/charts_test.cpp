@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -207,4 +208,28 @@ TEST_CASE("tornado rows: the input's name, its pointer in small print") {
   // The pointer in a smaller font than the name.
   const auto tag = svg.rfind("<text", pointer);
   CHECK(svg.substr(tag, pointer - tag).find("font-size=\"8\"") != std::string::npos);
+}
+
+TEST_CASE("fan chart: the two bands and their legend swatches differ (issue 16)") {
+  FanChart f;
+  f.id = "fan";
+  f.series.push_back(
+      {"cash", {2024, 2025}, {-1e9, -2e9}, {0, 0}, {1e9, 2e9}, {2e9, 4e9}, {3e9, 8e9}});
+  const std::string svg = render(f);
+  // Opacities of the polygons (bands) and of the legend's rects (swatches).
+  auto opacities = [&svg](const std::string& tag) {
+    std::vector<std::string> out;
+    for (auto at = svg.find("<" + tag); at != std::string::npos; at = svg.find("<" + tag, at + 1)) {
+      const auto end = svg.find('>', at);
+      const auto o = svg.find("opacity=\"", at);
+      if (o < end) out.push_back(svg.substr(o + 9, svg.find('"', o + 9) - o - 9));
+    }
+    return out;
+  };
+  const auto bands = opacities("polygon");
+  const auto swatches = opacities("rect");
+  REQUIRE(bands.size() == 2);
+  CHECK(bands[0] != bands[1]);
+  CHECK(std::find(swatches.begin(), swatches.end(), bands[0]) != swatches.end());
+  CHECK(std::find(swatches.begin(), swatches.end(), bands[1]) != swatches.end());
 }
