@@ -230,7 +230,7 @@ std::string render(const TornadoChart& c) {
   constexpr double kRow = 34, kBar = 22;
   double label_w = 120;
   for (const auto& b : c.bars) {
-    label_w = std::max({label_w, text_width(b.label, 11) + 12, text_width(b.detail, 8) + 12});
+    label_w = std::max({label_w, text_width(b.label, 11) + 12, text_width(b.detail, 9) + 12});
   }
   label_w = std::min(label_w, c.width * 0.42);
   std::vector<double> xs{c.base};
@@ -275,7 +275,7 @@ std::string render(const TornadoChart& c) {
       svg.text(p.x0 - 8, y + kBar / 2 + 4, b.label, "end", 11);
     } else {
       svg.text(p.x0 - 8, y + kBar / 2 - 1, b.label, "end", 11);
-      svg.text(p.x0 - 8, y + kBar / 2 + 10, b.detail, "end", 8, "normal", 0, "#666");
+      svg.text(p.x0 - 8, y + kBar / 2 + 10, b.detail, "end", 9, "normal", 0, "#666");
     }
     const double lo_x = xa.map(b.at_lo, p.x0, p.x1), hi_x = xa.map(b.at_hi, p.x0, p.x1);
     // Less than a pixel from the base: no bar, and one label for both ends.

@@ -207,7 +207,7 @@ TEST_CASE("tornado rows: the input's name, its pointer in small print") {
   REQUIRE(pointer != std::string::npos);
   // The pointer in a smaller font than the name.
   const auto tag = svg.rfind("<text", pointer);
-  CHECK(svg.substr(tag, pointer - tag).find("font-size=\"8\"") != std::string::npos);
+  CHECK(svg.substr(tag, pointer - tag).find("font-size=\"9\"") != std::string::npos);
 }
 
 TEST_CASE("fan chart: the two bands and their legend swatches differ (issue 16)") {
