@@ -129,7 +129,8 @@ int run(const Options& o) {
     for (const auto& m : metrics) t.add_column(m, TextTable::Align::right);
     for (std::size_t i = 0; i < points; ++i) {
       std::vector<std::string> row;
-      for (const auto& v : values[i]) row.push_back(value_label(v));
+      for (std::size_t k = 0; k < varies.size(); ++k)
+        row.push_back(value_label(varies[k].path, values[i][k]));
       for (std::size_t k = 0; k < metrics.size(); ++k) {
         row.push_back(metric_text(metrics[k], results[i].values[k]));
       }

@@ -102,7 +102,8 @@ int run(const Options& o) {
     tt.add_column("source");
     for (const auto& r : t->rows) {
       const std::string lo = r.input.vary.value_text(0), hi = r.input.vary.value_text(1);
-      tt.add_row({r.input.vary.path, value_label(lo), value_label(hi), metric_text(metric, r.at_lo),
+      tt.add_row({r.input.vary.path, value_label(r.input.vary.path, lo),
+                  value_label(r.input.vary.path, hi), metric_text(metric, r.at_lo),
                   metric_text(metric, r.at_hi), metric_text(metric, MetricValue(r.swing)),
                   r.input.source});
     }

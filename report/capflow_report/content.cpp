@@ -486,9 +486,10 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
   ReportTable tt{
       {"input", "LO", "HI", "at LO", "at HI", "swing"}, {false, true, true, true, true, true}, {}};
   for (const auto& row : t->rows) {
-    tt.rows.push_back({row.input.vary.path, value_label(row.input.vary.value_text(0)),
-                       value_label(row.input.vary.value_text(1)), metric_text(metric, row.at_lo),
-                       metric_text(metric, row.at_hi),
+    tt.rows.push_back({row.input.vary.path,
+                       value_label(row.input.vary.path, row.input.vary.value_text(0)),
+                       value_label(row.input.vary.path, row.input.vary.value_text(1)),
+                       metric_text(metric, row.at_lo), metric_text(metric, row.at_hi),
                        metric_text(metric, MetricValue(row.swing))});
   }
   sec.blocks.push_back(table(tt));

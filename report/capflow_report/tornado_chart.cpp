@@ -27,11 +27,12 @@ std::string tornado_svg(const Tornado& t, const std::string& id, const std::stri
   c.base = metric_number(t.base);
   for (const auto& r : t.rows) {
     const std::string name = human_name(r.input);
-    c.bars.push_back(
-        {name, metric_number(r.at_lo), metric_number(r.at_hi),
-         value_label(r.input.vary.value_text(0)) + ": " + metric_text(t.metric, r.at_lo),
-         value_label(r.input.vary.value_text(1)) + ": " + metric_text(t.metric, r.at_hi),
-         name == r.input.vary.path ? std::string() : r.input.vary.path});
+    c.bars.push_back({name, metric_number(r.at_lo), metric_number(r.at_hi),
+                      value_label(r.input.vary.path, r.input.vary.value_text(0)) + ": " +
+                          metric_text(t.metric, r.at_lo),
+                      value_label(r.input.vary.path, r.input.vary.value_text(1)) + ": " +
+                          metric_text(t.metric, r.at_hi),
+                      name == r.input.vary.path ? std::string() : r.input.vary.path});
   }
   c.note = "Each input alone at LO and at HI, the others at base; largest swing on top.";
   return charts::render(c);

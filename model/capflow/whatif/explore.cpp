@@ -409,6 +409,26 @@ std::string value_label(const std::string& value_text) {
   return value_text;
 }
 
+std::string value_label(const std::string& path, const std::string& value_text) {
+  bool fraction = false;
+  for (const auto& token : path_tokens(path)) {
+    for (const char* word : {"rate", "growth", "ratio", "share"}) {
+      if (token.find(word) != std::string::npos) fraction = true;
+    }
+  }
+  const auto v = exact_number(value_text);
+  if (fraction && v && abs(*v) < 100) {
+    std::string text = format_pct(*v, 2);
+    text.pop_back();  // the '%'
+    // "95.50" reads as "95.5", "12.00" as "12".
+    while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.'))
+      text.pop_back();
+    text += "%";
+    return text;
+  }
+  return value_label(value_text);
+}
+
 ojson result_header(const std::string& schema, const Scenario& scenario,
                     const std::vector<std::string>& overrides, const EvalSettings& settings) {
   ojson meta = provenance(schema, scenario, overrides);

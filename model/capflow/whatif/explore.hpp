@@ -109,5 +109,8 @@ bool metric_is_money(const std::string& metric);
 
 // "46B" style for a grid value on a path that holds money, the decimal otherwise.
 std::string value_label(const std::string& value_text);
+// The same for a value at path: a rate, growth, ratio or share (a fraction by the path's
+// last words) as a percentage ("95.51%" for 0.955051), else value_label(value_text).
+std::string value_label(const std::string& path, const std::string& value_text);
 
 }  // namespace capflow
