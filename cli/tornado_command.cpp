@@ -1,12 +1,13 @@
 // capflow tornado FILE [--vary PATH=LO:HI ...] [--metric M] [--svg FILE]
 // Which inputs move a metric most: each input alone at LO and at HI, ranked by swing.
 
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
-#include "capflow/documents/provenance.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/tornado.hpp"
 #include "capflow_report/tornado_chart.hpp"
@@ -14,9 +15,11 @@
 #include "document_tables.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "scenario_input.hpp"
+#include "spread.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -36,63 +39,37 @@ struct Options {
 int run(const Options& o) {
   auto varies = parse_varies(o.varies, false, "tornado", std::cerr);
   if (!varies) return kExitBadInput;
-  std::vector<TornadoInput> inputs;
-  for (const auto& v : *varies) inputs.push_back({v, "--vary"});
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "tornado", std::cerr);
   if (!settings) return kExitBadInput;
-  if (needs_projection(*settings) && !base->projection) {
-    std::cerr << o.file << ": " << no_projection_message() << "\n";
-    return kExitBadInput;
+  std::string note;
+  // One run for the base and one for each input at LO and at HI: the progress line counts
+  // their paths (this rank's, under MPI).
+  std::size_t inputs = varies->size();
+  if (inputs == 0) {
+    std::string ignored;
+    inputs = default_tornado_inputs(*base, ignored).size();
   }
-  for (const auto& in : inputs) {
-    if (auto err = check_varied_value(base->document, in.vary.path)) {
-      std::cerr << "capflow tornado: --vary " << in.vary.path << ": " << *err << "\n";
-      return kExitBadInput;
-    }
-  }
-  std::string note = "inputs: as given with --vary";
-  if (inputs.empty()) inputs = default_tornado_inputs(*base, note);
-  if (inputs.empty()) {
-    std::cerr << "capflow tornado: " << o.file
-              << ": no --vary given and no default input found (no uncertainty inputs, caps or "
-                 "terminal multiple); name the inputs with --vary PATH=LO:HI\n";
-    return kExitBadInput;
-  }
-  const std::string metric = o.metric.empty() ? default_tornado_metric(*base, *settings) : o.metric;
   std::atomic<std::uint64_t> done{0};
   settings->progress = &done;
   std::optional<Tornado> t;
   {
-    // The base and each input at LO and at HI: one run each.
     std::optional<Progress> progress;
     if (settings->mode == EvalMode::monte_carlo)
-      progress.emplace(done, (2 * inputs.size() + 1) * settings->paths, "capflow tornado", "paths");
-    t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
+      progress.emplace(done, (2 * inputs + 1) * settings->paths, "capflow tornado", "paths",
+                       job::is_root());
+    t = tornado_for(*base, o.file, o.sets, *varies, o.metric, *settings, std::cerr, note,
+                    run_points_spread);  // under MPI: shared among the ranks
   }
   if (!t) return kExitBadInput;
+  const std::string& metric = t->metric;
 
   const std::string title = base->title.empty() ? o.file : base->title;
   std::string text;
   const Format f = o.output.format;
   if (f == Format::json || f == Format::csv || f == Format::xlsx) {
-    ojson out = result_header(kTornadoSchema, *base, o.sets, *settings);
-    out["metric"] = metric;
-    out["base"] = t->base;
-    out["note"] = note;
-    ojson rows = ojson::array();
-    for (const auto& r : t->rows) {
-      rows.push_back({{"path", r.input.vary.path},
-                      {"source", r.input.source},
-                      {"lo", r.input.vary.value_text(0)},
-                      {"hi", r.input.vary.value_text(1)},
-                      {"at_lo", r.at_lo},
-                      {"at_hi", r.at_hi},
-                      {"swing", ojson::parse(tornado_swing_text(r))}});
-    }
-    out["inputs"] = rows;
-    text = document_text(out, f);
+    text = document_text(tornado_document(*base, o.sets, *settings, note, *t), f);
   } else {
     TextTable tt;
     tt.add_column("input");
@@ -164,7 +141,7 @@ Command setup_tornado(CLI::App& parent) {
   add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

@@ -458,7 +458,9 @@ TEST_CASE(
     "monte carlo: a conversion event with probability p a year happens in year k with p (1 - "
     "p)^k") {
   // The Oct-2024 preset's event: 50 % a year from 2025 to 2035 (the horizon).
-  const Scenario s = load_preset("openai-2024-round.json");
+  // Without the crash, which can make the company default before it converts.
+  const Scenario s =
+      load_preset("openai-2024-round.json", {{"/uncertainty/events/crash", "null"}});
   REQUIRE(s.uncertainty.has_value());
   REQUIRE(s.uncertainty->conversion.has_value());
   const auto& ev = *s.uncertainty->conversion;
@@ -783,16 +785,22 @@ TEST_CASE("monte carlo: zero volatility gives the exact capflow project result")
         "margin": {"kind": "cost_ratio_shock", "line": "cost_of_revenue", "volatility": 0, "min": 0, "max": 2}},
       "correlations": [{"between": ["revenue", "margin"], "rho": -0.5}, {"between": ["a", "b"], "rho": 0.3}]})";
   };
+  // The conversion's terms are drawn per path: the base case's outcome made certain.
+  const std::vector<capflow::Override> base_outcome = {
+      {"/conversion/outcomes/0/probability", "0"}, {"/conversion/outcomes/1/probability", "1"}};
   SUBCASE("openai-2024-round.json") {
-    check_zero_volatility_is_exact(
-        load_preset("openai-2024-round.json", {{"/uncertainty", off("70%")}}));
+    auto sets = base_outcome;
+    sets.push_back({"/uncertainty", off("70%")});
+    check_zero_volatility_is_exact(load_preset("openai-2024-round.json", sets));
   }
   SUBCASE("openai-deadline-missed.json (the refund)") {
     check_zero_volatility_is_exact(
         load_preset("openai-deadline-missed.json", {{"/uncertainty", off("70%")}}));
   }
   SUBCASE("dotcom-crash.json") {
-    check_zero_volatility_is_exact(load_preset("dotcom-crash.json", {{"/uncertainty", off("0%")}}));
+    auto sets = base_outcome;
+    sets.push_back({"/uncertainty", off("0%")});
+    check_zero_volatility_is_exact(load_preset("dotcom-crash.json", sets));
   }
 }
 

@@ -564,13 +564,35 @@ TEST_CASE("funding: credit line first, then new rounds; peak need counts no outs
   CHECK(r.summary.peak_funding_need == q(87));
 }
 
-TEST_CASE("funding: a need nothing covers is reported as unfunded and cash goes below the floor") {
+TEST_CASE("funding: a need nothing covers is a default; cash below zero in that year only") {
+  // Cash 10, a loss of 40, no credit line, no new rounds: 30 below zero, 35 below the
+  // floor. The company defaults in 2025; in 2026 nothing happens (revenue 100 is lost).
   auto r = run(doc(kOwnerOnly, "[]", R"({
-    "first_year": 2025, "last_year": 2025, "discount_rate": 0, "opening_cash": 10,
-    "revenue": {"amounts": {"2025": 0}}, "costs": {"c": {"amounts": {"2025": 40}}},
+    "first_year": 2025, "last_year": 2026, "discount_rate": 0, "opening_cash": 10,
+    "revenue": {"amounts": {"2025": 0, "2026": 100}}, "costs": {"c": {"amounts": {"2025": 40, "2026": 0}}},
     "funding": {"cash_floor": 5}})"));
   CHECK(r.years[0].cash == q(-30));
   CHECK(r.years[0].funding_need == q(35));
-  CHECK(r.years[0].unfunded == q(35));
+  CHECK(r.years[0].unfunded == q(30));
+  CHECK(r.years[0].defaulted);
+  CHECK(r.summary.default_index == 0);
+  CHECK(r.summary.peak_funding_need == q(35));
+  CHECK(r.years[1].defaulted);
+  CHECK(r.years[1].revenue == 0);
+  CHECK(r.years[1].cash == 0);
+  CHECK(r.years[1].received[0] == 0);
+}
+
+TEST_CASE("funding: with on_shortfall external, outside money covers the need, no default") {
+  auto r = run(doc(kOwnerOnly, "[]", R"({
+    "first_year": 2025, "last_year": 2025, "discount_rate": 0, "opening_cash": 10,
+    "revenue": {"amounts": {"2025": 0}}, "costs": {"c": {"amounts": {"2025": 40}}},
+    "funding": {"cash_floor": 5, "on_shortfall": "external"}})"));
+  CHECK(r.years[0].cash == q(5));
+  CHECK(r.years[0].funding_need == q(35));
+  CHECK(r.years[0].external_funding == q(35));
+  CHECK(r.years[0].unfunded == 0);
+  CHECK(!r.years[0].defaulted);
+  CHECK(r.summary.default_index == -1);
   CHECK(r.summary.peak_funding_need == q(35));
 }

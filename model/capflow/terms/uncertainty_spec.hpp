@@ -37,12 +37,16 @@ struct InputTarget {
     cap_multiple,       // /holders/<id>/cap/multiple
     cap_growth_rate,    // /projection/cap_growth/rate
     conversion_year,    // /conversion/date: the year the conversion takes effect
+    payout_ratio,       // /projection/distribution/payout_ratio
+    conversion_valuation,  // /conversion[/outcomes/K]/equity_from_claims/valuation
+    conversion_stake,      // /conversion[/outcomes/K]/equity/<holder>
   };
   Kind kind = Kind::none;
   std::string pointer;
   Year year = 0;
   std::size_t line = 0;
   HolderIndex holder = 0;
+  std::size_t outcome = 0;  // conversion_valuation, conversion_stake
 };
 
 struct RandomInputSpec {
