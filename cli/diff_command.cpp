@@ -2,6 +2,7 @@
 // Two scenarios (their inputs, then their results on common random numbers, or exactly)
 // or two saved outputs (key by key). Exit 1 when anything differs beyond --tolerance.
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,10 +16,12 @@
 #include "capflow/whatif/result_diff.hpp"
 #include "capflow/whatif/scenario_diff.hpp"
 #include "commands.hpp"
+#include "count_options.hpp"
 #include "diff_report.hpp"
 #include "exit_codes.hpp"
 #include "job.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "rank_stats.hpp"
 #include "result_file.hpp"
 #include "scenario_input.hpp"
@@ -40,23 +43,6 @@ struct Options {
   bool all = false;
   OutputOptions output;
 };
-
-// --paths: a whole number from 1 to 1e10, also written as "1e6" (as for capflow run).
-CLI::Validator path_count() {
-  return CLI::Validator(
-      [](std::string& s) -> std::string {
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
-            v > 1e10) {
-          return "expected a whole number of paths from 1 to 1e10, e.g. 100000 or 1e6; found \"" +
-                 s + "\"";
-        }
-        s = std::to_string(static_cast<std::uint64_t>(v));
-        return {};
-      },
-      "PATHS");
-}
 
 // ---- selection ------------------------------------------------------------------------
 
@@ -84,7 +70,7 @@ struct Selector {
 
 // What a file is, by content: a scenario, or the JSON output of a capflow command.
 struct Input {
-  OutputKind kind = OutputKind::unknown;
+  OutputKind kind = OutputKind::json;
   nlohmann::ordered_json doc;
   bool parsed = false;
   std::string error;  // why it could not be read as JSON, when !parsed
@@ -103,12 +89,6 @@ Input classify(const std::string& path) {
   in.doc = std::move(r).value();
   in.parsed = true;
   in.kind = output_kind(in.doc);
-  // A scenario with a wrong or missing schema still goes to the loader, which says so.
-  if (in.kind == OutputKind::unknown && in.doc.is_object() &&
-      (in.doc.contains("holders") || in.doc.contains("waterfall") || in.doc.contains("schema")) &&
-      !in.doc.contains("allocations")) {
-    in.kind = OutputKind::scenario;
-  }
   return in;
 }
 
@@ -146,14 +126,6 @@ int run(const Options& o) {
   }
 
   const Input ia = classify(o.a), ib = classify(o.b);
-  for (const auto& [in, path] : {std::pair{&ia, &o.a}, std::pair{&ib, &o.b}}) {
-    if (in->kind == OutputKind::unknown) {
-      std::cerr << *path << ": not a capflow scenario nor the JSON output of a capflow command "
-                << "(a scenario has \"schema\": \"capflow/scenario/v1\"; outputs come from "
-                   "`capflow waterfall|project|run ... --format json`)\n";
-      return kExitBadInput;
-    }
-  }
   for (const auto& [in, other] : {std::pair{&ia, &ib}, std::pair{&ib, &ia}}) {
     if (!in->parsed && other->parsed && other->kind != OutputKind::scenario) {
       std::cerr << in->error << "\n";
@@ -164,7 +136,9 @@ int run(const Options& o) {
   if (scen_a != scen_b || (!scen_a && ia.kind != ib.kind)) {
     std::cerr << me << o.a << " is " << output_kind_name(ia.kind) << " but " << o.b << " is "
               << output_kind_name(ib.kind)
-              << ": diff compares two scenarios, or two outputs of the same command\n";
+              << ": diff compares two scenarios, two outputs of the same command, or two plain "
+                 "JSON files (a scenario has \"schema\": \"capflow/scenario/v1\"; an output's "
+                 "kind is its meta.schema)\n";
     return kExitBadInput;
   }
 
@@ -217,7 +191,13 @@ int run(const Options& o) {
         return others;
       };
     }
-    if (!diff_scenarios(req, report, std::cerr)) return kExitBadInput;
+    std::atomic<std::uint64_t> done{0};
+    req.progress = &done;
+    {
+      // Counts Monte Carlo paths (this rank's); the exact comparisons finish at once.
+      Progress progress(done, end - first, "capflow diff", "paths", job::is_root());
+      if (!diff_scenarios(req, report, std::cerr)) return kExitBadInput;
+    }
     if (report.mode == DiffMode::monte_carlo) {
       job::test_fault("diff");
       // Elsewhere the results are of this rank's paths alone: rank 0 reports.
@@ -277,11 +257,13 @@ Command setup_diff(CLI::App& parent) {
       ->type_name("PATH=VALUE")
       ->allow_extra_args(false);
   app->add_option("--paths", opts->paths, "Monte Carlo paths per scenario (default 10000)")
-      ->transform(path_count());
+      ->transform(path_count())
+      ->type_name("N");
   app->add_option("--seed", opts->seed, "Seed shared by both runs (default 42)")
       ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(thread_count())
+      ->type_name("N");
   app->add_flag("--deterministic", opts->deterministic,
                 "Compare the exact base cases (capflow project) instead of Monte Carlo");
   app->add_option("--profit", opts->profits,
@@ -299,7 +281,7 @@ Command setup_diff(CLI::App& parent) {
                   "do not count (default 0)")
       ->type_name("ABS|REL%");
   app->add_flag("--all", opts->all, "Table and md: list equal values too (exact comparisons)");
-  add_output_options(*app, opts->output);
+  add_output_options(*app, opts->output, {Format::table, Format::json, Format::csv, Format::md});
   return {app, [opts] { return run(*opts); }, true};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "count_options.hpp"
 #include "job.hpp"
 #include "seed_option.hpp"
 
@@ -18,11 +19,13 @@ void add_eval_options(CLI::App& app, EvalOptions& o) {
                  "projection")
       ->type_name("AMOUNT");
   app.add_option("--paths", o.paths, "Monte Carlo paths per run (default 10000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+      ->transform(path_count())
+      ->type_name("N");
   app.add_option("--seed", o.seed, "Seed shared by every run (default 42)")->check(seed_check());
   app.add_option("--threads", o.threads,
                  "Worker threads (default: all cores; results do not change)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(thread_count())
+      ->type_name("N");
 }
 
 std::optional<EvalSettings> eval_settings(const EvalOptions& o, const std::string& command,

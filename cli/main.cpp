@@ -7,9 +7,12 @@
 #include <exception>
 #include <iostream>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "capflow/version.hpp"
+#include "cli_habits.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "job.hpp"
@@ -50,6 +53,8 @@ int run_app(int argc, char** argv, std::streambuf* real_stderr) {
   app.set_version_flag("--version", std::string("capflow ") + capflow::kVersion);
   app.require_subcommand(1);
   app.footer(
+      "capflow help CMD shows a command's flags; capflow completion bash|zsh|fish prints a\n"
+      "completion script.\n"
       "Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
       "Under mpirun or srun (or with --mpi) run, diff, sweep, tornado and report spread their\n"
       "work over the ranks, with the same result (docs/scale-out.md).\n"
@@ -61,8 +66,26 @@ int run_app(int argc, char** argv, std::streambuf* real_stderr) {
   commands.push_back(setup_sweep(app));
   commands.push_back(setup_tornado(app));
   commands.push_back(setup_report(app));
+  std::vector<std::string> args = rewrite_help(std::vector<std::string>(argv, argv + argc));
+  if (args.size() >= 2 && args[1] == "completion") {
+    const std::string shell = args.size() >= 3 ? args[2] : "";
+    if (auto script = completion_script(app, shell)) {
+      std::cout << *script;
+      return kExitOk;
+    }
+    std::cerr << "capflow completion: give the shell: bash, zsh or fish\n";
+    return kExitBadInput;
+  }
+  if (auto message = misspelling(app, args)) {
+    std::cerr << *message << "\n";
+    return kExitBadInput;
+  }
   try {
-    app.parse(argc, argv);
+    // The usage line names the command as people type it, wherever the binary is.
+    app.name("capflow");
+    // CLI11 takes the arguments last to first.
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
+    app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -49,9 +49,12 @@ int run(const Options& o) {
       }
       const std::string sha = m.at("scenario_sha256").get<std::string>();
       const auto seed = m.at("seed").get<std::uint64_t>();
+      // The --set list the shards ran with (results before it was recorded have none).
+      std::vector<std::string> overrides;
+      if (m.contains("overrides")) overrides = m.at("overrides").get<std::vector<std::string>>();
       if (!scenario) {
         scenario_file = o.scenario.empty() ? m.at("scenario").get<std::string>() : o.scenario;
-        scenario = load_or_report(scenario_file, {}, std::cerr);
+        scenario = load_or_report(scenario_file, overrides, std::cerr);
         if (!scenario) return kExitBadInput;
         if (scenario->content_sha256 != sha) {
           std::cerr << f << ": the scenario " << scenario_file
@@ -61,6 +64,7 @@ int run(const Options& o) {
         }
         meta.scenario_file = scenario_file;
         meta.scenario_sha256 = sha;
+        meta.overrides = overrides;
         meta.seed = seed;
         total.holders.resize(scenario->waterfall.holders.size());
       } else if (sha != meta.scenario_sha256 || seed != meta.seed) {

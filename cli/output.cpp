@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,17 +27,86 @@ std::size_t display_width(const std::string& s) {
 
 }  // namespace
 
-void add_output_options(CLI::App& app, OutputOptions& options) {
-  const std::map<std::string, Format> formats{
-      {"table", Format::table}, {"json", Format::json}, {"csv", Format::csv}, {"md", Format::md}};
+const char* format_name(Format format) {
+  switch (format) {
+    case Format::table:
+      return "table";
+    case Format::json:
+      return "json";
+    case Format::csv:
+      return "csv";
+    case Format::md:
+      return "md";
+    case Format::xlsx:
+      return "xlsx";
+  }
+  return "";
+}
+
+namespace {
+
+// The format an output file's extension names; nullopt for an extension that names none
+// (the file then gets --format, or the table). "html" is only the report's.
+std::optional<std::string> extension_format(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".json") return "json";
+  if (ext == ".csv") return "csv";
+  if (ext == ".md" || ext == ".markdown") return "md";
+  if (ext == ".xlsx") return "xlsx";
+  if (ext == ".html" || ext == ".htm") return "html";
+  if (ext == ".txt") return "table";
+  return std::nullopt;
+}
+
+}  // namespace
+
+void add_output_options(CLI::App& app, OutputOptions& options, std::vector<Format> formats) {
+  std::vector<std::string> names;
+  for (Format f : formats) names.push_back(format_name(f));
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   app.add_option_function<std::string>(
-         "--format", [&options, formats](const std::string& f) { options.format = formats.at(f); },
-         "Output format: table (default), json, csv, md")
+         "--format",
+         [&options, formats](const std::string& f) {
+           for (Format x : formats) {
+             if (f == format_name(x)) options.format = x;
+           }
+           options.format_given = true;
+         },
+         "Output format: " + list + " (default: from -o's extension, else table)")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json", "csv", "md"}));
+      ->check(CLI::IsMember(names));
   app.add_option("-o,--output", options.output_path,
-                 "Write to FILE (atomically: complete or not at all) instead of stdout")
+                 "Write to FILE (atomically: complete or not at all) instead of stdout; "
+                 "F.json, F.csv, F.md, F.xlsx choose the format")
       ->type_name("FILE");
+  const std::string command = app.get_name();
+  app.callback([&options, formats, names, list, command] {
+    const auto named = options.output_path.empty() || options.output_path == "-"
+                           ? std::nullopt
+                           : extension_format(options.output_path);
+    if (named) {
+      if (options.format_given && *named != format_name(options.format)) {
+        throw CLI::ValidationError("capflow " + command + ": -o " + options.output_path +
+                                   " names the " + *named + " format, --format says " +
+                                   format_name(options.format) +
+                                   "; drop one of them or make them agree");
+      }
+      if (std::find(names.begin(), names.end(), *named) == names.end()) {
+        throw CLI::ValidationError("capflow " + command + ": -o " + options.output_path +
+                                   ": capflow " + command + " does not write " + *named +
+                                   "; it writes " + list);
+      }
+      for (Format x : formats) {
+        if (*named == format_name(x)) options.format = x;
+      }
+    }
+    if (options.format == Format::xlsx && options.output_path.empty() && isatty(STDOUT_FILENO)) {
+      throw CLI::ValidationError("capflow " + command +
+                                 ": --format xlsx writes a binary workbook: give -o FILE.xlsx");
+    }
+  });
 }
 
 std::optional<std::string> emit(const std::string& text, const std::string& path) {

@@ -8,14 +8,23 @@
 
 namespace capflow::cli {
 
-enum class Format { table, json, csv, md };
+enum class Format { table, json, csv, md, xlsx };
 
-// Adds --format (default table) and -o/--output to a command.
+// Adds --format (default table) and -o/--output to a command. After parsing, a format not
+// given with --format comes from -o's extension (.json, .csv, .md, .xlsx; .txt is the
+// table); an extension naming another format than --format, or a format the command
+// cannot write (`formats`), is a parse error (exit 2) before anything runs.
 struct OutputOptions {
   Format format = Format::table;
   std::string output_path;  // empty: stdout
+  bool format_given = false;
 };
-void add_output_options(CLI::App& app, OutputOptions& options);
+void add_output_options(CLI::App& app, OutputOptions& options,
+                        std::vector<Format> formats = {Format::table, Format::json, Format::csv,
+                                                       Format::md, Format::xlsx});
+
+// The name of a format as --format spells it.
+const char* format_name(Format format);
 
 // Writes text to stdout, or to path atomically (a temporary file beside it, then
 // rename): a failed run never leaves a partial or truncated output file.

@@ -11,6 +11,7 @@
 #include "capflow/terms/scenario.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "commands.hpp"
+#include "document_tables.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
@@ -24,10 +25,6 @@ struct Options {
   OutputOptions output;
 };
 
-std::string cents(const Money& m) {
-  return format_cents(round_to_cents(m));
-}
-
 std::string pct_or_dash(const std::optional<double>& r) {
   if (!r) return "n/a";
   return format_percent(Rational(static_cast<long long>(std::llround(*r * 1e6)), 1000000), 3);
@@ -38,15 +35,14 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   const auto& holders = s.waterfall.holders;
   const ProjectionSpec& p = *s.projection;
   const bool md = format == Format::md;
-  const bool csv = format == Format::csv;
   auto m = [](const Money& v) { return format_money_short(v); };
 
   TextTable years;
-  years.add_column(csv ? "metric" : "");
+  years.add_column("");
   for (const auto& y : r.years) years.add_column(std::to_string(y.year), TextTable::Align::right);
   auto row = [&](const std::string& label, auto get) {
     std::vector<std::string> cells{label};
-    for (const auto& y : r.years) cells.push_back(csv ? cents(get(y)) : m(get(y)));
+    for (const auto& y : r.years) cells.push_back(m(get(y)));
     years.add_row(cells);
   };
   using YR = YearRecord<Rational>;
@@ -86,7 +82,6 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
     for (const auto& y : r.years) cells.push_back(y.defaulted ? "yes" : "no");
     years.add_row(cells);
   }
-  if (csv) return years.csv();
 
   TextTable ht;
   for (const char* c : {"holder", "invested", "received", "of which terminal", "other", "PV",
@@ -162,9 +157,10 @@ int run(const Options& o) {
   const auto terms = ProjectionTerms<Rational>::from(*scenario->projection, scenario->waterfall);
   const auto result = project(terms, terms.base_inputs(*scenario->projection, scenario->waterfall));
   const auto outs = holder_outcomes(*scenario, result);
-  std::string text = o.output.format == Format::json
-                         ? projection_document(*scenario, result, outs).dump(2) + "\n"
-                         : render_text(*scenario, result, outs, o.output.format);
+  const Format f = o.output.format;
+  std::string text = f == Format::json || f == Format::csv || f == Format::xlsx
+                         ? document_text(projection_document(*scenario, result, outs, o.sets), f)
+                         : render_text(*scenario, result, outs, f);
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << "capflow project: " << *err << "\n";
     return kExitBadInput;

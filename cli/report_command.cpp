@@ -10,6 +10,7 @@
 
 #include "capflow_report/content.hpp"
 #include "commands.hpp"
+#include "count_options.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "job.hpp"
@@ -170,13 +171,16 @@ Command setup_report(CLI::App& parent) {
   app->add_option("--format", opts->format, "html or md (default: from -o's extension)")
       ->check(CLI::IsMember({"html", "md"}));
   app->add_option("--paths", opts->paths, "Monte Carlo paths for the distributions (default 10000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+      ->transform(path_count())
+      ->type_name("N");
   app->add_option("--tornado-paths", opts->tornado_paths,
                   "Monte Carlo paths for each tornado run (default 10000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+      ->transform(path_count())
+      ->type_name("N");
   app->add_option("--seed", opts->seed, "Seed of every run (default 42)")->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(thread_count())
+      ->type_name("N");
   add_set_option(*app, opts->sets);
   return {app, [opts] { return run(*opts); }, true};
 }

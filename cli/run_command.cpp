@@ -18,9 +18,11 @@
 #include "capflow/documents/run_job.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
+#include "count_options.hpp"
 #include "exit_codes.hpp"
 #include "job.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "rank_stats.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
@@ -28,9 +30,6 @@
 
 namespace capflow::cli {
 namespace {
-
-// A run longer than this many paths is a typo, not an analysis (about a day of CPU).
-constexpr std::uint64_t kMaxPaths = 10'000'000'000ull;
 
 struct Options {
   std::string file;
@@ -44,49 +43,6 @@ struct Options {
   std::string compute = "all";  // --compute, checked by metric_groups()
   std::vector<std::string> sets;
   OutputOptions output;
-};
-
-// Prints paths done, rate and ETA on stderr while a run goes on (only on a terminal).
-class Progress {
- public:
-  Progress(std::atomic<std::uint64_t>& done, std::uint64_t total, bool enabled)
-      : done_(done), total_(total), enabled_(enabled) {
-    if (enabled_) thread_ = std::thread([this] { loop(); });
-  }
-  ~Progress() {
-    if (!enabled_) return;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    std::fprintf(stderr, "\r\033[K");
-  }
-
- private:
-  void loop() {
-    const auto start = std::chrono::steady_clock::now();
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const auto d = static_cast<double>(done_.load());
-      const double rate = secs > 0 ? d / secs : 0;
-      const double eta = rate > 0 ? (static_cast<double>(total_) - d) / rate : 0;
-      std::fprintf(stderr,
-                   "\r\033[Kcapflow run: %.0f / %llu paths (%.0f%%), %.0f paths/s, ETA %.0fs", d,
-                   static_cast<unsigned long long>(total_), 100 * d / static_cast<double>(total_),
-                   rate, eta);
-    }
-  }
-  std::atomic<std::uint64_t>& done_;
-  std::uint64_t total_;
-  bool enabled_;
-  bool stop_ = false;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::thread thread_;
 };
 
 bool parse_shard(const std::string& s, std::uint64_t& k, std::uint64_t& n) {
@@ -104,26 +60,6 @@ bool parse_shard(const std::string& s, std::uint64_t& k, std::uint64_t& n) {
   } catch (const std::exception&) {
     return false;
   }
-}
-
-// --paths: a whole number from 1 to kMaxPaths, also as "1e6"; rewritten to its digits.
-// CLI11 would otherwise wrap "-5" around to 2^64 - 5 and print "Could not convert" for "1e6".
-CLI::Validator path_count() {
-  return CLI::Validator(
-      [](std::string& s) -> std::string {
-        const std::string expected = "expected a whole number of paths from 1 to " +
-                                     std::to_string(kMaxPaths) +
-                                     " (1e10), e.g. 100000 or 1e6; found \"" + s + "\"";
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
-            v > static_cast<double>(kMaxPaths)) {
-          return expected;
-        }
-        s = std::to_string(static_cast<std::uint64_t>(v));
-        return {};
-      },
-      "PATHS");
 }
 
 // --precision: a relative standard error in (0, 1].
@@ -210,6 +146,7 @@ int run(const Options& o) {
   rj.precision = o.precision;
   rj.groups = groups;
   rj.accumulators = o.accumulators;
+  rj.overrides = o.sets;
   std::atomic<std::uint64_t> done{0};
   rj.progress = &done;
   // Under MPI the ranks share each request (the same batches a single process would
@@ -225,7 +162,7 @@ int run(const Options& o) {
       const auto [b, e] = rank_range(begin, end);
       total = e - b;  // rank 0's share
     }
-    Progress progress(done, total, show);
+    Progress progress(done, total, "capflow run", "paths", show);
     outcome = run_job(*mc, *scenario, rj);
   }
   if (!job::is_root()) return kExitOk;
@@ -260,11 +197,13 @@ Command setup_run(CLI::App& parent) {
       ->required();
   app->add_option("--paths", opts->paths,
                   "Number of paths, 1 to 1e10 (default 10000; the cap with --precision)")
-      ->transform(path_count());
+      ->transform(path_count())
+      ->type_name("N");
   app->add_option("--seed", opts->seed, "Seed of the counter-based generator (default 42)")
       ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(thread_count())
+      ->type_name("N");
   app->add_option("--shard", opts->shard,
                   "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
       ->type_name("K/N");

@@ -5,30 +5,20 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "capflow/whatif/value_format.hpp"
+#include "document_tables.hpp"
+
 namespace capflow::cli {
 namespace {
 
 using ojson = nlohmann::ordered_json;
 
 std::string money(double v) {
-  char buf[32];
-  double a = std::fabs(v);
-  const char* sign = v < 0 ? "-" : "";
-  if (a >= 1e12)
-    std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
-  else if (a >= 1e9)
-    std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
-  else if (a >= 1e6)
-    std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
-  return buf;
+  return format_money_summary(v);
 }
 
 std::string pct(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
-  return buf;
+  return format_probability(v);
 }
 
 std::string num(double v, const char* fmt = "%.2f") {
@@ -43,38 +33,8 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   const auto& holders = s.waterfall.holders;
   const double n = static_cast<double>(st.paths);
   const auto has = [&](MetricGroup g) { return st.groups.has(g); };
-  if (format == Format::json) return run_document(s, meta, st).dump(2) + "\n";
-  if (format == Format::csv) {
-    TextTable t;
-    for (const char* c : {"holder", "metric", "mean", "sd", "se", "p1", "p5", "p10", "p25", "p50",
-                          "p75", "p90", "p95", "p99"})
-      t.add_column(c);
-    auto add = [&](const std::string& who, const char* what, const Metric& m) {
-      std::vector<std::string> row{who, what};
-      if (m.moments.count() == 0) {
-        row.resize(14);
-      } else {
-        row.push_back(num(m.moments.mean(), "%.17g"));
-        row.push_back(num(m.moments.sd(), "%.17g"));
-        row.push_back(num(m.moments.se(), "%.17g"));
-        for (double p : kReportedPercentiles)
-          row.push_back(num(m.sketch.quantile(p / 100), "%.17g"));
-      }
-      t.add_row(row);
-    };
-    for (std::size_t h = 0; h < holders.size(); ++h) {
-      if (has(MetricGroup::nominal)) add(holders[h].id, "nominal", st.holders[h].nominal);
-      if (has(MetricGroup::pv)) add(holders[h].id, "pv", st.holders[h].pv);
-      if (has(MetricGroup::moic)) add(holders[h].id, "moic", st.holders[h].moic);
-      if (has(MetricGroup::irr)) add(holders[h].id, "irr", st.holders[h].irr);
-    }
-    if (has(MetricGroup::company)) {
-      add("company", "cumulative_loss", st.company.cumulative_loss);
-      add("company", "peak_funding_need", st.company.peak_funding_need);
-      add("company", "refund_owed", st.company.refund_owed);
-    }
-    return t.csv();
-  }
+  if (format == Format::json || format == Format::csv || format == Format::xlsx)
+    return document_text(run_document(s, meta, st), format);
   // The holder table: a group's columns when the run computed it. Without the nominal
   // columns, PV takes their place (mean, se, p5, p50, p95).
   TextTable ht;

@@ -2,17 +2,23 @@
 // A grid over scenario values; every point a Monte Carlo run on common random numbers
 // (the same seed and path indices everywhere) or the exact projection.
 
+#include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/sweep.hpp"
 #include "commands.hpp"
+#include "document_tables.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "scenario_input.hpp"
 #include "spread.hpp"
 
@@ -38,8 +44,20 @@ int run(const Options& o) {
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "sweep", std::cerr);
   if (!settings) return kExitBadInput;
-  auto sweep = compute_sweep(*base, o.file, o.sets, varies, o.metrics, *settings, std::cerr,
-                             run_points_spread);  // under MPI: shared among the ranks
+  // Each point is a whole run: the progress line counts their paths (this rank's, under MPI).
+  std::size_t grid = 1;
+  for (const auto& v : varies)
+    grid = std::min(grid * static_cast<std::size_t>(v.steps), kMaxSweepPoints + 1);
+  std::atomic<std::uint64_t> done{0};
+  settings->progress = &done;
+  std::optional<Sweep> sweep;
+  {
+    std::optional<Progress> progress;
+    if (settings->mode == EvalMode::monte_carlo)
+      progress.emplace(done, grid * settings->paths, "capflow sweep", "paths", job::is_root());
+    sweep = compute_sweep(*base, o.file, o.sets, varies, o.metrics, *settings, std::cerr,
+                          run_points_spread);  // under MPI: shared among the ranks
+  }
   if (!sweep) return kExitBadInput;
   const std::vector<std::string>& metrics = sweep->metrics;
   const std::vector<std::vector<std::string>>& values = sweep->values;
@@ -47,26 +65,23 @@ int run(const Options& o) {
   const std::size_t points = values.size();
 
   std::string text;
-  if (o.output.format == Format::json) {
-    const ojson out = sweep_document(o.file, *base, *settings, *sweep);
-    text = out.dump(2) + "\n";
+  const Format f = o.output.format;
+  if (f == Format::json || f == Format::csv || f == Format::xlsx) {
+    text = document_text(sweep_document(*base, o.sets, *settings, *sweep), f);
   } else {
     TextTable t;
     for (const auto& v : varies) t.add_column(v.path, TextTable::Align::right);
     for (const auto& m : metrics) t.add_column(m, TextTable::Align::right);
-    const bool csv = o.output.format == Format::csv;
     for (std::size_t i = 0; i < points; ++i) {
       std::vector<std::string> row;
-      for (const auto& v : values[i]) row.push_back(csv ? v : value_label(v));
+      for (std::size_t k = 0; k < varies.size(); ++k)
+        row.push_back(value_label(varies[k].path, values[i][k]));
       for (std::size_t k = 0; k < metrics.size(); ++k) {
-        row.push_back(csv ? raw_text(results[i].values[k])
-                          : metric_text(metrics[k], results[i].values[k]));
+        row.push_back(metric_text(metrics[k], results[i].values[k]));
       }
       t.add_row(row);
     }
-    if (csv) {
-      text = t.csv();
-    } else {
+    {
       const std::string title = base->title.empty() ? o.file : base->title;
       const std::string how = describe(*settings) + " at each point";
       const std::string head = std::to_string(points) + " points; " + how + "; scenario sha256 " +

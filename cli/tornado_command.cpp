@@ -1,18 +1,23 @@
 // capflow tornado FILE [--vary PATH=LO:HI ...] [--metric M] [--svg FILE]
 // Which inputs move a metric most: each input alone at LO and at HI, ranked by swing.
 
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/tornado.hpp"
 #include "capflow_report/tornado_chart.hpp"
 #include "commands.hpp"
+#include "document_tables.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "scenario_input.hpp"
 #include "spread.hpp"
 
@@ -39,38 +44,47 @@ int run(const Options& o) {
   auto settings = eval_settings(o.eval, "tornado", std::cerr);
   if (!settings) return kExitBadInput;
   std::string note;
-  auto t = tornado_for(*base, o.file, o.sets, *varies, o.metric, *settings, std::cerr, note,
-                       run_points_spread);  // under MPI: shared among the ranks
+  // One run for the base and one for each input at LO and at HI: the progress line counts
+  // their paths (this rank's, under MPI).
+  std::size_t inputs = varies->size();
+  if (inputs == 0) {
+    std::string ignored;
+    inputs = default_tornado_inputs(*base, ignored).size();
+  }
+  std::atomic<std::uint64_t> done{0};
+  settings->progress = &done;
+  std::optional<Tornado> t;
+  {
+    std::optional<Progress> progress;
+    if (settings->mode == EvalMode::monte_carlo)
+      progress.emplace(done, (2 * inputs + 1) * settings->paths, "capflow tornado", "paths",
+                       job::is_root());
+    t = tornado_for(*base, o.file, o.sets, *varies, o.metric, *settings, std::cerr, note,
+                    run_points_spread);  // under MPI: shared among the ranks
+  }
   if (!t) return kExitBadInput;
   const std::string& metric = t->metric;
 
   const std::string title = base->title.empty() ? o.file : base->title;
   std::string text;
-  if (o.output.format == Format::json) {
-    const ojson out = tornado_document(o.file, *base, *settings, note, *t);
-    text = out.dump(2) + "\n";
+  const Format f = o.output.format;
+  if (f == Format::json || f == Format::csv || f == Format::xlsx) {
+    text = document_text(tornado_document(*base, o.sets, *settings, note, *t), f);
   } else {
-    const bool csv = o.output.format == Format::csv;
     TextTable tt;
     tt.add_column("input");
     for (const char* c : {"LO", "HI", "at LO", "at HI", "swing"}) {
       tt.add_column(c, TextTable::Align::right);
     }
-    if (!csv) tt.add_column("source");
+    tt.add_column("source");
     for (const auto& r : t->rows) {
       const std::string lo = r.input.vary.value_text(0), hi = r.input.vary.value_text(1);
-      if (csv) {
-        tt.add_row({r.input.vary.path, lo, hi, raw_text(r.at_lo), raw_text(r.at_hi),
-                    tornado_swing_text(r)});
-      } else {
-        tt.add_row({r.input.vary.path, value_label(lo), value_label(hi),
-                    metric_text(metric, r.at_lo), metric_text(metric, r.at_hi),
-                    metric_text(metric, MetricValue(r.swing)), r.input.source});
-      }
+      tt.add_row({r.input.vary.path, value_label(r.input.vary.path, lo),
+                  value_label(r.input.vary.path, hi), metric_text(metric, r.at_lo),
+                  metric_text(metric, r.at_hi), metric_text(metric, MetricValue(r.swing)),
+                  r.input.source});
     }
-    if (csv) {
-      text = tt.csv();
-    } else {
+    {
       const std::string how = describe(*settings);
       const std::string head =
           "metric " + metric + "; base " + metric_text(metric, t->base) + "; " + how + "; " + note;

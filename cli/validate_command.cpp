@@ -75,7 +75,7 @@ Command setup_validate(CLI::App& parent) {
       "Example:\n"
       "  capflow validate scenarios/*.json");
   app->add_option("files", opts->files, "Scenario files (JSON)")->required();
-  add_output_options(*app, opts->output);
+  add_output_options(*app, opts->output, {Format::table, Format::json, Format::csv, Format::md});
   return {app, [opts] { return run(*opts); }};
 }
 

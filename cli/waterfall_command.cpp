@@ -14,13 +14,13 @@
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/waterfall/solve.hpp"
 #include "commands.hpp"
+#include "document_tables.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
 
 namespace capflow::cli {
 namespace {
-
 
 struct Options {
   std::string file;
@@ -143,65 +143,10 @@ std::string render_text(const Scenario& s, const std::vector<Allocation>& alloca
   return out;
 }
 
-std::string render_csv(const Scenario& s, const std::vector<Allocation>& allocations,
-                       const std::optional<BreakpointTable>& bps,
-                       const std::vector<Solved>& solved) {
-  const WaterfallSpec& spec = s.waterfall;
-  TextTable t;
-  if (!solved.empty()) {
-    for (const char* c :
-         {"holder", "amount", "reached", "profit", "profit_exact", "ceiling", "cap"})
-      t.add_column(c);
-    for (const auto& x : solved) {
-      const Holder& h = spec.holders[x.holder];
-      const auto& r = x.result;
-      t.add_row({h.id, format_cents(round_to_cents(x.amount)), r.profit ? "true" : "false",
-                 r.profit ? format_cents(ceil_cents(*r.profit)) : "",
-                 r.profit ? exact_text(*r.profit) : "",
-                 r.ceiling ? format_cents(round_to_cents(*r.ceiling)) : "",
-                 h.cap ? format_cents(round_to_cents(*h.cap)) : ""});
-    }
-    return t.csv();
-  }
-  if (bps) {
-    for (const char* c : {"profit", "tier", "holder", "received", "marginal_share"})
-      t.add_column(c);
-    for (const auto& b : bps->points) {
-      std::vector<Integer> cents = allocate_cents(b.received);
-      for (std::size_t h = 0; h < spec.holders.size(); ++h) {
-        t.add_row({format_cents(round_to_cents(b.profit)), std::to_string(b.tier),
-                   spec.holders[h].id, format_cents(cents[h]), format_decimal(b.marginal[h])});
-      }
-    }
-    return t.csv();
-  }
-  for (const char* c :
-       {"profit", "holder", "name", "received", "share_of_profit", "cap", "capped"}) {
-    t.add_column(c);
-  }
-  for (const auto& a : allocations) {
-    std::vector<Integer> cents = allocate_cents(a.received);
-    for (std::size_t h = 0; h < spec.holders.size(); ++h) {
-      const Holder& hd = spec.holders[h];
-      t.add_row({format_cents(round_to_cents(a.profit)), hd.id, hd.name, format_cents(cents[h]),
-                 share_text(a.received[h], a.profit),
-                 hd.cap ? format_cents(round_to_cents(*hd.cap)) : "",
-                 a.at_cap[h] ? "true" : "false"});
-    }
-  }
-  return t.csv();
-}
-
 int run(const Options& o) {
   if (o.profits.empty() && !o.breakpoints && o.solves.empty()) {
     std::cerr << "capflow waterfall: give --profit AMOUNT (repeatable), --breakpoints or --solve "
                  "HOLDER=AMOUNT (repeatable)\n";
-    return kExitBadInput;
-  }
-  if (o.output.format == Format::csv &&
-      (!o.profits.empty()) + static_cast<int>(o.breakpoints) + (!o.solves.empty()) > 1) {
-    std::cerr << "capflow waterfall: --format csv takes one of --profit, --breakpoints and "
-                 "--solve, not several\n";
     return kExitBadInput;
   }
   std::vector<Money> profits;
@@ -281,10 +226,10 @@ int run(const Options& o) {
   std::string text;
   switch (o.output.format) {
     case Format::json:
-      text = waterfall_document(*scenario, allocations, bps, solved).dump(2) + "\n";
-      break;
     case Format::csv:
-      text = render_csv(*scenario, allocations, bps, solved);
+    case Format::xlsx:
+      text = document_text(waterfall_document(*scenario, allocations, bps, solved, o.sets),
+                           o.output.format);
       break;
     case Format::md:
       text = render_text(*scenario, allocations, bps, solved, true);

@@ -67,6 +67,7 @@ std::string run_json(const PyScenario& ps, std::uint64_t paths, std::uint64_t se
   job.precision = precision;
   job.groups = groups.value();
   job.accumulators = accumulators;
+  job.overrides = ps.sets;
   job.progress = &done;
   job.cancel = &cancel;
   const std::uint64_t total = progress_total(job);

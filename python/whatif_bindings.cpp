@@ -89,7 +89,7 @@ std::string sweep_json(const PyScenario& ps, const std::vector<std::string>& var
     sweep = compute_sweep(s.scenario, s.scenario.file, s.sets, varies, metrics, settings, err);
   }
   if (!sweep) raise_scenario_error_text(err.str());
-  return sweep_document(s.scenario.file, s.scenario, settings, *sweep).dump();
+  return sweep_document(s.scenario, s.sets, settings, *sweep).dump();
 }
 
 struct PyTornado {
@@ -112,7 +112,7 @@ PyTornado tornado(const PyScenario& ps, const std::vector<std::string>& vary,
     t = tornado_for(s.scenario, s.scenario.file, s.sets, varies, metric, settings, err, note);
   }
   if (!t) raise_scenario_error_text(err.str());
-  std::string doc = tornado_document(s.scenario.file, s.scenario, settings, note, *t).dump();
+  std::string doc = tornado_document(s.scenario, s.sets, settings, note, *t).dump();
   return PyTornado{std::move(*t), std::move(doc)};
 }
 
@@ -165,15 +165,11 @@ std::string diff_outputs_json(const std::string& a, const std::string& b, const 
   const Tolerance tol = tolerance_of(tolerance);
   const ojson da = ojson::parse(a), db = ojson::parse(b);
   const OutputKind ka = output_kind(da), kb = output_kind(db);
-  if (ka == OutputKind::unknown || kb == OutputKind::unknown) {
-    throw py::value_error(
-        "diff compares two outputs of capflow waterfall, project or run (or two scenarios); " +
-        (ka == OutputKind::unknown ? name_a : name_b) + " is neither");
-  }
   if (ka != kb) {
     throw py::value_error(name_a + " is " + output_kind_name(ka) + " but " + name_b + " is " +
                           output_kind_name(kb) +
-                          ": diff compares two scenarios, or two outputs of the same command");
+                          ": diff compares two scenarios, two outputs of the same command, or "
+                          "two plain JSON files");
   }
   DiffReport report;
   report.file_a = name_a;

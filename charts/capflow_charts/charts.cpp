@@ -26,7 +26,8 @@ struct LegendItem {
   std::string label;
   std::string colour;
   bool dashed = false;
-  bool swatch = false;  // a filled square instead of a line
+  bool swatch = false;   // a filled square instead of a line
+  double opacity = 0.6;  // of the swatch: as the band it stands for
 };
 
 // Rows needed for the legend at this width.
@@ -54,7 +55,7 @@ void draw_legend(Svg& svg, const std::vector<LegendItem>& items, double top) {
       y += 18;
     }
     if (it.swatch) {
-      svg.rect(x, y - 9, 22, 10, it.colour, "none", 0.6);
+      svg.rect(x, y - 9, 22, 10, it.colour, "none", it.opacity);
     } else {
       svg.line(x, y - 4, x + 22, y - 4, it.colour, 2.5, it.dashed ? "6 4" : "");
     }
@@ -91,14 +92,15 @@ void draw_axes(Svg& svg, const Plot& p, const Axis& xa, const Axis& ya, const st
 
 // "x,y " for every point both axes can show; a point a log axis cannot show (<= 0)
 // ends the current piece.
-std::vector<std::string> pieces(const Series& s, const Axis& xa, const Axis& ya, const Plot& p) {
+std::vector<std::string> pieces(const Series& s, const Axis& xa, const Axis& ya, const Plot& p,
+                                double log_floor = 0) {
   std::vector<std::string> out;
   std::string cur;
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
     const double x = s.x[i], y = s.y[i];
-    const bool ok =
-        std::isfinite(x) && std::isfinite(y) && (!xa.log || x > 0) && (!ya.log || y > 0);
+    const bool ok = std::isfinite(x) && std::isfinite(y) && (!xa.log || x > 0) &&
+                    (!ya.log || y > 0) && (!ya.log || y >= log_floor);
     if (!ok) {
       if (count > 1) out.push_back(cur);
       cur.clear();
@@ -118,8 +120,12 @@ std::string render(const LineChart& c) {
   std::vector<double> xs, ys;
   for (const auto& s : c.series) {
     xs.insert(xs.end(), s.x.begin(), s.x.end());
-    ys.insert(ys.end(), s.y.begin(), s.y.end());
+    for (double y : s.y) {
+      if (!(c.y_log_floor > 0 && y > 0 && y < c.y_log_floor)) ys.push_back(y);
+    }
   }
+  // Values under the floor lie between 0 and it: a linear axis must reach down to 0.
+  if (c.y_log_floor > 0) ys.push_back(0);
   for (const auto& m : c.markers) xs.push_back(m.x);
   const Axis xa = make_axis(xs, c.x_kind, c.x_log_allowed, 6);
   const Axis ya = make_axis(ys, c.y_kind, c.y_log_allowed, 5);
@@ -135,7 +141,7 @@ std::string render(const LineChart& c) {
   draw_axes(svg, p, xa, ya, c.x_label, c.y_label);
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const auto& s = c.series[i];
-    for (const auto& piece : pieces(s, xa, ya, p)) {
+    for (const auto& piece : pieces(s, xa, ya, p, c.y_log_floor)) {
       svg.polyline(piece, series_colour(i), 2.2, s.dashed ? "6 4" : "");
     }
     for (std::size_t k = 0; k < s.dots_x.size() && k < s.dots_y.size(); ++k) {
@@ -165,6 +171,9 @@ std::string render(const LineChart& c) {
   return svg.str();
 }
 
+// Band opacities of the fan chart: the outer band light, the inner one clearly darker.
+constexpr double kOuterBand = 0.15, kInnerBand = 0.45;
+
 std::string render(const FanChart& c) {
   std::vector<double> xs, ys;
   for (const auto& s : c.series) {
@@ -175,9 +184,10 @@ std::string render(const FanChart& c) {
   const Axis ya = make_axis(ys, c.y_kind, false, 6);
   std::vector<LegendItem> legend;
   for (std::size_t i = 0; i < c.series.size(); ++i) {
+    // The swatches as dark as their bands, so the two bands read apart in the legend.
     legend.push_back({c.series[i].name + " p50", series_colour(i), false, false});
-    legend.push_back({"p25-p75", series_colour(i), false, true});
-    legend.push_back({"p5-p95", series_colour(i), false, true});
+    legend.push_back({"p25-p75", series_colour(i), false, true, kInnerBand});
+    legend.push_back({"p5-p95", series_colour(i), false, true, kOuterBand});
   }
   const int rows = legend_rows(legend, c.width);
   const double bottom = 50 + rows * 18 + (c.note.empty() ? 0 : 18) + 6;
@@ -201,8 +211,8 @@ std::string render(const FanChart& c) {
       }
       svg.polygon(pts, series_colour(i), op);
     };
-    band(s.p5, s.p95, 0.18);
-    band(s.p25, s.p75, 0.35);
+    band(s.p5, s.p95, kOuterBand);
+    band(s.p25, s.p75, kInnerBand);
     std::string mid;
     for (std::size_t k = 0; k < s.years.size(); ++k) {
       mid += Svg::point(xa.map(s.years[k], p.x0, p.x1), ya.map(s.p50[k], p.y1, p.y0));
@@ -219,7 +229,9 @@ std::string render(const FanChart& c) {
 std::string render(const TornadoChart& c) {
   constexpr double kRow = 34, kBar = 22;
   double label_w = 120;
-  for (const auto& b : c.bars) label_w = std::max(label_w, text_width(b.label, 11) + 12);
+  for (const auto& b : c.bars) {
+    label_w = std::max({label_w, text_width(b.label, 11) + 12, text_width(b.detail, 9) + 12});
+  }
   label_w = std::min(label_w, c.width * 0.42);
   std::vector<double> xs{c.base};
   for (const auto& b : c.bars) {
@@ -259,7 +271,12 @@ std::string render(const TornadoChart& c) {
   for (std::size_t i = 0; i < c.bars.size(); ++i) {
     const auto& b = c.bars[i];
     const double y = p.y0 + 4 + static_cast<double>(i) * kRow;
-    svg.text(p.x0 - 8, y + kBar / 2 + 4, b.label, "end", 11);
+    if (b.detail.empty()) {
+      svg.text(p.x0 - 8, y + kBar / 2 + 4, b.label, "end", 11);
+    } else {
+      svg.text(p.x0 - 8, y + kBar / 2 - 1, b.label, "end", 11);
+      svg.text(p.x0 - 8, y + kBar / 2 + 10, b.detail, "end", 9, "normal", 0, "#666");
+    }
     const double lo_x = xa.map(b.at_lo, p.x0, p.x1), hi_x = xa.map(b.at_hi, p.x0, p.x1);
     // Less than a pixel from the base: no bar, and one label for both ends.
     if (std::fabs(lo_x - base_x) < 1 && std::fabs(hi_x - base_x) < 1) {

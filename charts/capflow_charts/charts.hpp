@@ -31,6 +31,9 @@ struct LineChart {
   std::string x_label, y_label;
   Kind x_kind = Kind::money, y_kind = Kind::money;
   bool x_log_allowed = true, y_log_allowed = true;
+  // When the y axis turns out logarithmic, y values below this (> 0) are left off and do
+  // not stretch the axis down to cents; a linear axis draws every value as it is.
+  double y_log_floor = 0;
   std::vector<Series> series;
   std::vector<Marker> markers;
   std::string note;  // a line under the plot (what was left off a log axis, sources)
@@ -61,6 +64,7 @@ struct TornadoBar {
   double at_hi = 0;     // ... at HI
   std::string lo_text;  // LO as the user wrote it
   std::string hi_text;
+  std::string detail;  // small print under the label (the input's JSON pointer), or ""
 };
 struct TornadoChart {
   std::string id, title, x_label;

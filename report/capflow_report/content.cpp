@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <memory>
 #include <ostream>
+#include <string>
+#include <tuple>
 
 #include "capflow/montecarlo/distributions.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
@@ -305,15 +307,16 @@ ReportSection breakpoint_section(const Scenario& s, Report& r) {
   std::vector<double> out(alloc.holders());
   c.series.resize(w.holders.size());
   for (std::size_t h = 0; h < w.holders.size(); ++h) c.series[h].name = w.holders[h].name;
-  // Receipts far below the first tier would stretch the log axis down to cents: a line
-  // starts where its holder has a tenth of the first tier.
-  const double floor_y = x0;
+  // Receipts far below the first tier would stretch a log axis down to cents: there a line
+  // starts where its holder has a tenth of the first tier. A linear axis draws them all
+  // (clamping them to 0 there hid a holder's first-dollar share until the first tick).
+  c.y_log_floor = x0;
   std::vector<char> any(w.holders.size(), 0);
   for (double x : xs) {
     alloc.allocate(x, out.data());
     for (std::size_t h = 0; h < w.holders.size(); ++h) {
       c.series[h].x.push_back(x);
-      c.series[h].y.push_back(out[h] >= floor_y ? out[h] : 0.0);
+      c.series[h].y.push_back(out[h]);
       if (out[h] > 0) any[h] = 1;
     }
   }
@@ -504,9 +507,10 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
   ReportTable tt{
       {"input", "LO", "HI", "at LO", "at HI", "swing"}, {false, true, true, true, true, true}, {}};
   for (const auto& row : t->rows) {
-    tt.rows.push_back({row.input.vary.path, value_label(row.input.vary.value_text(0)),
-                       value_label(row.input.vary.value_text(1)), metric_text(metric, row.at_lo),
-                       metric_text(metric, row.at_hi),
+    tt.rows.push_back({row.input.vary.path,
+                       value_label(row.input.vary.path, row.input.vary.value_text(0)),
+                       value_label(row.input.vary.path, row.input.vary.value_text(1)),
+                       metric_text(metric, row.at_lo), metric_text(metric, row.at_hi),
                        metric_text(metric, MetricValue(row.swing))});
   }
   sec.blocks.push_back(table(tt));
@@ -527,12 +531,16 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
     cumulative[i].add(y.cumulative_result);
     cash[i].add(y.cash);
   });
-  charts::FanChart c;
-  c.id = "fan";
-  c.title = "Cumulative result and year-end cash: p5-p95 and p25-p75 bands, median line";
-  c.y_label = "dollars";
-  for (auto [name, sketches] :
-       {std::pair{"cumulative result", &cumulative}, std::pair{"cash", &cash}}) {
+  // Two panels, each on its own scale: the cash band, far narrower than the cumulative
+  // result's, would be flattened on a shared axis, and overlapping bands mix colours.
+  std::vector<charts::FanChart> panels;
+  for (auto [id, name, sketches] : {std::tuple{"fan", "cumulative result", &cumulative},
+                                    std::tuple{"fan-cash", "cash", &cash}}) {
+    charts::FanChart c;
+    c.id = id;
+    c.title = std::string(name == std::string("cash") ? "Year-end cash" : "Cumulative result") +
+              ": p5-p95 and p25-p75 bands, median line";
+    c.y_label = "dollars";
     charts::FanSeries fs;
     fs.name = name;
     for (std::size_t i = 0; i < years; ++i) {
@@ -545,6 +553,7 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
       fs.p95.push_back(k.quantile(0.95));
     }
     c.series.push_back(std::move(fs));
+    panels.push_back(std::move(c));
   }
   sec.blocks.push_back(para(
       "How the company's cumulative result (all net income since the start, before "
@@ -553,7 +562,7 @@ ReportSection fan_section(const Scenario& s, const MonteCarlo& mc, const ReportS
       "): the dark band holds the middle half of the paths, the light band 90 % of them, the "
       "line is the median. Percentiles per year from the same log-bucket sketch as the payout "
       "percentiles (within about 0.2 %)."));
-  sec.blocks.push_back(chart(r, "fan", charts::render(c)));
+  for (const auto& c : panels) sec.blocks.push_back(chart(r, c.id, charts::render(c)));
   return sec;
 }
 

@@ -22,6 +22,11 @@ std::string report_html(const Report& r) {
       "th,td{border:1px solid #ddd;padding:3px 8px;vertical-align:top}\n"
       "th{background:#f0f0f0;text-align:left}td.r{text-align:right;white-space:nowrap}\n"
       "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
+      // Narrow screens: wide tables and charts scroll inside their own box instead of
+      // pushing the page wider, and charts keep a size at which their text stays readable.
+      ".scroll{overflow-x:auto;max-width:100%}p,li{overflow-wrap:anywhere}\n"
+      "@media (max-width:640px){main{padding:12px}figure{overflow-x:auto}"
+      "figure svg{max-width:none;width:700px}nav ol{columns:1}}\n"
       ".absent{border-left:4px solid #E69F00;background:#fff8e6;padding:6px 12px}\n"
       "nav ol{columns:2;font-size:0.9em;color:#555}a{color:#0072B2}\n"
       "</style>\n</head>\n<body>\n<main>\n<h1>" +
@@ -50,7 +55,7 @@ std::string report_html(const Report& r) {
           out += "</ul>\n";
           break;
         case ReportBlock::Kind::table: {
-          out += "<table>\n<tr>";
+          out += "<div class=\"scroll\"><table>\n<tr>";
           for (const auto& h : b.table.headers) out += "<th>" + xml_escape(h) + "</th>";
           out += "</tr>\n";
           for (const auto& row : b.table.rows) {
@@ -61,7 +66,7 @@ std::string report_html(const Report& r) {
             }
             out += "</tr>\n";
           }
-          out += "</table>\n";
+          out += "</table></div>\n";
           break;
         }
         case ReportBlock::Kind::chart:

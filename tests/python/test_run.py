@@ -33,8 +33,10 @@ def test_run_equals_cli_for_each_preset(preset):
 
 def test_default_threads_and_compute_and_overrides_equal_cli():
     preset = "scenarios/openai-2024-round.json"
+    # meta.overrides records the override texts as given; load() writes a dict's values as
+    # JSON, so the CLI gets the same text.
     expected = cli_json("run", preset, "--paths", "2000", "--seed", "11", "--compute", "pv,irr",
-                        "--set", "projection.discount_rate=12%")
+                        "--set", 'projection.discount_rate="12%"')
     s = capflow.load(preset, {"projection.discount_rate": "12%"})
     got = capflow.run(s, paths=2000, seed=11, compute=["pv", "irr"]).to_dict()
     assert_same_document(expected, got, skip=SKIP)

@@ -91,5 +91,50 @@ with tempfile.TemporaryDirectory() as tmp:
     if not expected or expected - found or len(expected) < 4:
         print(f"missing from the DOM: {sorted(expected - found)}")
         failures += 1
-print(f"{2 - failures} passed, {failures} failed")
+    # At a desktop and a phone width: the page never scrolls sideways (wide tables and
+    # charts scroll in their own box) and chart text renders at 8 px or more. A copy of
+    # the report with a measuring script (the report itself has none) is shown in an
+    # iframe of that width (headless Chromium's window is at least 500 px wide) and writes
+    # its measurements into the outer page's DOM, which --dump-dom prints.
+    probe = os.path.join(tmp, "probe.html")
+    measure = """<script>
+window.addEventListener('load', () => {
+  const doc = document.documentElement;
+  let smallest = 1e9;
+  for (const t of document.querySelectorAll('svg text')) {
+    const size = parseFloat(getComputedStyle(t).fontSize);
+    const svg = t.ownerSVGElement, box = svg.viewBox.baseVal;
+    const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+    if (t.textContent.trim()) smallest = Math.min(smallest, size * scale);
+  }
+  parent.document.body.setAttribute('data-measured',
+      doc.scrollWidth + ' ' + window.innerWidth + ' ' + smallest.toFixed(2));
+});
+</script></body>"""
+    open(probe, "w", encoding="utf-8").write(
+        open(html, encoding="utf-8").read().replace("</body>", measure))
+    for width in (1280, 420):
+        frame = os.path.join(tmp, f"frame{width}.html")
+        open(frame, "w", encoding="utf-8").write(
+            f'<!doctype html><html><body style="margin:0"><iframe src="probe.html" '
+            f'width="{width}" height="3000" style="border:0"></iframe></body></html>')
+        dom = subprocess.run([browser, *flags, "--allow-file-access-from-files",
+                              "--window-size=1400,3000", "--virtual-time-budget=5000",
+                              "--dump-dom", "file://" + frame],
+                             check=True, capture_output=True, text=True, timeout=120).stdout
+        m = re.search(r'data-measured="([\d.]+) ([\d.]+) ([\d.]+)"', dom)
+        if not m:
+            print(f"{width} px: the measuring script did not run")
+            failures += 1
+            continue
+        scroll, inner, smallest = float(m.group(1)), float(m.group(2)), float(m.group(3))
+        print(f"{width} px: page {scroll:.0f} px wide in a {inner:.0f} px window; "
+              f"smallest chart text {smallest:.1f} px")
+        if scroll > inner + 1:
+            print(f"{width} px: the page overflows sideways")
+            failures += 1
+        if smallest < 8:
+            print(f"{width} px: chart text below 8 px")
+            failures += 1
+print(f"{6 - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)

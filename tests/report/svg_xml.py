@@ -35,6 +35,16 @@ with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(files, name), encoding="utf-8") as f:
                 ids.add(parse(f.read(), name))
         assert expect <= ids, (preset, ids)
+        # The breakpoint chart: the first holder takes the first dollar in both presets, so
+        # its line starts at the left of every other and above the zero line (issue 16:
+        # a linear axis clamped it to $0 until its first tick).
+        bp = open(os.path.join(files, "breakpoints.svg"), encoding="utf-8").read()
+        lines = [[tuple(map(float, pt.split(","))) for pt in m.split()]
+                 for m in re.findall(r'<polyline points="([^"]+)"', bp)]
+        grid = [float(y) for y in re.findall(r'<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="\1"', bp)]
+        assert lines and grid, "breakpoint chart: no lines or no grid"
+        assert lines[0][0][0] == min(l[0][0] for l in lines), "first holder's line starts late"
+        assert lines[0][0][1] < max(grid), "first holder's first point sits on the zero line"
         links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", open(md, encoding="utf-8").read())
         assert len(links) == len(ids) and all(os.path.exists(os.path.join(tmp, l)) for l in links)
         html = os.path.join(tmp, preset + ".html")

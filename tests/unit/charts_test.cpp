@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "capflow_charts/axis.hpp"
 #include "capflow_charts/charts.hpp"
@@ -135,8 +137,99 @@ TEST_CASE("charts are deterministic and contain their data") {
   t.id = "tornado";
   t.title = "Swing";
   t.base = 10e9;
-  t.bars.push_back({"cap", 5e9, 20e9, "46B", "138B"});
+  t.bars.push_back({"cap", 5e9, 20e9, "46B", "138B", ""});
   const std::string ts = render(t);
   CHECK(ts.find("base $10B") != std::string::npos);
   CHECK(ts.find("input at HI") != std::string::npos);
+}
+
+namespace {
+
+// The y coordinates of the first polyline's points, in order.
+std::vector<double> first_polyline_ys(const std::string& svg) {
+  const auto at = svg.find("<polyline points=\"");
+  REQUIRE(at != std::string::npos);
+  const auto start = at + 18;
+  const std::string pts = svg.substr(start, svg.find('"', start) - start);
+  std::vector<double> ys;
+  std::size_t i = 0;
+  while (i < pts.size()) {
+    const auto comma = pts.find(',', i);
+    const auto space = pts.find(' ', comma);
+    ys.push_back(std::stod(pts.substr(comma + 1, space - comma - 1)));
+    if (space == std::string::npos) break;
+    i = space + 1;
+  }
+  return ys;
+}
+
+}  // namespace
+
+TEST_CASE("a holder's receipts below the log floor still show on a linear axis (issue 16)") {
+  // 20% of the first dollar from the start; the axis stays linear (one decade).
+  LineChart c;
+  c.id = "breakpoints";
+  c.y_log_floor = 1e8;
+  c.series.push_back({"first", {1e6, 5e7, 1e8, 7e9}, {2e5, 1e7, 2e7, 1.4e9}, {}, {}, false});
+  c.series.push_back({"other", {1e6, 5e7, 1e8, 7e9}, {8e5, 4e7, 8e7, 5.6e9}, {}, {}, false});
+  c.x_log_allowed = false;
+  const std::string svg = render(c);
+  REQUIRE(svg.find("(log scale)") == std::string::npos);
+  const auto ys = first_polyline_ys(svg);
+  REQUIRE(ys.size() == 4);
+  // SVG y grows downwards: each point above the one before, the third (2e7, below the
+  // floor) above the first (2e5), not flattened onto the zero line.
+  CHECK(ys[1] < ys[0]);
+  CHECK(ys[2] < ys[1]);
+  CHECK(ys[3] < ys[2]);
+}
+
+TEST_CASE("on a log axis values below the floor are left off, not drawn at cents") {
+  LineChart c;
+  c.id = "breakpoints";
+  c.y_log_floor = 1e8;
+  c.series.push_back({"a", {1e6, 1e8, 1e10, 1e12}, {1e3, 1e8, 1e10, 1e12}, {}, {}, false});
+  const std::string svg = render(c);
+  REQUIRE(svg.find("(log scale)") != std::string::npos);
+  CHECK(first_polyline_ys(svg).size() == 3);
+  CHECK(svg.find(">$1K<") == std::string::npos);  // the axis does not reach down to $1K
+}
+
+TEST_CASE("tornado rows: the input's name, its pointer in small print") {
+  TornadoChart t;
+  t.id = "tornado";
+  t.base = 10e9;
+  t.bars.push_back({"cap of Microsoft", 5e9, 20e9, "46B", "138B", "/holders/microsoft/cap"});
+  const std::string svg = render(t);
+  const auto name = svg.find(">cap of Microsoft<");
+  const auto pointer = svg.find(">/holders/microsoft/cap<");
+  REQUIRE(name != std::string::npos);
+  REQUIRE(pointer != std::string::npos);
+  // The pointer in a smaller font than the name.
+  const auto tag = svg.rfind("<text", pointer);
+  CHECK(svg.substr(tag, pointer - tag).find("font-size=\"9\"") != std::string::npos);
+}
+
+TEST_CASE("fan chart: the two bands and their legend swatches differ (issue 16)") {
+  FanChart f;
+  f.id = "fan";
+  f.series.push_back(
+      {"cash", {2024, 2025}, {-1e9, -2e9}, {0, 0}, {1e9, 2e9}, {2e9, 4e9}, {3e9, 8e9}});
+  const std::string svg = render(f);
+  // Opacities of the polygons (bands) and of the legend's rects (swatches).
+  auto opacities = [&svg](const std::string& tag) {
+    std::vector<std::string> out;
+    for (auto at = svg.find("<" + tag); at != std::string::npos; at = svg.find("<" + tag, at + 1)) {
+      const auto end = svg.find('>', at);
+      const auto o = svg.find("opacity=\"", at);
+      if (o < end) out.push_back(svg.substr(o + 9, svg.find('"', o + 9) - o - 9));
+    }
+    return out;
+  };
+  const auto bands = opacities("polygon");
+  const auto swatches = opacities("rect");
+  REQUIRE(bands.size() == 2);
+  CHECK(bands[0] != bands[1]);
+  CHECK(std::find(swatches.begin(), swatches.end(), bands[0]) != swatches.end());
+  CHECK(std::find(swatches.begin(), swatches.end(), bands[1]) != swatches.end());
 }

@@ -190,7 +190,14 @@ TEST_CASE("diff outputs: kinds, numeric strings exact, missing keys, information
   CHECK(capflow::output_kind(a) == capflow::OutputKind::waterfall);
   CHECK(capflow::output_kind(json::parse(R"({"meta": {"schema": "capflow/result/v1"}})")) ==
         capflow::OutputKind::run);
-  CHECK(capflow::output_kind(json::parse(R"({"x": 1})")) == capflow::OutputKind::unknown);
+  CHECK(capflow::output_kind(json::parse(R"({"x": 1})")) == capflow::OutputKind::json);
+  CHECK(capflow::output_kind(json::parse(R"({"meta": {"schema": "capflow/sweep/v1"}})")) ==
+        capflow::OutputKind::sweep);
+  CHECK(capflow::output_kind(json::parse(R"({"schema": "capflow/tornado/v1"})")) ==
+        capflow::OutputKind::tornado);
+  CHECK(capflow::output_kind(json::parse(R"({"schema": "capflow/scenario/v0"})")) ==
+        capflow::OutputKind::scenario);
+  CHECK(capflow::output_kind(json::parse(R"({"holders": {}})")) == capflow::OutputKind::json);
   const auto cmp = capflow::diff_outputs(a, b);
   CHECK(find(cmp, "/scenario/file").informational);
   const Comparison& r = find(cmp, "/allocations/0/holders/x/received");

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -48,6 +50,26 @@ TEST_CASE("money: four significant digits with K/M/B/T, trailing zeros dropped")
   CHECK(capflow::format_money_compact(r("999960000000")) == "$1T");
   CHECK(capflow::format_money_compact(r("999999")) == "$1M");
   CHECK(capflow::format_money_compact(r("1234567890123456")) == "$1235T");
+}
+
+TEST_CASE("summary tables: money to three significant digits, probabilities never 0% or 100% "
+          "unless exact") {
+  using capflow::format_money_summary;
+  using capflow::format_probability;
+  CHECK(format_money_summary(29119) == "$29.1K");
+  CHECK(format_money_summary(2.3e6) == "$2.3M");
+  CHECK(format_money_summary(361.31e9) == "$361B");
+  CHECK(format_money_summary(-1.0234e12) == "-$1.02T");
+  CHECK(format_money_summary(999.6e9) == "$1T");
+  CHECK(format_money_summary(0) == "$0");
+  CHECK(format_money_summary(std::nan("")) == "n/a");
+  CHECK(format_probability(0) == "0.0%");
+  CHECK(format_probability(0.0001) == "<0.1%");
+  CHECK(format_probability(0.0005) == "0.1%");
+  CHECK(format_probability(0.31) == "31.0%");
+  CHECK(format_probability(0.9995) == ">99.9%");
+  CHECK(format_probability(0.99999) == ">99.9%");
+  CHECK(format_probability(1) == "100.0%");
 }
 
 TEST_CASE("money:full, pct, int, year, fixed") {

@@ -1,5 +1,7 @@
 #include "capflow/documents/projection_document.hpp"
 
+#include "capflow/documents/provenance.hpp"
+
 #include "capflow/waterfall/rounding.hpp"
 
 namespace capflow {
@@ -49,10 +51,12 @@ std::vector<HolderOutcome> holder_outcomes(const Scenario& s, const ProjectionRe
 }
 
 ojson projection_document(const Scenario& s, const ProjectionResult<Rational>& r,
-                          const std::vector<HolderOutcome>& outs) {
+                          const std::vector<HolderOutcome>& outs,
+                          const std::vector<std::string>& overrides) {
   const auto& holders = s.waterfall.holders;
   const ProjectionSpec& p = *s.projection;
   ojson out;
+  out["meta"] = provenance(kProjectionSchema, s, overrides);
   out["scenario"] = {{"file", s.file}, {"title", s.title}};
   ojson years = ojson::array();
   for (const auto& y : r.years) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "capflow/projection/irr.hpp"
@@ -28,8 +29,10 @@ struct HolderOutcome {
 // REQUIRES: s.projection
 std::vector<HolderOutcome> holder_outcomes(const Scenario& s, const ProjectionResult<Rational>& r);
 
-// The document: scenario, years, holders, company, rounds.
+// The document: meta (documents/provenance.hpp, with the --set overrides), scenario, years,
+// holders, company, rounds.
 nlohmann::ordered_json projection_document(const Scenario& s, const ProjectionResult<Rational>& r,
-                                           const std::vector<HolderOutcome>& outs);
+                                           const std::vector<HolderOutcome>& outs,
+                                           const std::vector<std::string>& overrides = {});
 
 }  // namespace capflow

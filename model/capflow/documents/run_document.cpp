@@ -55,6 +55,7 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
   m["schema"] = kResultSchema;
   m["scenario"] = meta.scenario_file;
   m["scenario_sha256"] = meta.scenario_sha256;
+  m["overrides"] = meta.overrides;
   m["seed"] = meta.seed;
   m["paths"] = meta.paths;
   m["first_path"] = meta.first_path;

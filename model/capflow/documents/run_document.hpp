@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "capflow/terms/scenario.hpp"
@@ -21,6 +22,7 @@ inline constexpr const char* kResultSchema = "capflow/result/v1";
 struct RunMeta {
   std::string scenario_file;
   std::string scenario_sha256;
+  std::vector<std::string> overrides;  // the --set list as given
   std::uint64_t seed = 0;
   std::uint64_t paths = 0;        // paths in this result
   std::uint64_t first_path = 0;   // first path index (shards)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <thread>
 
@@ -26,6 +27,13 @@ bool precise_enough(const RunStats& st, double rel) {
     if (m.se() > rel * std::fabs(mean)) return false;
   }
   return true;
+}
+
+// --precision as people write it: 0.01 is "1%", 0.005 "0.5%" (not "1.000000%").
+std::string percent_text(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g%%", fraction * 100);
+  return buf;
 }
 
 bool cancelled(const RunJob& job) {
@@ -55,6 +63,7 @@ RunOutcome run_job(const MonteCarlo& mc, const Scenario& s, const RunJob& job) {
   RunMeta& meta = out.meta;
   meta.scenario_file = s.file;
   meta.scenario_sha256 = s.content_sha256;
+  meta.overrides = job.overrides;
   meta.seed = job.seed;
   meta.threads = threads;
   meta.include_accumulators = job.accumulators || !job.shard.empty();
@@ -85,7 +94,7 @@ RunOutcome run_job(const MonteCarlo& mc, const Scenario& s, const RunJob& job) {
     meta.precision_note = (precise_enough(out.stats, job.precision) ? "precision reached: "
                                                                     : "precision NOT reached: ") +
                           std::to_string(ran) + " paths for standard errors below " +
-                          std::to_string(job.precision * 100) + "% of every holder's mean " +
+                          percent_text(job.precision) + " of every holder's mean " +
                           (precision_group(job.groups) == MetricGroup::nominal ? "" : "PV ") +
                           "(cap --paths " + std::to_string(job.paths) + ")";
     meta.paths = ran;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "capflow/documents/run_document.hpp"
 #include "capflow/montecarlo/metric_groups.hpp"
@@ -29,7 +30,8 @@ struct RunJob {
   // REQUIRES: groups has nominal or pv.
   double precision = 0;
   MetricGroups groups = MetricGroups::all();
-  bool accumulators = false;  // exact accumulators in the document (always for a shard)
+  bool accumulators = false;           // exact accumulators in the document (always for a shard)
+  std::vector<std::string> overrides;  // the --set list as given (the document's meta)
   std::atomic<std::uint64_t>* progress = nullptr;
   const std::atomic<bool>* cancel = nullptr;  // see RunRequest::cancel
   // How a request's paths are run: mc.run when empty. An MPI front end shares them among

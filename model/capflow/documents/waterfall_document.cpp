@@ -1,5 +1,7 @@
 #include "capflow/documents/waterfall_document.hpp"
 
+#include "capflow/documents/provenance.hpp"
+
 #include <stdexcept>
 
 #include "capflow/waterfall/rounding.hpp"
@@ -104,9 +106,11 @@ std::string never_text(const WaterfallSpec& spec, const Solved& x) {
 
 ojson waterfall_document(const Scenario& s, const std::vector<Allocation>& allocations,
                          const std::optional<BreakpointTable>& bps,
-                         const std::vector<Solved>& solved) {
+                         const std::vector<Solved>& solved,
+                         const std::vector<std::string>& overrides) {
   const WaterfallSpec& spec = s.waterfall;
   ojson out;
+  out["meta"] = provenance(kWaterfallSchema, s, overrides);
   out["scenario"] = {{"file", s.file}, {"title", s.title}};
   if (!allocations.empty()) {
     ojson list = ojson::array();

@@ -46,11 +46,13 @@ std::string exact_text(const Rational& v);
 // Why a solved amount is never reached, in words.
 std::string never_text(const WaterfallSpec& spec, const Solved& x);
 
-// The document: scenario, then allocations, initial + breakpoints and solve, each when
-// given (empty vectors / nullopt leave its key out).
+// The document: meta (documents/provenance.hpp, with the --set overrides), scenario, then
+// allocations, initial + breakpoints and solve, each when given (empty vectors / nullopt leave its
+// key out).
 nlohmann::ordered_json waterfall_document(const Scenario& s,
                                           const std::vector<Allocation>& allocations,
                                           const std::optional<BreakpointTable>& bps,
-                                          const std::vector<Solved>& solved);
+                                          const std::vector<Solved>& solved,
+                                          const std::vector<std::string>& overrides = {});
 
 }  // namespace capflow

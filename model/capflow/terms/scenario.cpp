@@ -381,7 +381,10 @@ LoadResult load_unordered(const std::string& path, const std::vector<Override>& 
       if (s.projection) {
         s.uncertainty =
             read_uncertainty_spec(doc.find("uncertainty"), *s.projection, s.waterfall, doc, reader);
-      } else if (const JsonNode* u = doc.find("uncertainty")) {
+      } else if (const JsonNode* u = doc.find("uncertainty");
+                 u != nullptr && doc.find("projection") == nullptr) {
+        // A projection that is there but has problems was reported already: its
+        // dependants are not reported again as missing it.
         reader.error(*u, "/uncertainty",
                      "\"uncertainty\" needs a \"projection\" (the model each path runs)");
       }

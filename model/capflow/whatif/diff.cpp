@@ -5,6 +5,7 @@
 #include <ostream>
 #include <thread>
 
+#include "capflow/documents/provenance.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "capflow/terms/scenario_input.hpp"
 #include "capflow/waterfall/rounding.hpp"
@@ -57,6 +58,19 @@ ojson diff_side_json(const Comparison& c, bool is_a) {
 
 ojson diff_document(const DiffReport& r) {
   ojson out;
+  // One scenario per side: the provenance block names A's, with B's beside it.
+  ojson meta = provenance(kDiffSchema, r.file_a, r.sha_a, r.overrides_a);
+  meta["scenario_b"] = r.file_b;
+  meta["scenario_b_sha256"] = r.sha_b;
+  meta["overrides_b"] = r.overrides_b;
+  // Saved outputs from before provenance was recorded carry no hash.
+  if (r.sha_a.empty()) meta["scenario_sha256"] = nullptr;
+  if (r.sha_b.empty()) meta["scenario_b_sha256"] = nullptr;
+  if (r.mode == DiffMode::monte_carlo) {
+    meta["seed"] = r.seed;
+    meta["paths"] = r.paths;
+  }
+  out["meta"] = meta;
   out["a"] = {{"file", r.file_a}, {"kind", r.kind_a}};
   out["b"] = {{"file", r.file_b}, {"kind", r.kind_b}};
   out["mode"] = diff_mode_name(r.mode);
@@ -123,6 +137,10 @@ bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostre
   auto sa = load_or_report(o.a, o.sets_a, err);
   auto sb = load_or_report(o.b, o.sets_b, err);
   if (!sa || !sb) return false;
+  report.sha_a = sa->content_sha256;
+  report.sha_b = sb->content_sha256;
+  report.overrides_a = o.sets_a;
+  report.overrides_b = o.sets_b;
   report.inputs_compared = true;
   report.inputs = diff_inputs(sa->document, sb->document);
   const bool proj = sa->projection && sb->projection;
@@ -163,6 +181,7 @@ bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostre
     const std::uint64_t end = o.end_path > 0 ? o.end_path : o.paths;
     PairedRequest request{o.seed, end - o.first_path, threads};
     request.first_path = o.first_path;
+    request.progress = o.progress;
     request.gather = o.gather;
     report.results = run_paired(*sa, *ma, *sb, *mb, request);
     report.note =
@@ -195,8 +214,24 @@ bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostre
 
 void diff_saved_outputs(const ojson& a, const ojson& b, DiffReport& report) {
   report.mode = DiffMode::outputs;
-  report.kind_a = report.kind_b = output_kind_name(output_kind(a));
+  const OutputKind kind = output_kind(a);
+  report.kind_a = report.kind_b = output_kind_name(kind);
   report.results = diff_outputs(a, b);
+  // Plain JSON says nothing of units: its numbers print as numbers, not money.
+  if (kind == OutputKind::json) {
+    for (auto& c : report.results) {
+      if (c.unit != Unit::text) c.unit = Unit::count;
+    }
+  }
+  auto recorded_sha = [](const ojson& doc) {
+    const auto* m = doc.is_object() && doc.contains("meta") ? &doc.at("meta") : nullptr;
+    return m && m->is_object() && m->contains("scenario_sha256") &&
+                   m->at("scenario_sha256").is_string()
+               ? m->at("scenario_sha256").get<std::string>()
+               : std::string();
+  };
+  report.sha_a = recorded_sha(a);
+  report.sha_b = recorded_sha(b);
   report.note =
       "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
       "(file names, version, threads, timing) are informational and never count.";

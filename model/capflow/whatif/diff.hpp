@@ -4,6 +4,7 @@
 // The CLI (cli/diff_command.cpp) and the Python module call this; the table, CSV and
 // Markdown views stay in the CLI.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -23,6 +24,8 @@ enum class DiffMode { monte_carlo, projection, waterfall, outputs };
 struct DiffReport {
   std::string file_a, file_b;
   std::string kind_a, kind_b;
+  std::string sha_a, sha_b;  // the scenarios' SHA-256 (of saved outputs: as they record it)
+  std::vector<std::string> overrides_a, overrides_b;  // --set (and --set-a/-b) per side
   DiffMode mode = DiffMode::outputs;
   std::string note;  // why this mode, in words
   bool inputs_compared = false;
@@ -44,7 +47,8 @@ const char* diff_mode_name(DiffMode m);
 // result files write exact money), other exact values as decimals, statistics as numbers.
 nlohmann::ordered_json diff_side_json(const Comparison& c, bool is_a);
 
-// The document of `capflow diff --format json`.
+// The document of `capflow diff --format json`: meta (documents/provenance.hpp: A's
+// scenario, with B's beside it; seed and paths for Monte Carlo), then the comparison.
 nlohmann::ordered_json diff_document(const DiffReport& r);
 
 // Two scenario files and what to compare them on.
@@ -54,7 +58,8 @@ struct ScenarioDiffRequest {
   bool deterministic = false;
   std::vector<Money> profits;  // extra profits for waterfall-only scenarios
   std::uint64_t paths = 10000, seed = 42;
-  unsigned threads = 0;  // 0: every core
+  unsigned threads = 0;                            // 0: every core
+  std::atomic<std::uint64_t>* progress = nullptr;  // Monte Carlo paths done, if given
   // A front end that shares the paths among processes (MPI) runs [first_path, end_path)
   // here (end_path 0: every path) and gathers the others' accumulators
   // (PairedRequest::gather).
@@ -65,11 +70,13 @@ struct ScenarioDiffRequest {
 // Loads both scenarios, compares their inputs and then their results (Monte Carlo on
 // common random numbers when both have uncertainty and !deterministic, else the exact
 // projections, else the exact waterfalls) into report (whose file and kind fields the
-// caller sets). On bad input writes the problem to err and returns false.
+// caller sets) and each side's SHA-256 and overrides. On bad input writes the problem to err and
+// returns false.
 bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostream& err);
 
 // Two saved outputs of the same command, key by key (whatif/result_diff.hpp), into
-// report: mode, kinds, results and note. REQUIRES: output_kind(a) == output_kind(b).
+// report: mode, kinds, results, note and the SHA-256 each records (plain JSON: numbers
+// compared as plain numbers, not money). REQUIRES: output_kind(a) == output_kind(b).
 void diff_saved_outputs(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b,
                         DiffReport& report);
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 
+#include "capflow/documents/provenance.hpp"
 #include "capflow/documents/run_document.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "capflow/projection/projection.hpp"
@@ -13,6 +14,7 @@
 #include "capflow/version.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/waterfall/waterfall.hpp"
+#include "capflow/whatif/value_format.hpp"
 
 namespace capflow {
 namespace {
@@ -298,12 +300,14 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
       err << file << ": " << e.what() << "\n";
       return std::nullopt;
     }
-    RunRequest request{settings.seed, 0, settings.paths, settings.threads, nullptr};
+    RunRequest request{settings.seed, 0, settings.paths, settings.threads, settings.progress};
     request.groups = groups_read_by(metrics);
     RunStats stats = mc->run(request);
     RunMeta meta;
     meta.scenario_file = file;
     meta.scenario_sha256 = scenario->content_sha256;
+    meta.overrides = sets;
+    meta.overrides.insert(meta.overrides.end(), extra.begin(), extra.end());
     meta.seed = settings.seed;
     meta.paths = settings.paths;
     meta.threads = settings.threads;
@@ -394,23 +398,13 @@ std::string metric_text(const std::string& metric, const MetricValue& v) {
   if (!std::isfinite(x)) return v.is_string() ? v.get<std::string>() : "n/a";
   char buf[48];
   const std::string last = metric.substr(metric.rfind('/') + 1);
-  if (metric_is_money(metric)) {
-    const double a = std::fabs(x);
-    const char* sign = x < 0 ? "-" : "";
-    if (a >= 1e12) {
-      std::snprintf(buf, sizeof buf, "%s$%.2fT", sign, a / 1e12);
-    } else if (a >= 1e9) {
-      std::snprintf(buf, sizeof buf, "%s$%.2fB", sign, a / 1e9);
-    } else if (a >= 1e6) {
-      std::snprintf(buf, sizeof buf, "%s$%.1fM", sign, a / 1e6);
-    } else {
-      std::snprintf(buf, sizeof buf, "%s$%.0f", sign, a);
-    }
-  } else if (last.starts_with("p_") || metric.find("/conversion_year/") != std::string::npos ||
-             metric.find("/first_profit_year/") != std::string::npos ||
-             metric.find("/cap_year/") != std::string::npos) {
-    std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
-  } else if (metric.find("/irr") != std::string::npos) {
+  if (metric_is_money(metric)) return format_money_summary(x);
+  if (last.starts_with("p_") || metric.find("/conversion_year/") != std::string::npos ||
+      metric.find("/first_profit_year/") != std::string::npos ||
+      metric.find("/cap_year/") != std::string::npos) {
+    return format_probability(x);
+  }
+  if (metric.find("/irr") != std::string::npos) {
     std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
   } else if (last == "cap_year" || last == "first_profit_year") {
     std::snprintf(buf, sizeof buf, "%.0f", x);
@@ -426,20 +420,38 @@ std::string value_label(const std::string& value_text) {
   return value_text;
 }
 
-ojson result_header(const std::string& schema, const std::string& file, const Scenario& scenario,
-                    const EvalSettings& settings) {
-  ojson out;
-  out["schema"] = schema;
-  out["scenario"] = file;
-  out["scenario_sha256"] = scenario.content_sha256;
-  out["mode"] = mode_name(settings.mode);
+std::string value_label(const std::string& path, const std::string& value_text) {
+  bool fraction = false;
+  for (const auto& token : path_tokens(path)) {
+    for (const char* word : {"rate", "growth", "ratio", "share"}) {
+      if (token.find(word) != std::string::npos) fraction = true;
+    }
+  }
+  const auto v = exact_number(value_text);
+  if (fraction && v && abs(*v) < 100) {
+    std::string text = format_pct(*v, 2);
+    text.pop_back();  // the '%'
+    // "95.50" reads as "95.5", "12.00" as "12".
+    while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.'))
+      text.pop_back();
+    text += "%";
+    return text;
+  }
+  return value_label(value_text);
+}
+
+ojson result_header(const std::string& schema, const Scenario& scenario,
+                    const std::vector<std::string>& overrides, const EvalSettings& settings) {
+  ojson meta = provenance(schema, scenario, overrides);
+  meta["mode"] = mode_name(settings.mode);
   if (settings.mode == EvalMode::monte_carlo) {
-    out["seed"] = settings.seed;
-    out["paths"] = settings.paths;
+    meta["seed"] = settings.seed;
+    meta["paths"] = settings.paths;
   }
   if (settings.mode == EvalMode::waterfall)
-    out["profit"] = format_cents(round_to_cents(settings.profit));
-  out["version"] = kVersion;
+    meta["profit"] = format_cents(round_to_cents(settings.profit));
+  ojson out;
+  out["meta"] = meta;
   return out;
 }
 

@@ -9,6 +9,7 @@
 // `project` result) for the scenario with extra overrides. Callable from any front end;
 // errors go to the stream the caller gives (the CLI's stderr, a string elsewhere).
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -58,6 +59,9 @@ struct EvalSettings {
   std::uint64_t seed = 42;
   std::uint64_t paths = 10000;
   unsigned threads = 1;
+  // Monte Carlo paths done, added to by every run evaluate() makes (progress display);
+  // nullptr: not counted.
+  std::atomic<std::uint64_t>* progress = nullptr;
 };
 
 // Whether the mode needs a projection section, and the message when it is missing.
@@ -66,10 +70,11 @@ std::string no_projection_message();
 // "Monte Carlo, 2000 paths, seed 42 (common random numbers)" and the like, for headers.
 std::string describe(const EvalSettings& settings);
 
-// The head of a sweep or tornado JSON result: schema, scenario, its hash, the mode and
-// what reproduces it (seed and paths, or the profit), capflow's version.
-nlohmann::ordered_json result_header(const std::string& schema, const std::string& file,
-                                     const Scenario& scenario, const EvalSettings& settings);
+// The head of a sweep or tornado JSON result: {"meta": provenance (documents/provenance.hpp)
+// with the mode and what reproduces it (seed and paths, or the profit)}.
+nlohmann::ordered_json result_header(const std::string& schema, const Scenario& scenario,
+                                     const std::vector<std::string>& overrides,
+                                     const EvalSettings& settings);
 
 // The --set overrides that put `path` at `value`: path=value itself, and in Monte Carlo
 // mode, for every uncertainty input whose target is path, that input made fixed at value
@@ -123,5 +128,8 @@ bool metric_is_money(const std::string& metric);
 
 // "46B" style for a grid value on a path that holds money, the decimal otherwise.
 std::string value_label(const std::string& value_text);
+// The same for a value at path: a rate, growth, ratio or share (a fraction by the path's
+// last words) as a percentage ("95.51%" for 0.955051), else value_label(value_text).
+std::string value_label(const std::string& path, const std::string& value_text);
 
 }  // namespace capflow

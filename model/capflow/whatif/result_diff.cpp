@@ -91,17 +91,32 @@ struct Walker {
 }  // namespace
 
 OutputKind output_kind(const json& doc) {
-  if (!doc.is_object()) return OutputKind::unknown;
-  if (doc.contains("schema") && doc.at("schema") == kScenarioSchema) return OutputKind::scenario;
-  if (doc.contains("meta") && doc.at("meta").is_object() && doc.at("meta").contains("schema") &&
-      doc.at("meta").at("schema") == "capflow/result/v1") {
-    return OutputKind::run;
+  if (!doc.is_object()) return OutputKind::json;
+  auto schema_of = [](const json& obj) {
+    return obj.is_object() && obj.contains("schema") && obj.at("schema").is_string()
+               ? obj.at("schema").get<std::string>()
+               : std::string();
+  };
+  const std::string top = schema_of(doc);
+  if (top.starts_with("capflow/scenario/")) return OutputKind::scenario;
+  std::string schema = doc.contains("meta") ? schema_of(doc.at("meta")) : std::string();
+  if (schema.empty()) schema = top;
+  const std::pair<const char*, OutputKind> kinds[] = {
+      {"capflow/result/v1", OutputKind::run},
+      {"capflow/waterfall/v1", OutputKind::waterfall},
+      {"capflow/projection/v1", OutputKind::project},
+      {"capflow/sweep/v1", OutputKind::sweep},
+      {"capflow/tornado/v1", OutputKind::tornado},
+      {"capflow/diff/v1", OutputKind::diff}};
+  for (const auto& [name, kind] : kinds) {
+    if (schema == name) return kind;
   }
+  if (!schema.empty()) return OutputKind::json;
   if (doc.contains("years") && doc.contains("holders")) return OutputKind::project;
   if (doc.contains("allocations") || doc.contains("breakpoints") || doc.contains("solve")) {
     return OutputKind::waterfall;
   }
-  return OutputKind::unknown;
+  return OutputKind::json;
 }
 
 const char* output_kind_name(OutputKind kind) {
@@ -114,10 +129,16 @@ const char* output_kind_name(OutputKind kind) {
       return "a `capflow project` result";
     case OutputKind::run:
       return "a `capflow run` result";
-    case OutputKind::unknown:
+    case OutputKind::sweep:
+      return "a `capflow sweep` result";
+    case OutputKind::tornado:
+      return "a `capflow tornado` result";
+    case OutputKind::diff:
+      return "a `capflow diff` result";
+    case OutputKind::json:
       break;
   }
-  return "not a capflow scenario or result";
+  return "plain JSON (not a capflow scenario or output)";
 }
 
 std::vector<Comparison> diff_outputs(const json& a, const json& b) {

@@ -10,10 +10,14 @@
 
 namespace capflow {
 
-enum class OutputKind { scenario, waterfall, project, run, unknown };
+enum class OutputKind { scenario, waterfall, project, run, sweep, tornado, diff, json };
 
-// scenario: "schema" is capflow/scenario/v1; run: meta.schema is capflow/result/v1;
-// waterfall: "allocations", "breakpoints" or "solve"; project: "years" and "holders".
+// scenario: "schema" names a capflow scenario (capflow/scenario/...: a version the loader
+// does not know is still a scenario, and the loader says so); an output: meta.schema
+// (capflow/result/v1, capflow/waterfall/v1, ...; docs/cli.md "Provenance"); outputs saved
+// before meta: "allocations", "breakpoints" or "solve" (waterfall), "years" and
+// "holders" (project), a top-level "schema" of a sweep or tornado. Anything else is plain
+// JSON, compared key by key like any output.
 OutputKind output_kind(const nlohmann::ordered_json& doc);
 const char* output_kind_name(OutputKind kind);
 

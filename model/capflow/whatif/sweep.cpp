@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "capflow/documents/provenance.hpp"
+
 namespace capflow {
 
 using ojson = nlohmann::ordered_json;
@@ -67,9 +69,9 @@ std::optional<Sweep> compute_sweep(const Scenario& base, const std::string& file
   return sweep;
 }
 
-ojson sweep_document(const std::string& file, const Scenario& base, const EvalSettings& settings,
-                     const Sweep& sweep) {
-  ojson out = result_header("capflow/sweep/v1", file, base, settings);
+ojson sweep_document(const Scenario& base, const std::vector<std::string>& sets,
+                     const EvalSettings& settings, const Sweep& sweep) {
+  ojson out = result_header(kSweepSchema, base, sets, settings);
   ojson vj = ojson::array();
   for (const auto& v : sweep.varies) {
     vj.push_back({{"path", v.path}, {"lo", v.lo_text}, {"hi", v.hi_text}, {"steps", v.steps}});

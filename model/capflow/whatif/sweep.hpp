@@ -35,8 +35,9 @@ std::optional<Sweep> compute_sweep(const Scenario& base, const std::string& file
                                    const EvalSettings& settings, std::ostream& err,
                                    const PointRunner& runner = run_points_in_order);
 
-// The document: result_header, vary, metrics and the points.
-nlohmann::ordered_json sweep_document(const std::string& file, const Scenario& base,
+// The document: result_header (provenance: base's file and SHA-256, the --set overrides),
+// vary, metrics and the points.
+nlohmann::ordered_json sweep_document(const Scenario& base, const std::vector<std::string>& sets,
                                       const EvalSettings& settings, const Sweep& sweep);
 
 }  // namespace capflow

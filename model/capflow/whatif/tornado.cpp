@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "capflow/documents/provenance.hpp"
 #include "capflow/montecarlo/distributions.hpp"
 
 namespace capflow {
@@ -172,11 +173,11 @@ std::optional<Tornado> tornado_for(const Scenario& base, const std::string& file
   return compute_tornado(base, file, sets, inputs, m, settings, err, runner);
 }
 
-nlohmann::ordered_json tornado_document(const std::string& file, const Scenario& base,
+nlohmann::ordered_json tornado_document(const Scenario& base, const std::vector<std::string>& sets,
                                         const EvalSettings& settings, const std::string& note,
                                         const Tornado& t) {
   using ojson = nlohmann::ordered_json;
-  ojson out = result_header("capflow/tornado/v1", file, base, settings);
+  ojson out = result_header(kTornadoSchema, base, sets, settings);
   out["metric"] = t.metric;
   out["base"] = t.base;
   out["note"] = note;

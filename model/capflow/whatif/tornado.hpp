@@ -57,9 +57,9 @@ std::optional<Tornado> tornado_for(const Scenario& base, const std::string& file
                                    std::string& note,
                                    const PointRunner& runner = run_points_in_order);
 
-// The document of `capflow tornado --format json`: result_header, metric, base, note and
-// the inputs, largest swing first.
-nlohmann::ordered_json tornado_document(const std::string& file, const Scenario& base,
+// The document of `capflow tornado --format json`: result_header (provenance: base's file
+// and SHA-256, the --set overrides), metric, base, note and the inputs, largest swing first.
+nlohmann::ordered_json tornado_document(const Scenario& base, const std::vector<std::string>& sets,
                                         const EvalSettings& settings, const std::string& note,
                                         const Tornado& t);
 

@@ -1,5 +1,7 @@
 #include "capflow/whatif/value_format.hpp"
 
+#include <cstdio>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -64,6 +66,23 @@ std::string format_money_compact(const Rational& dollars, int significant) {
     return sign + "$" + text + kUnits[u].suffix;
   }
   return sign + "$0";
+}
+
+std::string format_money_summary(double dollars) {
+  if (!std::isfinite(dollars)) return "n/a";
+  // Through a decimal string: the compact format works on exact values.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", dollars);
+  return format_money_compact(*exact_number(buf), 3);
+}
+
+std::string format_probability(double p) {
+  if (!std::isfinite(p)) return "n/a";
+  if (p > 0 && p < 0.0005) return "<0.1%";
+  if (p < 1 && p >= 0.9995) return ">99.9%";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", p * 100);
+  return buf;
 }
 
 std::string format_money_full(const Rational& dollars) {

@@ -15,6 +15,15 @@ namespace capflow {
 // when there are any.
 std::string format_money_compact(const Rational& dollars, int significant = 4);
 
+// The money of summary tables (run, merge, sweep, tornado: statistics of many paths):
+// "$29.1K", "$2.3M", "$1.01T", three significant digits (format_money_compact); "n/a"
+// when not finite. Exact single answers (waterfall, project) print full cents instead.
+std::string format_money_summary(double dollars);
+
+// A probability: "31.0%", but "<0.1%" and ">99.9%" for one that is neither 0 nor 1 and
+// would round to them, so that a rare event never reads as impossible or certain.
+std::string format_probability(double p);
+
 // "$1,234,567.89": rounded to the cent, thousands separated.
 std::string format_money_full(const Rational& dollars);
 
