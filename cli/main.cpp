@@ -41,8 +41,11 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return c.run();
     }
   } catch (const std::bad_alloc&) {
-    std::cerr << "capflow: out of memory\n";
-    return kExitInternal;
+    // A memory limit (ulimit -v, a container's) met by the --paths or --threads asked
+    // for: a limit of the user's, not a bug (docs/reliability.md).
+    std::cerr << "capflow: out of memory: the run needs more memory than this process may "
+                 "use; lower --threads (or --paths) or raise the limit\n";
+    return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "capflow: internal error: " << e.what()
               << "\nThis is a bug in capflow; please report it with the command line.\n";

@@ -3,10 +3,10 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include "capflow/montecarlo/lean_path.hpp"
 #include "capflow/montecarlo/monte_carlo_worker.hpp"
+#include "capflow/montecarlo/parallel.hpp"
 #include "capflow/montecarlo/path_irr.hpp"
 #include "capflow/montecarlo/random.hpp"
 #include "capflow/projection/projection_engine.hpp"
@@ -309,32 +309,28 @@ MonteCarlo::PathResult MonteCarlo::simulate_one_full(std::uint64_t seed, std::ui
 
 RunStats MonteCarlo::run(const RunRequest& req) const {
   const unsigned threads = std::max(1u, req.threads);
-  std::atomic<std::uint64_t> next{0};
   const std::uint64_t chunks = (req.paths + kChunk - 1) / kChunk;
   // Each thread makes its own worker: its buffers then come from that thread's malloc
   // arena, so no cache line holds data of two workers (small vectors made one after
   // the other in one thread sit side by side, and false sharing cost a third of the
-  // second thread's speed).
+  // second thread's speed). A thread that never started has no worker.
   std::vector<std::unique_ptr<Worker>> workers(threads);
-  auto work = [&](unsigned t) {
-    workers[t] = std::make_unique<Worker>(*this);
-    Worker& w = *workers[t];
-    w.stats.groups = req.groups;
-    for (std::uint64_t c = next++; c < chunks; c = next++) {
-      const std::uint64_t begin = req.first_path + c * kChunk;
-      const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
-      run_range(req.seed, begin, end, req.lanes, w);
-      if (req.progress) *req.progress += end - begin;
+  for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
+    if (!workers[t]) {
+      workers[t] = std::make_unique<Worker>(*this);
+      workers[t]->stats.groups = req.groups;
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+    const std::uint64_t begin = req.first_path + c * kChunk;
+    const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
+    run_range(req.seed, begin, end, req.lanes, *workers[t]);
+    if (req.progress) *req.progress += end - begin;
+  });
   RunStats total;
   total.groups = req.groups;
   total.holders.resize(terms_.holders);
-  for (const auto& w : workers) total.merge(w->stats);
+  for (const auto& w : workers) {
+    if (w) total.merge(w->stats);
+  }
   return total;
 }
 
