@@ -1,7 +1,6 @@
 // capflow merge RESULT.json...
 // Combines the shards of one run into the result of the whole run.
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "result_file.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 
@@ -32,14 +32,19 @@ int run(const Options& o) {
   std::uint64_t total_paths = 0;  // of the whole run, as the shards record it
   std::optional<Scenario> scenario;
   for (const auto& f : o.files) {
-    std::ifstream in(f);
-    if (!in) {
-      std::cerr << f << ": cannot read the result file\n";
+    auto text = read_text_file(f, InputKind::result);
+    if (!text) {
+      std::cerr << text.error() << "\n";
       return kExitBadInput;
     }
     nlohmann::json j;
     try {
-      j = nlohmann::json::parse(in);
+      try {
+        j = nlohmann::json::parse(text.value());
+      } catch (const nlohmann::json::parse_error& e) {
+        std::cerr << json_error_message(f, text.value(), e) << "\n";
+        return kExitBadInput;
+      }
       const auto& m = j.at("meta");
       if (m.at("schema").get<std::string>() != kResultSchema)
         throw std::invalid_argument("not a capflow run result");

@@ -1,12 +1,23 @@
 #pragma once
-// Reading a saved capflow output (JSON) for diff and render.
+// Reading a saved capflow output (JSON) for diff, render and merge, and the template of
+// render: every file through the library's bounded reader (capflow/io/input_file.hpp).
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "capflow/io/input_file.hpp"
 #include "capflow/io/result.hpp"
 
 namespace capflow::cli {
+
+// The text of an input file, or the whole message: "PATH: cannot read it: why" or
+// "PATH:LINE:COL: why" (a NUL byte, invalid UTF-8).
+Result<std::string> read_text_file(const std::string& path, InputKind kind,
+                                   bool allow_stdin = false);
+
+// "PATH:LINE:COL: not valid JSON: why" for a parse error of text read from path.
+std::string json_error_message(const std::string& path, const std::string& text,
+                               const nlohmann::json::parse_error& e);
 
 // The parsed document, or the whole message: "PATH: cannot read it: why" or
 // "PATH:LINE:COL: not valid JSON: why".
