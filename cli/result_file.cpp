@@ -1,5 +1,9 @@
 #include "result_file.hpp"
 
+#include <algorithm>
+
+#include "capflow/io/json_document.hpp"
+
 namespace capflow::cli {
 namespace {
 
@@ -19,6 +23,31 @@ Result<std::string> read_text_file(const std::string& path, InputKind kind, bool
                       ": " + f.reason);
   }
   return R::failure(path + ": cannot read it: " + f.reason);
+}
+
+std::optional<std::string> check_nesting(const std::string& path, const std::string& text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxResultDepth) {
+        return path + ": not a capflow output: nested deeper than " +
+               std::to_string(kMaxResultDepth) + " levels";
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string json_error_message(const std::string& path, const std::string& s,
@@ -42,23 +71,47 @@ std::string json_error_message(const std::string& path, const std::string& s,
          ": not valid JSON: " + what;
 }
 
+std::string located_message(const std::string& path, const std::string& text,
+                            const std::string& pointer, const std::string& problem) {
+  Diagnostics ignored;
+  const JsonNode root = parse_json(text, path, ignored);
+  const JsonNode* node = &root;
+  std::size_t at = 1;
+  while (ignored.empty() && at <= pointer.size()) {
+    std::size_t end = pointer.find('/', at);
+    if (end == std::string::npos) end = pointer.size();
+    std::string token;
+    for (std::size_t i = at; i < end; ++i) {
+      if (pointer[i] == '~' && i + 1 < end) {
+        token += pointer[++i] == '1' ? '/' : '~';
+      } else {
+        token += pointer[i];
+      }
+    }
+    const JsonNode* next = nullptr;
+    if (node->is_object()) {
+      next = node->find(token);
+    } else if (node->is_array() && !token.empty() && token.size() < 10 &&
+               std::all_of(token.begin(), token.end(),
+                           [](char c) { return c >= '0' && c <= '9'; })) {
+      const auto i = std::stoul(token);
+      if (i < node->items.size()) next = &node->items[i];
+    }
+    if (next == nullptr) break;
+    node = next;
+    at = end + 1;
+  }
+  return to_string(Diagnostic{path, ignored.empty() ? node->pos : SourcePos{}, pointer, problem});
+}
+
 Result<nlohmann::ordered_json> read_json_file(const std::string& path) {
   using R = Result<nlohmann::ordered_json>;
   auto text = read_text_file(path, InputKind::result);
   if (!text) return R::failure(text.error());
   const std::string& s = text.value();
+  if (auto deep = check_nesting(path, s)) return R::failure(*deep);
   try {
-    bool too_deep = false;
-    auto doc = nlohmann::ordered_json::parse(
-        s, [&](int depth, nlohmann::json::parse_event_t, nlohmann::ordered_json&) {
-          too_deep = too_deep || depth > kMaxResultDepth;
-          return !too_deep;
-        });
-    if (too_deep) {
-      return R::failure(path + ": not a capflow output: nested deeper than " +
-                        std::to_string(kMaxResultDepth) + " levels");
-    }
-    return doc;
+    return nlohmann::ordered_json::parse(s);
   } catch (const nlohmann::json::parse_error& e) {
     return R::failure(json_error_message(path, s, e));
   }

@@ -465,6 +465,19 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
   return read_at(root, [&] {
     RunStats s;
     s.paths = read_count(j.at("paths"), "/paths");
+    // Every count is of paths (or of values, at most one per path): a larger one was
+    // edited, and would give probabilities above 1.
+    const auto at_most_paths = [&s](std::uint64_t n, const std::string& pointer) {
+      if (n > s.paths) {
+        throw AccumulatorError(pointer, "counts " + std::to_string(n) + ", more than the " +
+                                            std::to_string(s.paths) + " paths of the result");
+      }
+    };
+    const auto counted = [](const Counts& c) {
+      std::uint64_t n = 0;
+      for (const auto& [value, count] : c.counts()) n += count;  // each sum at most 2^53
+      return n;
+    };
     s.groups = groups_from(j);
     const auto has = [&](MetricGroup g) { return s.groups.has(g); };
     const auto& hs = j.at("holders");
@@ -486,6 +499,15 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
         x.cap_year = read_at("/cap_year", [&] { return Counts::from_json(h.at("cap_year")); });
         x.ended_at_cap = read_count(h.at("ended_at_cap"), "/ended_at_cap");
         x.received_any = read_count(h.at("received_any"), "/received_any");
+        for (const auto& [m, name] : {std::pair{&x.nominal, "/nominal"},
+                                      {&x.pv, "/pv"},
+                                      {&x.moic, "/moic"},
+                                      {&x.irr, "/irr"}})
+          at_most_paths(m->moments.count(), std::string(name) + "/moments/n");
+        at_most_paths(counted(x.cap_year), "/cap_year");
+        at_most_paths(x.ended_at_cap, "/ended_at_cap");
+        at_most_paths(x.received_any, "/received_any");
+        at_most_paths(x.irr_undefined, "/irr_undefined");
         return x;
       }));
     }
@@ -503,6 +525,13 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
       s.company.conversion_year =
           read_at("/conversion_year", [&] { return Counts::from_json(c.at("conversion_year")); });
       s.company.deadline_missed = read_count(c.at("deadline_missed"), "/deadline_missed");
+      for (const auto& [m, name] : {std::pair{&s.company.cumulative_loss, "/cumulative_loss"},
+                                    {&s.company.peak_funding_need, "/peak_funding_need"},
+                                    {&s.company.refund_owed, "/refund_owed"}})
+        at_most_paths(m->moments.count(), std::string(name) + "/moments/n");
+      at_most_paths(counted(s.company.first_profit_year), "/first_profit_year");
+      at_most_paths(counted(s.company.conversion_year), "/conversion_year");
+      at_most_paths(s.company.deadline_missed, "/deadline_missed");
       return 0;
     });
     return s;
