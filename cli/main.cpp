@@ -8,6 +8,25 @@
 #include "capflow/version.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "output.hpp"
+
+namespace {
+
+// Every option value of the command (but -o's) that may name a file it reads, and the
+// FILE of NAME=FILE values: -o must never replace one of them (cli/output.hpp).
+std::vector<std::string> input_candidates(const CLI::App& app) {
+  std::vector<std::string> out;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->check_lname("output")) continue;
+    for (const auto& v : opt->results()) {
+      out.push_back(v);
+      if (const auto eq = v.find('='); eq != std::string::npos) out.push_back(v.substr(eq + 1));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace capflow::cli;
@@ -38,7 +57,10 @@ int main(int argc, char** argv) {
   }
   try {
     for (const auto& c : commands) {
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) {
+        set_input_files(input_candidates(*c.app));
+        return c.run();
+      }
     }
   } catch (const std::bad_alloc&) {
     // A memory limit (ulimit -v, a container's) met by the --paths or --threads asked
