@@ -39,6 +39,7 @@ void add_eval_options(CLI::App& app, EvalOptions& o) {
                  "projection")
       ->type_name("AMOUNT");
   app.add_option("--paths", o.paths, "Monte Carlo paths per run (default 10000)")
+      ->check(digits_check())
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
   app.add_option("--seed", o.seed, "Seed shared by every run (default 42)")->check(seed_check());
   app.add_option("--threads", o.threads,

@@ -33,6 +33,7 @@ struct Options {
   std::uint64_t seed = 42;
   unsigned threads = 0;
   std::string shard;
+  bool sharded = false;  // --shard given (even as "", which is no K/N)
   double precision = 0;
   bool quiet = false;
   bool accumulators = false;
@@ -109,9 +110,15 @@ CLI::Validator path_count() {
         const std::string expected = "expected a whole number of paths from 1 to " +
                                      std::to_string(kMaxPaths) +
                                      " (1e10), e.g. 100000 or 1e6; found \"" + s + "\"";
+        // Decimal digits and an optional exponent only: strtod alone would also read
+        // hexadecimal ("0x10"), leading blanks, a sign, "inf" and "nan".
+        if (s.empty() || s[0] < '0' || s[0] > '9' ||
+            s.find_first_not_of("0123456789.eE") != std::string::npos) {
+          return expected;
+        }
         char* end = nullptr;
         const double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
+        if (end != s.c_str() + s.size() || !(v >= 1) || v != std::floor(v) ||
             v > static_cast<double>(kMaxPaths)) {
           return expected;
         }
@@ -174,7 +181,7 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   std::uint64_t shard_k = 0, shard_n = 1;
-  if (!o.shard.empty() && !parse_shard(o.shard, shard_k, shard_n)) {
+  if (o.sharded && !parse_shard(o.shard, shard_k, shard_n)) {
     std::cerr << "capflow run: --shard \"" << o.shard
               << "\": expected K/N with 0 <= K < N (e.g. 0/4)\n";
     return kExitBadInput;
@@ -189,7 +196,7 @@ int run(const Options& o) {
     std::cerr << "capflow run: --shard " << o.shard << ": more shards than paths\n";
     return kExitBadInput;
   }
-  if (!o.shard.empty() && o.precision > 0) {
+  if (o.sharded && o.precision > 0) {
     std::cerr << "capflow run: --precision and --shard cannot be combined (each shard would stop "
                  "on its own)\n";
     return kExitBadInput;
@@ -221,7 +228,7 @@ int run(const Options& o) {
   meta.scenario_sha256 = scenario->content_sha256;
   meta.seed = o.seed;
   meta.threads = threads;
-  meta.include_accumulators = o.accumulators || !o.shard.empty();
+  meta.include_accumulators = o.accumulators || o.sharded;
   const bool show = !o.quiet && isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   RunStats stats;
@@ -260,7 +267,7 @@ int run(const Options& o) {
     stats = mc->run(req);
     meta.paths = end - begin;
     meta.first_path = begin;
-    if (!o.shard.empty()) {
+    if (o.sharded) {
       meta.shard = o.shard;
       meta.total_paths = o.paths;
     }
@@ -299,9 +306,15 @@ Command setup_run(CLI::App& parent) {
   app->add_option("--seed", opts->seed, "Seed of the counter-based generator (default 42)")
       ->check(seed_check());
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
+      ->check(digits_check())
       ->check(CLI::Range(1u, 1024u));
-  app->add_option("--shard", opts->shard,
-                  "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
+  app->add_option_function<std::string>(
+         "--shard",
+         [o = opts.get()](const std::string& s) {
+           o->shard = s;
+           o->sharded = true;
+         },
+         "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
       ->type_name("K/N");
   app->add_option(
          "--precision", opts->precision,
