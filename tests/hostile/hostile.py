@@ -118,7 +118,8 @@ def generate(tmp):
     for v in ("", "1", "1/", "/2", "2/2", "a/b", "0/0", "-1/2", "0x1/2", "1/2/3", " 0/2"):
         case(f"flag--shard={v!r}", ["run", GOOD, "--paths", "10", "--shard", v], 2, "--shard")
     for v in ("^(([a-z_/0-9]*)*)*X$", "(a|aa)*b", "x{99999}"):
-        case(f"metric-regex-{v}", ["diff", RESULTS, RESULTS, "--metric", v], 0, "")
+        # Each matches nothing (or is refused) at once: exit 2, not a hang.
+        case(f"metric-regex-{v}", ["diff", RESULTS, RESULTS, "--metric", v], 2, "--metric")
 
     # -- threads that cannot start -----------------------------------------------------------
     if not sanitized():
@@ -130,7 +131,7 @@ def generate(tmp):
                                      "--threads", "1024"], 0, "", limit_memory=True)
 
     # -- numbers ---------------------------------------------------------------------------
-    for n in (2000, 800000):
+    for n in (2000, 100000):  # one argument may hold 128 KiB
         case(f"money-digits-{n}", ["waterfall", GOOD, "--profit", "9" * n], 2, "--profit")
 
     # -- templates with many placeholders on one line -----------------------------------------
@@ -188,15 +189,15 @@ def generate(tmp):
 
     # -- output files ------------------------------------------------------------------------
     case("output-dev-null-kept", ["validate", GOOD], 0, "")
-    case("output-is-device", ["run", GOOD, "--paths", "10", "-o", "/dev/null"], 2, "device")
-    case("output-is-fifo", ["run", GOOD, "--paths", "10", "-o", fifo], 2, "FIFO")
-    case("output-is-directory", ["run", GOOD, "--paths", "10", "-o", tmp], 2, "directory")
-    copy = write(t("copy-of-good.json"), good)
+    case("output-is-device", ["run", UNCERTAIN, "--paths", "10", "-o", "/dev/null"], 2, "device")
+    case("output-is-fifo", ["run", UNCERTAIN, "--paths", "10", "-o", fifo], 2, "FIFO")
+    case("output-is-directory", ["run", UNCERTAIN, "--paths", "10", "-o", tmp], 2, "directory")
+    copy = write(t("copy-of-good.json"), open(UNCERTAIN).read())
     case("output-is-input", ["run", copy, "--paths", "10", "--format", "json", "-o", copy], 2,
          "an input")
     write(t("linked.txt"), "x")
     os.link(t("linked.txt"), t("linked2.txt"))
-    case("output-hard-link", ["run", GOOD, "--paths", "10", "-o", t("linked.txt")], 2,
+    case("output-hard-link", ["run", UNCERTAIN, "--paths", "10", "-o", t("linked.txt")], 2,
          "hard links")
 
 
