@@ -15,12 +15,12 @@ void require(bool ok) {
 }
 
 const nlohmann::ordered_json& source() {
-  static const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({
+  static const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"json({
     "meta": {"schema": "capflow/result/v1", "paths": 1000, "seed": 7},
     "holders": [{"id": "microsoft", "received": {"mean": 92000000000.5, "p50": "17.3B"},
                  "probability_at_cap": 0.25, "irr": null, "name": "Micro[soft](x)"}],
     "values": [1, -2.5, 1e300, "12.50", true, [], {}]
-})");
+  })json");
   return doc;
 }
 
