@@ -9,6 +9,9 @@ namespace capflow::cli {
 struct Command {
   CLI::App* app = nullptr;
   std::function<int()> run;  // returns the process exit code
+  // Whether run() shares its work among the ranks of an MPI job (job.hpp); the other
+  // commands run on rank 0 alone.
+  bool spreads_over_ranks = false;
 };
 
 Command setup_waterfall(CLI::App& parent);

@@ -17,7 +17,9 @@
 #include "commands.hpp"
 #include "diff_report.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "rank_stats.hpp"
 #include "result_file.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -186,82 +188,43 @@ int run(const Options& o) {
                 << o.a << " and " << o.b << " are saved outputs\n";
       return kExitBadInput;
     }
-    report.mode = DiffMode::outputs;
-    report.kind_a = report.kind_b = output_kind_name(ia.kind);
-    report.results = diff_outputs(ia.doc, ib.doc);
-    report.note =
-        "Numbers (and decimal strings) compare as exact values; /meta and /scenario "
-        "(file names, version, threads, timing) are informational and never count.";
+    diff_saved_outputs(ia.doc, ib.doc, report);
   } else {
     auto with = [](std::vector<std::string> v, const std::vector<std::string>& more) {
       v.insert(v.end(), more.begin(), more.end());
       return v;
     };
-    auto sa = load_or_report(o.a, with(o.sets, o.sets_a), std::cerr);
-    auto sb = load_or_report(o.b, with(o.sets, o.sets_b), std::cerr);
-    if (!sa || !sb) return kExitBadInput;
-    report.inputs_compared = true;
-    report.inputs = diff_inputs(sa->document, sb->document);
-    const bool proj = sa->projection && sb->projection;
-    const bool unc = sa->uncertainty && sb->uncertainty;
-    if (o.deterministic && !proj) {
-      std::cerr << me << "--deterministic compares `capflow project` results, but "
-                << (sa->projection ? o.b : o.a)
-                << " has no \"projection\" section; without --deterministic diff compares the "
-                   "waterfalls exactly\n";
-      return kExitBadInput;
+    ScenarioDiffRequest req;
+    req.a = o.a;
+    req.b = o.b;
+    req.sets_a = with(o.sets, o.sets_a);
+    req.sets_b = with(o.sets, o.sets_b);
+    req.deterministic = o.deterministic;
+    req.profits = profits;
+    req.paths = o.paths;
+    req.seed = o.seed;
+    req.threads = o.threads > 0 ? o.threads : job::default_threads();
+    // Under MPI each rank runs the slice of the paths run would give it, and rank 0
+    // merges the exact accumulators (rank_stats.hpp).
+    const auto [first, end] = rank_range(0, o.paths);
+    req.first_path = first;
+    req.end_path = end;
+    if (job::size() > 1) {
+      req.gather = [](const nlohmann::json& mine) {
+        const auto bytes = nlohmann::json::to_cbor(mine);
+        std::vector<nlohmann::json> others;
+        const auto parts = job::gather(std::string(bytes.begin(), bytes.end()));
+        for (std::size_t r = 1; r < parts.size(); ++r) {
+          others.push_back(nlohmann::json::from_cbor(parts[r]));
+        }
+        return others;
+      };
     }
-    if (!profits.empty() && proj && (o.deterministic || unc)) {
-      std::cerr << me
-                << "--profit adds waterfall profits to compare, which diff does only when "
-                   "a scenario has no projection; use `capflow diff` on two `capflow waterfall "
-                   "--profit ... --format json` outputs instead\n";
-      return kExitBadInput;
-    }
-    if (proj && unc && !o.deterministic) {
-      report.mode = DiffMode::monte_carlo;
-      std::unique_ptr<MonteCarlo> ma, mb;
-      try {
-        ma = std::make_unique<MonteCarlo>(*sa);
-      } catch (const MonteCarloInputError& e) {
-        std::cerr << o.a << ": " << e.what() << "\n";
-        return kExitBadInput;
-      }
-      try {
-        mb = std::make_unique<MonteCarlo>(*sb);
-      } catch (const MonteCarloInputError& e) {
-        std::cerr << o.b << ": " << e.what() << "\n";
-        return kExitBadInput;
-      }
-      const unsigned threads =
-          o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-      report.paths = o.paths;
-      report.seed = o.seed;
-      report.results = run_paired(*sa, *ma, *sb, *mb, PairedRequest{o.seed, o.paths, threads});
-      report.note =
-          "IRR is not compared path by path (it needs each path's yearly cash flows); "
-          "compare two `capflow run --format json` outputs for its distribution.";
-    } else if (proj) {
-      report.mode = DiffMode::projection;
-      if (!o.deterministic) {
-        report.note = std::string(sa->uncertainty ? o.b : o.a) +
-                      " has no \"uncertainty\" section, so there is nothing random to run: the "
-                      "deterministic base cases are compared exactly.";
-      }
-      report.results = compare_projections(*sa, *sb);
-    } else {
-      report.mode = DiffMode::waterfall;
-      report.results = compare_waterfalls(*sa, *sb, profits);
-      report.note =
-          std::string(sa->projection ? o.b : o.a) +
-          " has no \"projection\" section: a waterfall alone has nothing random, so there are no "
-          "error bars to give; the allocations are exact. Profits compared: every breakpoint of "
-          "either scenario" +
-          (profits.empty() ? "" : ", each --profit") +
-          " and twice the last of them (allocations are linear between breakpoints and beyond "
-          "the last, so agreeing at these points means agreeing at every profit). For payout "
-          "distributions, diff two scenarios that extend these with a projection "
-          "and uncertainty (e.g. scenarios/openai-2024-round.json).";
+    if (!diff_scenarios(req, report, std::cerr)) return kExitBadInput;
+    if (report.mode == DiffMode::monte_carlo) {
+      job::test_fault("diff");
+      // Elsewhere the results are of this rank's paths alone: rank 0 reports.
+      if (!job::is_root()) return kExitOk;
     }
   }
 
@@ -283,9 +246,7 @@ int run(const Options& o) {
     }
     report.results = std::move(kept);
   }
-  for (const auto& c : report.results) {
-    report.beyond.push_back(!c.informational && differs(c, tolerance.value()));
-  }
+  apply_tolerance(report, tolerance.value());
   const std::string text = render_diff(report, o.output.format);
   if (auto err = emit(text, o.output.output_path)) {
     std::cerr << me << *err << "\n";
@@ -344,7 +305,7 @@ Command setup_diff(CLI::App& parent) {
       ->type_name("ABS|REL%");
   app->add_flag("--all", opts->all, "Table and md: list equal values too (exact comparisons)");
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

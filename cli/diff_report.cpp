@@ -11,20 +11,6 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-const char* mode_name(DiffMode m) {
-  switch (m) {
-    case DiffMode::monte_carlo:
-      return "monte_carlo";
-    case DiffMode::projection:
-      return "projection";
-    case DiffMode::waterfall:
-      return "waterfall";
-    case DiffMode::outputs:
-      return "outputs";
-  }
-  return "";
-}
-
 // ---- formatting -----------------------------------------------------------------------
 
 std::string number_text(double v, Unit unit, bool signed_diff = false) {
@@ -84,26 +70,6 @@ std::string diff_text(const Comparison& c) {
   return "";
 }
 
-// JSON value of one side: exact money as a decimal string with cents (as the result
-// files write exact money), other exact values as decimals, statistics as numbers.
-ojson side_json(const Comparison& c, bool is_a) {
-  const auto& exact = is_a ? c.a_exact : c.b_exact;
-  const auto& num = is_a ? c.a : c.b;
-  const auto& txt = is_a ? c.a_text : c.b_text;
-  if (exact) {
-    if (c.unit == Unit::money) return format_cents(round_to_cents(*exact));
-    return format_decimal(*exact, 12);
-  }
-  if (num) return *num;
-  if (txt) return *txt;
-  return nullptr;
-}
-
-ojson input_value(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return ojson::parse(*text);
-}
-
 std::string input_text(const std::optional<std::string>& text) {
   if (!text) return "(absent)";
   return text->size() > 60 ? text->substr(0, 57) + "..." : *text;
@@ -125,63 +91,6 @@ std::string mode_heading(const DiffReport& r) {
       return "Saved outputs compared key by key";
   }
   return "";
-}
-
-std::string render_json(const DiffReport& r) {
-  ojson out;
-  out["a"] = {{"file", r.file_a}, {"kind", r.kind_a}};
-  out["b"] = {{"file", r.file_b}, {"kind", r.kind_b}};
-  out["mode"] = mode_name(r.mode);
-  if (!r.note.empty()) out["note"] = r.note;
-  if (r.mode == DiffMode::monte_carlo) {
-    out["monte_carlo"] = {{"paths", r.paths}, {"seed", r.seed}, {"common_random_numbers", true}};
-  }
-  out["tolerance"] = r.tolerance;
-  if (r.inputs_compared) {
-    ojson list = ojson::array();
-    for (const auto& c : r.inputs.changes) {
-      list.push_back({{"pointer", c.pointer},
-                      {"a", input_value(c.a)},
-                      {"b", input_value(c.b)},
-                      {"absent_in", !c.a   ? ojson("a")
-                                    : !c.b ? ojson("b")
-                                           : ojson(nullptr)}});
-    }
-    out["inputs"] = list;
-    out["descriptive_input_changes"] = r.inputs.descriptive;
-  }
-  ojson list = ojson::array();
-  for (std::size_t i = 0; i < r.results.size(); ++i) {
-    const Comparison& c = r.results[i];
-    ojson j;
-    j["pointer"] = c.pointer;
-    j["a"] = side_json(c, true);
-    j["b"] = side_json(c, false);
-    if (c.a_exact && c.b_exact) {
-      const Rational d = *c.b_exact - *c.a_exact;
-      j["difference"] = c.unit == Unit::money ? ojson(format_cents(round_to_cents(d)))
-                                              : ojson(format_decimal(d, 12));
-    } else if (auto d = c.difference()) {
-      j["difference"] = *d;
-    } else {
-      j["difference"] = nullptr;
-    }
-    if (c.se_paired) {
-      j["se_a"] = *c.se_a;
-      j["se_b"] = *c.se_b;
-      j["se_paired"] = *c.se_paired;
-      j["se_unpaired"] = *c.se_unpaired();
-      j["n"] = c.n;
-    }
-    if (c.informational) j["informational"] = true;
-    j["differs"] = static_cast<bool>(r.beyond[i]);
-    list.push_back(j);
-  }
-  out["results"] = list;
-  out["summary"] = {{"compared", r.results.size()},
-                    {"differ", beyond_count(r)},
-                    {"input_changes", r.inputs.changes.size()}};
-  return out.dump(2) + "\n";
 }
 
 std::string render_text(const DiffReport& r, Format format) {
@@ -292,26 +201,19 @@ std::string render_csv(const DiffReport& r) {
     } else if (auto x = c.difference()) {
       d = *x;
     }
-    t.add_row({"result", c.pointer, plain(side_json(c, true)), plain(side_json(c, false)), plain(d),
-               c.se_paired ? plain(*c.se_paired) : "", c.se_paired ? plain(*c.se_unpaired()) : "",
-               r.beyond[i] ? "true" : "false"});
+    t.add_row({"result", c.pointer, plain(diff_side_json(c, true)), plain(diff_side_json(c, false)),
+               plain(d), c.se_paired ? plain(*c.se_paired) : "",
+               c.se_paired ? plain(*c.se_unpaired()) : "", r.beyond[i] ? "true" : "false"});
   }
   return t.csv();
 }
 
 }  // namespace
 
-std::size_t beyond_count(const DiffReport& r) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < r.results.size(); ++i)
-    if (r.beyond[i]) ++n;
-  return n;
-}
-
 std::string render_diff(const DiffReport& r, Format format) {
   switch (format) {
     case Format::json:
-      return render_json(r);
+      return diff_document(r).dump(2) + "\n";
     case Format::csv:
       return render_csv(r);
     default:

@@ -5,31 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "capflow/whatif/comparison.hpp"
-#include "capflow/whatif/scenario_diff.hpp"
+#include "capflow/whatif/diff.hpp"
 #include "output.hpp"
 
 namespace capflow::cli {
-
-enum class DiffMode { monte_carlo, projection, waterfall, outputs };
-
-// Everything the renderers need.
-struct DiffReport {
-  std::string file_a, file_b;
-  std::string kind_a, kind_b;
-  DiffMode mode = DiffMode::outputs;
-  std::string note;  // why this mode, in words
-  bool inputs_compared = false;
-  InputDiff inputs;
-  std::vector<Comparison> results;
-  std::vector<char> beyond;  // per result: differs beyond the tolerance
-  std::string tolerance;
-  bool all = false;
-  std::uint64_t paths = 0, seed = 0;
-};
-
-// Results beyond the tolerance.
-std::size_t beyond_count(const DiffReport& r);
 
 // The report as `--format` asks: table and md list the differing values (all with --all;
 // every Monte Carlo metric), json and csv everything.

@@ -2,32 +2,11 @@
 
 #include <algorithm>
 #include <ostream>
-#include <thread>
 
+#include "job.hpp"
 #include "seed_option.hpp"
 
 namespace capflow::cli {
-
-std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
-                                              bool with_steps, const std::string& command,
-                                              std::ostream& err) {
-  std::vector<Vary> out;
-  for (const auto& text : texts) {
-    Vary v;
-    if (auto problem = parse_vary(text, with_steps, v)) {
-      err << "capflow " << command << ": --vary " << text << ": " << *problem << "\n";
-      return std::nullopt;
-    }
-    for (const auto& w : out) {
-      if (w.path == v.path) {
-        err << "capflow " << command << ": --vary " << v.path << " is given twice\n";
-        return std::nullopt;
-      }
-    }
-    out.push_back(v);
-  }
-  return out;
-}
 
 void add_eval_options(CLI::App& app, EvalOptions& o) {
   app.add_flag("--deterministic", o.deterministic,
@@ -52,7 +31,7 @@ std::optional<EvalSettings> eval_settings(const EvalOptions& o, const std::strin
   EvalSettings s;
   s.seed = o.seed;
   s.paths = o.paths;
-  s.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  s.threads = o.threads > 0 ? o.threads : job::default_threads();
   s.mode = o.deterministic ? EvalMode::deterministic : EvalMode::monte_carlo;
   if (!o.profit.empty()) {
     if (o.deterministic) {

@@ -1,6 +1,7 @@
 #pragma once
-// The flags sweep, tornado and report share: --vary and the evaluation settings, parsed
-// into the library's Vary and EvalSettings (model/capflow/whatif/explore.hpp).
+// The flags sweep, tornado and report share: the evaluation settings, parsed into the
+// library's EvalSettings (--vary is parsed by the library's parse_varies)
+// (model/capflow/whatif/explore.hpp).
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -12,12 +13,6 @@
 #include "capflow/whatif/explore.hpp"
 
 namespace capflow::cli {
-
-// Every --vary of a command, parsed, a path given twice refused. On a problem prints
-// "capflow COMMAND: --vary ...: why" to err and returns nullopt.
-std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
-                                              bool with_steps, const std::string& command,
-                                              std::ostream& err);
 
 // The flags behind EvalSettings, as the user gave them.
 struct EvalOptions {

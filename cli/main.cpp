@@ -2,12 +2,17 @@
 // place where exceptions become exit codes.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <sstream>
+#include <thread>
 
 #include "capflow/version.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
 
 namespace {
@@ -26,15 +31,43 @@ std::vector<std::string> input_candidates(const CLI::App& app) {
   return out;
 }
 
-}  // namespace
+using namespace capflow::cli;
 
-int main(int argc, char** argv) {
-  using namespace capflow::cli;
+// --mpi, anywhere on the command line: read before the commands parse, since MPI must
+// be initialised first (and may itself take arguments out of argv).
+bool take_mpi_flag(int& argc, char** argv) {
+  bool found = false;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--mpi") == 0) {
+      found = true;
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  argc = out;
+  argv[argc] = nullptr;
+  return found;
+}
+
+// An internal error under MPI: the other ranks may wait for this one, so the job ends
+// here. A rank other than 0 waits a moment first: when every rank fails alike, rank 0
+// ends the job and the message is printed once.
+[[noreturn]] void fail_job(std::streambuf* real_stderr, const std::string& message, int code) {
+  if (!job::is_root()) std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::cerr.rdbuf(real_stderr);
+  std::cerr << message << std::flush;
+  job::abort(code);
+}
+
+int run_app(int argc, char** argv, std::streambuf* real_stderr) {
   CLI::App app{"capflow: exact and Monte Carlo calculator for capped-profit structures"};
   app.set_version_flag("--version", std::string("capflow ") + capflow::kVersion);
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 differences found (diff), 2 bad input, 3 internal error.\n"
+      "Under mpirun or srun (or with --mpi) run, diff, sweep, tornado and report spread their\n"
+      "work over the ranks, with the same result (docs/scale-out.md).\n"
       "Docs: docs/cli.md, docs/scenario-format.md, docs/waterfall.md");
   std::vector<Command> commands{setup_waterfall(app), setup_project(app), setup_run(app),
                                 setup_merge(app), setup_validate(app)};
@@ -55,23 +88,52 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitBadInput;
   }
+  std::string failure;
+  int failure_code = kExitInternal;
   try {
     for (const auto& c : commands) {
-      if (c.app->parsed()) {
-        set_input_files(input_candidates(*c.app));
-        return c.run();
-      }
+      if (!c.app->parsed()) continue;
+      // A command that does not spread its work runs on rank 0 alone.
+      if (!c.spreads_over_ranks && !job::is_root()) return kExitOk;
+      set_input_files(input_candidates(*c.app));
+      return c.run();
     }
+    return kExitInternal;
   } catch (const std::bad_alloc&) {
     // A memory limit (ulimit -v, a container's) met by the --paths or --threads asked
     // for: a limit of the user's, not a bug (docs/reliability.md).
-    std::cerr << "capflow: out of memory: the run needs more memory than this process may "
-                 "use; lower --threads (or --paths) or raise the limit\n";
-    return kExitBadInput;
+    failure =
+        "capflow: out of memory: the run needs more memory than this process may "
+        "use; lower --threads (or --paths) or raise the limit\n";
+    failure_code = kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "capflow: internal error: " << e.what()
-              << "\nThis is a bug in capflow; please report it with the command line.\n";
-    return kExitInternal;
+    failure = std::string("capflow: internal error: ") + e.what() +
+              "\nThis is a bug in capflow; please report it with the command line.\n";
   }
-  return kExitInternal;
+  if (job::size() > 1) fail_job(real_stderr, failure, failure_code);
+  std::cerr << failure;
+  return failure_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool mpi_requested = take_mpi_flag(argc, argv);
+  if (auto err = job::start(argc, argv, mpi_requested)) {
+    std::cerr << "capflow: " << *err << "\n";
+    return kExitBadInput;
+  }
+  // Every rank parses and checks the same input; only rank 0 prints, so that each
+  // message appears once (job::finish prints a message only another rank had).
+  std::streambuf* real_stdout = std::cout.rdbuf();
+  std::streambuf* real_stderr = std::cerr.rdbuf();
+  std::ostringstream quiet_out, quiet_err;
+  if (!job::is_root()) {
+    std::cout.rdbuf(quiet_out.rdbuf());
+    std::cerr.rdbuf(quiet_err.rdbuf());
+  }
+  const int code = run_app(argc, argv, real_stderr);
+  std::cout.rdbuf(real_stdout);
+  std::cerr.rdbuf(real_stderr);
+  return job::finish(code, quiet_err.str());
 }

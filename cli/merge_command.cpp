@@ -140,6 +140,22 @@ int run(const Options& o) {
                                                           " paths, /meta/paths " +
                                                           std::to_string(paths));
       }
+      // Mean payouts by conversion outcome: none, or "not converted" and one per outcome
+      // of the scenario (the report names each by its outcome).
+      {
+        const std::size_t outcomes = scenario->projection && scenario->projection->conversion
+                                         ? scenario->projection->conversion->outcomes.size()
+                                         : 0;
+        for (std::size_t h = 0; h < part.holders.size(); ++h) {
+          const std::size_t n = part.holders[h].by_outcome.size();
+          if (n != 0 && n != outcomes + 1) {
+            throw AccumulatorError("/accumulators/holders/" + std::to_string(h) + "/by_outcome",
+                                   std::to_string(n) + " entries, the scenario's conversion has " +
+                                       std::to_string(outcomes) + " outcomes (expected " +
+                                       std::to_string(outcomes + 1) + " or none)");
+          }
+        }
+      }
       if (ranges.size() == 1) {
         total.groups = part.groups;
       } else if (part.groups != total.groups) {

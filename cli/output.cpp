@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "job.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,6 +106,10 @@ void set_input_files(const std::vector<std::string>& paths) {
 }
 
 std::optional<std::string> emit(const std::string& text, const std::string& path) {
+  // In an MPI job every rank ends with the same text; rank 0 alone writes it.
+  if (!job::is_root()) return std::nullopt;
+  // A job that failed on another rank writes nothing, as a process that failed would.
+  if (!job::others_succeeded()) job::end_after_others_failed();
   if (path.empty() || path == "-") {
     std::cout << text << std::flush;
     return std::nullopt;

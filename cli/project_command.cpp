@@ -1,6 +1,7 @@
 // capflow project FILE
 // The deterministic base case, year by year, computed exactly (docs/model.md).
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -64,6 +65,11 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   row("refunds", [](const YR& y) { return y.refunds; });
   row("funding need", [](const YR& y) { return y.funding_need; });
   row("unfunded", [](const YR& y) { return y.unfunded; });
+  if (std::any_of(r.years.begin(), r.years.end(),
+                  [](const YR& y) { return y.external_funding != 0; }))
+    row("covered outside the model", [](const YR& y) { return y.external_funding; });
+  if (r.summary.refund_unpaid != 0)
+    row("refunds unpaid", [](const YR& y) { return y.refund_unpaid; });
   row("distributable", [](const YR& y) { return y.distributable; });
   row("terminal value", [](const YR& y) { return y.terminal_value; });
   row("cash (end of year)", [](const YR& y) { return y.cash; });
@@ -73,6 +79,11 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   {
     std::vector<std::string> cells{"converted"};
     for (const auto& y : r.years) cells.push_back(y.converted ? "yes" : "no");
+    years.add_row(cells);
+  }
+  if (r.summary.default_index >= 0) {
+    std::vector<std::string> cells{"defaulted"};
+    for (const auto& y : r.years) cells.push_back(y.defaulted ? "yes" : "no");
     years.add_row(cells);
   }
   if (csv) return years.csv();
@@ -109,6 +120,12 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   ct.add_row({"peak funding need (before outside funding)", m(sum.peak_funding_need)});
   ct.add_row({"conversion deadline missed", sum.deadline_missed ? "yes" : "no"});
   ct.add_row({"refunds owed", m(sum.refund_owed)});
+  ct.add_row({"default", sum.default_index >= 0
+                             ? "in " + std::to_string(p.first_year + sum.default_index) +
+                                   " (nothing is paid after)"
+                             : "none in horizon"});
+  if (sum.refund_unpaid != 0)
+    ct.add_row({"refunds left unpaid by the default", m(sum.refund_unpaid)});
   section("Company", ct);
   if (!p.rounds.empty()) {
     TextTable rt;

@@ -7,15 +7,17 @@
 #include <memory>
 #include <random>
 #include <system_error>
-#include <thread>
 
 #include "capflow_report/content.hpp"
 #include "commands.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "rank_stats.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
+#include "spread.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -126,7 +128,11 @@ int run(const Options& o) {
   rs.seed = o.seed;
   rs.paths = o.paths;
   rs.tornado_paths = o.tornado_paths;
-  rs.threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  rs.threads = o.threads > 0 ? o.threads : job::default_threads();
+  // Under MPI the distributions' paths and the tornado's points are shared among the
+  // ranks; every rank builds the report, rank 0 alone writes it.
+  rs.run_paths = run_on_ranks_everywhere;
+  rs.tornado_points = run_points_spread;
   rs.command = "capflow report " + quoted(o.file) + " --seed " + std::to_string(o.seed) +
                " --paths " + std::to_string(o.paths) + " --tornado-paths " +
                std::to_string(o.tornado_paths);
@@ -144,7 +150,9 @@ int run(const Options& o) {
     const fs::path out(o.output.empty() ? "report.md" : o.output);
     const std::string dir = out.stem().string() + "_files";
     text = report_markdown(*report, o.output.empty() ? std::string() : dir);
-    if (!o.output.empty()) {
+    if (!o.output.empty() && job::is_root()) {
+      // Nothing is written for a job that failed on another rank (output.cpp: emit).
+      if (!job::others_succeeded()) job::end_after_others_failed();
       charts_dir = out.parent_path() / dir;
       charts = stage_charts(*report, charts_dir);
       if (!charts.error.empty()) {
@@ -198,7 +206,7 @@ Command setup_report(CLI::App& parent) {
       ->check(digits_check())
       ->check(CLI::Range(1u, 1024u));
   add_set_option(*app, opts->sets);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

@@ -11,12 +11,17 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
 
+#include "capflow/documents/run_job.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "job.hpp"
 #include "output.hpp"
+#include "rank_stats.hpp"
 #include "run_result.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
@@ -154,25 +159,6 @@ CLI::Validator metric_groups() {
       "LIST");
 }
 
-// The distribution --precision watches: the nominal payout, or its present value when
-// the run does not compute the nominal one.
-MetricGroup precision_group(const MetricGroups& groups) {
-  return groups.has(MetricGroup::nominal) ? MetricGroup::nominal : MetricGroup::pv;
-}
-
-// True when every holder's mean payout (precision_group) is known to within `rel` (its
-// standard error below rel × |mean|); holders whose payout is always zero do not count.
-bool precise_enough(const RunStats& st, double rel) {
-  const bool nominal = precision_group(st.groups) == MetricGroup::nominal;
-  for (const auto& h : st.holders) {
-    const Moments& m = nominal ? h.nominal.moments : h.pv.moments;
-    const double mean = m.mean();
-    if (mean == 0) continue;
-    if (m.se() > rel * std::fabs(mean)) return false;
-  }
-  return true;
-}
-
 int run(const Options& o) {
   const MetricGroups groups = MetricGroups::parse(o.compute).value();  // metric_groups() checked it
   if (o.paths == 0 || o.paths > kMaxPaths) {
@@ -221,59 +207,38 @@ int run(const Options& o) {
     std::cerr << o.file << ": " << e.what() << "\n";
     return kExitBadInput;
   }
-  const unsigned threads =
-      o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  RunMeta meta;
-  meta.scenario_file = o.file;
-  meta.scenario_sha256 = scenario->content_sha256;
-  meta.seed = o.seed;
-  meta.threads = threads;
-  meta.include_accumulators = o.accumulators || o.sharded;
-  const bool show = !o.quiet && isatty(STDERR_FILENO);
-  const auto start = std::chrono::steady_clock::now();
-  RunStats stats;
+  RunJob rj;
+  rj.paths = o.paths;
+  rj.seed = o.seed;
+  rj.threads = o.threads > 0 ? o.threads : job::default_threads();
+  rj.shard_k = shard_k;
+  rj.shard_n = shard_n;
+  rj.shard = o.shard;
+  rj.precision = o.precision;
+  rj.groups = groups;
+  rj.accumulators = o.accumulators;
   std::atomic<std::uint64_t> done{0};
-  if (o.precision > 0) {
-    // Batches of doubling size until every mean is known to the requested precision.
-    Progress progress(done, o.paths, show);
-    std::uint64_t next = std::min<std::uint64_t>(o.paths, 10000);
-    std::uint64_t ran = 0;
-    while (true) {
-      RunRequest req{o.seed, ran, next - ran, threads, &done};
-      req.groups = groups;
-      RunStats batch = mc->run(req);
-      if (ran == 0) {
-        stats = std::move(batch);
-      } else {
-        stats.merge(batch);
-      }
-      ran = next;
-      if (precise_enough(stats, o.precision) || ran >= o.paths) break;
-      next = std::min(o.paths, 2 * ran);
+  rj.progress = &done;
+  // Under MPI the ranks share each request (the same batches a single process would
+  // run) and rank 0 decides for all whether a precision batch is the last.
+  rj.runner = [&](const RunRequest& r) { return run_on_ranks(*mc, r); };
+  rj.agree = [](bool stop) { return job::broadcast(stop ? "1" : "0") == "1"; };
+  const bool show = job::is_root() && !o.quiet && isatty(STDERR_FILENO);
+  RunOutcome outcome;
+  {
+    std::uint64_t total = progress_total(rj);
+    if (o.precision <= 0) {
+      const auto [begin, end] = shard_range(rj);
+      const auto [b, e] = rank_range(begin, end);
+      total = e - b;  // rank 0's share
     }
-    meta.precision_note =
-        (precise_enough(stats, o.precision) ? "precision reached: " : "precision NOT reached: ") +
-        std::to_string(ran) + " paths for standard errors below " +
-        std::to_string(o.precision * 100) + "% of every holder's mean " +
-        (precision_group(groups) == MetricGroup::nominal ? "" : "PV ") + "(cap --paths " +
-        std::to_string(o.paths) + ")";
-    meta.paths = ran;
-  } else {
-    const std::uint64_t begin = o.paths * shard_k / shard_n;
-    const std::uint64_t end = o.paths * (shard_k + 1) / shard_n;
-    Progress progress(done, end - begin, show);
-    RunRequest req{o.seed, begin, end - begin, threads, &done};
-    req.groups = groups;
-    stats = mc->run(req);
-    meta.paths = end - begin;
-    meta.first_path = begin;
-    if (o.sharded) {
-      meta.shard = o.shard;
-      meta.total_paths = o.paths;
-    }
+    Progress progress(done, total, show);
+    outcome = run_job(*mc, *scenario, rj);
   }
-  meta.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!job::is_root()) return kExitOk;
+  outcome.meta.ranks = job::under_mpi() ? static_cast<unsigned>(job::size()) : 0;
+  const RunMeta& meta = outcome.meta;
+  const RunStats& stats = outcome.stats;
   if (!meta.precision_note.empty() && !o.quiet)
     std::cerr << "capflow run: " << meta.precision_note << "\n";
   std::string text = render_run(*scenario, meta, stats, o.output.format);
@@ -332,7 +297,7 @@ Command setup_run(CLI::App& parent) {
                 "Include the exact accumulators in JSON output (always on with --shard)");
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

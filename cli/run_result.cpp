@@ -108,6 +108,10 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
     return holders[h].cap ? pct(static_cast<double>(st.holders[h].ended_at_cap) / n)
                           : std::string("uncapped");
   });
+  column("P(orig. cap)", [&](std::size_t h) {
+    return holders[h].cap ? pct(static_cast<double>(st.holders[h].received_original_cap) / n)
+                          : std::string("uncapped");
+  });
   column("P(>0)",
          [&](std::size_t h) { return pct(static_cast<double>(st.holders[h].received_any) / n); });
   if (has(MetricGroup::moic)) {
@@ -169,6 +173,47 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   out += (md ? "\n" : "\n  ") + std::string("first profitable year: ") + years + "\n";
   out += (md ? "\n" : "  ") + std::string("P(conversion deadline missed): ") +
          pct(static_cast<double>(c.deadline_missed) / n) + "\n";
+  // Conversion and default, with the years they happen in.
+  auto share_of = [&](const Counts& k) {
+    std::uint64_t any = 0;
+    std::string by_year;
+    for (const auto& [y, m] : k.counts()) {
+      if (y < 0) continue;
+      any += m;
+      by_year +=
+          (by_year.empty() ? "" : ", ") + std::to_string(y) + " " + pct(static_cast<double>(m) / n);
+    }
+    return pct(static_cast<double>(any) / n) + (by_year.empty() ? "" : " (" + by_year + ")");
+  };
+  out += (md ? "\n" : "  ") + std::string("P(converted): ") + share_of(c.conversion_year) + "\n";
+  out += (md ? "\n" : "  ") + std::string("P(default): ") + share_of(c.default_year) + "\n";
+  out += (md ? "\n" : "  ") + std::string("P(refund owed not paid in full): ") +
+         pct(static_cast<double>(c.refund_unpaid) / n) + "\n";
+  // Each holder's mean payout by how the path ended: not converted, or under each of the
+  // conversion's outcomes.
+  const auto& outcomes = s.projection && s.projection->conversion
+                             ? s.projection->conversion->outcomes
+                             : std::vector<ConversionOutcomeSpec>{};
+  if (outcomes.empty() || st.holders.empty() || st.holders[0].by_outcome.empty()) return out;
+  TextTable ot;
+  ot.add_column("holder");
+  std::vector<std::string> heads{"not converted"};
+  for (const auto& o : outcomes) heads.push_back(o.name);
+  const auto counts = c.conversion_outcome.counts();
+  for (std::size_t k = 0; k < heads.size(); ++k) {
+    auto it = counts.find(k == 0 ? -1 : static_cast<long long>(k - 1));
+    const double share = it == counts.end() ? 0.0 : static_cast<double>(it->second) / n;
+    ot.add_column(heads[k] + " (" + pct(share) + ")", TextTable::Align::right);
+  }
+  for (std::size_t h = 0; h < holders.size(); ++h) {
+    std::vector<std::string> row{holders[h].name};
+    for (std::size_t k = 0; k < heads.size(); ++k) {
+      const auto& by = st.holders[h].by_outcome;
+      row.push_back(k < by.size() && by[k].count() ? money(by[k].mean()) : std::string("-"));
+    }
+    ot.add_row(row);
+  }
+  section("Mean payout by conversion outcome (share of paths)", ot);
   return out;
 }
 

@@ -8,19 +8,18 @@
 #include <thread>
 
 #include "capflow/waterfall/rounding.hpp"
+#include "capflow/whatif/sweep.hpp"
 #include "commands.hpp"
 #include "eval_options.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
+#include "spread.hpp"
 
 namespace capflow::cli {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-// A grid this large is a typo (each point is a whole run).
-constexpr std::size_t kMaxPoints = 10000;
 
 struct Options {
   std::string file;
@@ -39,79 +38,17 @@ int run(const Options& o) {
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "sweep", std::cerr);
   if (!settings) return kExitBadInput;
-  if (needs_projection(*settings) && !base->projection) {
-    std::cerr << o.file << ": " << no_projection_message() << "\n";
-    return kExitBadInput;
-  }
-  for (const auto& v : varies) {
-    if (auto err = check_varied_value(base->document, v.path)) {
-      std::cerr << "capflow sweep: --vary " << v.path << ": " << *err << "\n";
-      return kExitBadInput;
-    }
-  }
-  std::size_t points = 1;
-  for (const auto& v : varies) {
-    points *= static_cast<std::size_t>(v.steps);
-    if (points > kMaxPoints) {
-      std::cerr << "capflow sweep: more than " << kMaxPoints
-                << " grid points; use fewer STEPS or fewer --vary\n";
-      return kExitBadInput;
-    }
-  }
-  const std::vector<std::string> metrics =
-      o.metrics.empty() ? default_metrics(*base, *settings) : o.metrics;
-
-  // Row-major over the grid: the first --vary changes slowest.
-  std::vector<std::vector<std::string>> values;
-  std::vector<PointResult> results;
-  for (std::size_t i = 0; i < points; ++i) {
-    std::vector<std::string> point(varies.size()), extra;
-    std::size_t rest = i;
-    for (std::size_t k = varies.size(); k-- > 0;) {
-      const auto steps = static_cast<std::size_t>(varies[k].steps);
-      point[k] = varies[k].value_text(static_cast<int>(rest % steps));
-      rest /= steps;
-    }
-    for (std::size_t k = 0; k < varies.size(); ++k) {
-      for (auto& e : overrides_for(*base, varies[k].path, point[k], *settings)) {
-        extra.push_back(std::move(e));
-      }
-    }
-    bool bad_metric = false;
-    auto r = evaluate(o.file, o.sets, extra, metrics, *settings, std::cerr, &bad_metric);
-    if (!r && bad_metric) return kExitBadInput;
-    if (!r) {
-      std::cerr << "capflow sweep: at grid point " << i + 1 << " of " << points << " (";
-      for (std::size_t k = 0; k < extra.size(); ++k) std::cerr << (k ? ", " : "") << extra[k];
-      std::cerr << ")\n";
-      return kExitBadInput;
-    }
-    values.push_back(point);
-    results.push_back(std::move(*r));
-  }
+  auto sweep = compute_sweep(*base, o.file, o.sets, varies, o.metrics, *settings, std::cerr,
+                             run_points_spread);  // under MPI: shared among the ranks
+  if (!sweep) return kExitBadInput;
+  const std::vector<std::string>& metrics = sweep->metrics;
+  const std::vector<std::vector<std::string>>& values = sweep->values;
+  const std::vector<PointResult>& results = sweep->results;
+  const std::size_t points = values.size();
 
   std::string text;
   if (o.output.format == Format::json) {
-    ojson out = result_header("capflow/sweep/v1", o.file, *base, *settings);
-    ojson vj = ojson::array();
-    for (const auto& v : varies) {
-      vj.push_back({{"path", v.path}, {"lo", v.lo_text}, {"hi", v.hi_text}, {"steps", v.steps}});
-    }
-    out["vary"] = vj;
-    out["metrics"] = metrics;
-    ojson pj = ojson::array();
-    for (std::size_t i = 0; i < points; ++i) {
-      ojson p;
-      ojson set = ojson::object();
-      for (std::size_t k = 0; k < varies.size(); ++k) set[varies[k].path] = values[i][k];
-      p["set"] = set;
-      p["scenario_sha256"] = results[i].scenario_sha256;
-      ojson m = ojson::object();
-      for (std::size_t k = 0; k < metrics.size(); ++k) m[metrics[k]] = results[i].values[k];
-      p["metrics"] = m;
-      pj.push_back(p);
-    }
-    out["points"] = pj;
+    const ojson out = sweep_document(o.file, *base, *settings, *sweep);
     text = out.dump(2) + "\n";
   } else {
     TextTable t;
@@ -183,7 +120,7 @@ Command setup_sweep(CLI::App& parent) {
   add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

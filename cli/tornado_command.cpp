@@ -14,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "scenario_input.hpp"
+#include "spread.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -33,52 +34,20 @@ struct Options {
 int run(const Options& o) {
   auto varies = parse_varies(o.varies, false, "tornado", std::cerr);
   if (!varies) return kExitBadInput;
-  std::vector<TornadoInput> inputs;
-  for (const auto& v : *varies) inputs.push_back({v, "--vary"});
   auto base = load_or_report(o.file, o.sets, std::cerr);
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "tornado", std::cerr);
   if (!settings) return kExitBadInput;
-  if (needs_projection(*settings) && !base->projection) {
-    std::cerr << o.file << ": " << no_projection_message() << "\n";
-    return kExitBadInput;
-  }
-  for (const auto& in : inputs) {
-    if (auto err = check_varied_value(base->document, in.vary.path)) {
-      std::cerr << "capflow tornado: --vary " << in.vary.path << ": " << *err << "\n";
-      return kExitBadInput;
-    }
-  }
-  std::string note = "inputs: as given with --vary";
-  if (inputs.empty()) inputs = default_tornado_inputs(*base, note);
-  if (inputs.empty()) {
-    std::cerr << "capflow tornado: " << o.file
-              << ": no --vary given and no default input found (no uncertainty inputs, caps or "
-                 "terminal multiple); name the inputs with --vary PATH=LO:HI\n";
-    return kExitBadInput;
-  }
-  const std::string metric = o.metric.empty() ? default_tornado_metric(*base, *settings) : o.metric;
-  auto t = compute_tornado(*base, o.file, o.sets, inputs, metric, *settings, std::cerr);
+  std::string note;
+  auto t = tornado_for(*base, o.file, o.sets, *varies, o.metric, *settings, std::cerr, note,
+                       run_points_spread);  // under MPI: shared among the ranks
   if (!t) return kExitBadInput;
+  const std::string& metric = t->metric;
 
   const std::string title = base->title.empty() ? o.file : base->title;
   std::string text;
   if (o.output.format == Format::json) {
-    ojson out = result_header("capflow/tornado/v1", o.file, *base, *settings);
-    out["metric"] = metric;
-    out["base"] = t->base;
-    out["note"] = note;
-    ojson rows = ojson::array();
-    for (const auto& r : t->rows) {
-      rows.push_back({{"path", r.input.vary.path},
-                      {"source", r.input.source},
-                      {"lo", r.input.vary.value_text(0)},
-                      {"hi", r.input.vary.value_text(1)},
-                      {"at_lo", r.at_lo},
-                      {"at_hi", r.at_hi},
-                      {"swing", ojson::parse(tornado_swing_text(r))}});
-    }
-    out["inputs"] = rows;
+    const ojson out = tornado_document(o.file, *base, *settings, note, *t);
     text = out.dump(2) + "\n";
   } else {
     const bool csv = o.output.format == Format::csv;
@@ -158,7 +127,7 @@ Command setup_tornado(CLI::App& parent) {
   add_eval_options(*app, opts->eval);
   add_set_option(*app, opts->sets);
   add_output_options(*app, opts->output);
-  return {app, [opts] { return run(*opts); }};
+  return {app, [opts] { return run(*opts); }, true};
 }
 
 }  // namespace capflow::cli

@@ -176,13 +176,33 @@ ReportSection scenario_section(const Scenario& s) {
     }
     if (p.conversion) {
       const auto& c = *p.conversion;
-      sec.blocks.push_back(
-          para("The for-profit conversion takes effect on " + c.date.str() +
-               "; from then on distributions follow equity and the caps stop applying" +
-               (c.claims_valuation ? ", equity being each holder's capped claim on a " +
-                                         money(*c.claims_valuation) + " valuation"
-                                   : "") +
-               "."));
+      auto split = [&](const ConversionOutcomeSpec& o) {
+        if (o.claims_valuation) {
+          return "equity being each holder's capped claim on a " + money(*o.claims_valuation) +
+                 " valuation";
+        }
+        std::string stakes;
+        for (std::size_t h = 0; h < o.equity.size(); ++h) {
+          if (o.equity[h] == 0) continue;
+          stakes += (stakes.empty() ? "" : ", ") + w.holders[h].name + " " + pct(o.equity[h]);
+        }
+        return "equity as given: " + stakes;
+      };
+      std::string how;
+      if (c.outcomes.size() == 1) {
+        how = ", " + split(c.outcomes[0]);
+      } else {
+        how = "; its terms are one of " + std::to_string(c.outcomes.size()) +
+              " outcomes, drawn per path:";
+        for (std::size_t k = 0; k < c.outcomes.size(); ++k) {
+          how += std::string(k == 0 ? " " : "; ") + "\"" + c.outcomes[k].name + "\" (" +
+                 pct(c.outcomes[k].probability) + (k == c.base_outcome ? ", the base case" : "") +
+                 "), " + split(c.outcomes[k]);
+        }
+      }
+      sec.blocks.push_back(para(
+          "The for-profit conversion takes effect on " + c.date.str() +
+          "; from then on distributions follow equity and the caps stop applying" + how + "."));
     }
   }
   if (s.uncertainty) {
@@ -462,7 +482,8 @@ ReportSection tornado_section(const Scenario& s, const std::vector<std::string>&
           ", the last breakpoint, past which every dollar goes to " + residual;
   }
   const std::string metric = default_tornado_metric(s, es);
-  auto t = compute_tornado(s, s.file, sets, inputs, metric, es, err);
+  auto t = compute_tornado(s, s.file, sets, inputs, metric, es, err,
+                           rs.tornado_points ? rs.tornado_points : run_points_in_order);
   if (!t) {
     ok = false;
     return sec;
@@ -563,7 +584,8 @@ std::optional<Report> build_report(const Scenario& s, const std::vector<std::str
       err << s.file << ": " << e.what() << "\n";
       return std::nullopt;
     }
-    const RunStats st = mc->run(RunRequest{rs.seed, 0, rs.paths, rs.threads, nullptr});
+    const RunRequest request{rs.seed, 0, rs.paths, rs.threads, nullptr};
+    const RunStats st = rs.run_paths ? rs.run_paths(*mc, request) : mc->run(request);
     if (!s.uncertainty) {
       r.sections.push_back(
           {"Payout distributions",

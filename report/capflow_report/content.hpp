@@ -3,12 +3,15 @@
 // once and then written as self-contained HTML or as Markdown with SVG files.
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "capflow/montecarlo/monte_carlo.hpp"
 #include "capflow/terms/scenario.hpp"
+#include "capflow/whatif/explore.hpp"
 
 namespace capflow {
 
@@ -50,6 +53,11 @@ struct ReportSettings {
   std::uint64_t tornado_paths = 10000;
   unsigned threads = 1;
   std::string command;  // the command line that reproduces the report
+  // How the runs may be shared among processes (the CLI under MPI): the distributions'
+  // run, and the tornado's points. Each must give this process's results unchanged;
+  // empty: this process alone (MonteCarlo::run, run_points_in_order).
+  std::function<RunStats(const MonteCarlo&, const RunRequest&)> run_paths = nullptr;
+  PointRunner tornado_points = nullptr;
 };
 
 // Builds every part that applies to s; parts that do not apply say why. On bad input

@@ -105,7 +105,7 @@ const std::vector<capflow::Override> kLeanFeatures = {
     {"/projection/distribution/payout_ratio", R"("60%")"},
     {"/projection/terminal_value", R"({"perpetuity_growth": "3%"})"},
     {"/projection/opening_cash", R"("10B")"},
-    {"/projection/funding", R"({"cash_floor": "2B"})"}};
+    {"/projection/funding", R"({"cash_floor": "2B", "on_shortfall": "external"})"}};
 
 }  // namespace
 

@@ -210,25 +210,54 @@ TEST_CASE(
   CHECK(!year(r, 2025).converted);
   CHECK(year(r, 2026).converted);
 
-  // Equity from claims on the round's own valuation gives the Oct-2024 investors about
-  // what their money bought at that price.
-  REQUIRE(p.conversion->claims_valuation.has_value());
+  // Microsoft's part of the round joins Microsoft: $13B + $0.75B.
+  const HolderIndex ms = holder(s, "microsoft");
+  CHECK(r.summary.invested_total[ms] == billions(13.75));
+
+  // Under the outcome "claims at the round's valuation", equity from claims on the
+  // round's own valuation gives the Oct-2024 investors about what their money bought.
+  const auto& outcomes = p.conversion->outcomes;
+  REQUIRE(outcomes.size() == 2);
+  CHECK(outcomes[p.conversion->base_outcome].name == "negotiated like the 2025 recap");
+  std::size_t claims = 0;
+  while (claims < outcomes.size() && !outcomes[claims].claims_valuation) ++claims;
+  REQUIRE(claims < outcomes.size());
+  const auto terms = ProjectionTerms<Rational>::from(p, s.waterfall);
+  auto inputs = terms.base_inputs(p, s.waterfall);
+  inputs.conversion_outcome = claims;
+  const auto rc = capflow::project(terms, inputs);
   const HolderIndex inv = holder(s, "investors_2024");
-  const auto& y2031 = year(r, 2031);
+  const auto& y2031 = year(rc, 2031);
   REQUIRE(y2031.distributed > 0);
   const Rational stake = y2031.received[inv] / y2031.distributed;
-  // New rounds after the conversion dilute every holder by the stake they buy:
-  // need / (revenue × valuation multiple + need).
+  // Notes of new rounds still owed at the conversion become equity at the new rounds'
+  // price, and new rounds from its year on dilute every holder by the stake they buy:
+  // money / (revenue × valuation multiple + money).
+  const Rational multiple = *p.funding.valuation_revenue_multiple;
   Rational kept = 1;
-  for (const auto& y : r.years) {
-    if (y.year > p.conversion->date.year && y.raised_new_rounds > 0) {
-      const Rational pre = y.revenue * *p.funding.valuation_revenue_multiple;
-      kept *= 1 - y.raised_new_rounds / (pre + y.raised_new_rounds);
+  for (const auto& y : rc.years) {
+    if (y.year == p.conversion->date.year) {
+      const Rational notes = year(rc, y.year - 1).debt_balance;
+      kept *= 1 - notes / (y.revenue * multiple + notes);
+    }
+    if (y.year >= p.conversion->date.year && y.raised_new_rounds > 0) {
+      kept *= 1 - y.raised_new_rounds / (y.revenue * multiple + y.raised_new_rounds);
     }
   }
-  const Rational bought = round_money_in(s, r, 0) / *p.conversion->claims_valuation * kept;
-  check_within_5pct("Oct-2024 investors' stake (x 1B)", stake * 1'000'000'000,
-                    bought * 1'000'000'000);
+  // Nothing is distributed before the conversion, so the claims are the valuation
+  // pushed through a fresh waterfall under the caps of the conversion year.
+  REQUIRE(net_income_sum(rc, 2023, p.conversion->date.year) < 0);
+  capflow::Waterfall<Rational> probe(terms.waterfall);
+  probe.set_caps(year(rc, p.conversion->date.year).caps);
+  const Rational v = *outcomes[claims].claims_valuation;
+  probe.distribute(v);
+  CHECK(stake == probe.received()[inv] / v * kept);
+  // ... which is about what the investors' money bought at the round's price.
+  const Rational money_in = round_money_in(s, rc, 0) - billions(0.75);  // less Microsoft's part
+  INFO("claims stake " << capflow::to_double(probe.received()[inv] / v) << ", bought "
+                       << capflow::to_double(money_in / v));
+  CHECK(probe.received()[inv] / v > money_in / v * Rational(9, 10));
+  CHECK(probe.received()[inv] / v < money_in / v * Rational(12, 10));
 }
 
 TEST_CASE("calibration: openai-recap-2025 pays by the reported equity from 2025") {
@@ -237,7 +266,7 @@ TEST_CASE("calibration: openai-recap-2025 pays by the reported equity from 2025"
   const auto& p = *s.projection;
   REQUIRE(p.conversion.has_value());
   CHECK(p.conversion->date.str() == "2025-10-28");
-  const auto& equity = p.conversion->equity;
+  const auto& equity = p.conversion->base().equity;
   REQUIRE(equity.size() == s.waterfall.holders.size());
 
   // The reported stakes: Foundation 26 %, Microsoft about 27 %, the others 47 %.
@@ -251,6 +280,13 @@ TEST_CASE("calibration: openai-recap-2025 pays by the reported equity from 2025"
   }
   CHECK(others == Rational(47, 100));
 
+  // The 2026 round ($122B at $852B post-money) comes after the conversion: it buys
+  // 122/852 and dilutes every other stake by as much.
+  REQUIRE(p.rounds.size() == 3);
+  CHECK(p.rounds[2].date.str() == "2026-03-31");
+  const Rational bought = p.rounds[2].amount / *p.rounds[2].post_money;
+  CHECK(bought == Rational(122, 852));
+  const HolderIndex joins = p.rounds[2].joins;
   bool paid_any = false;
   for (const auto& y : r.years) {
     INFO("year " << y.year);
@@ -261,7 +297,9 @@ TEST_CASE("calibration: openai-recap-2025 pays by the reported equity from 2025"
     if (total > 0) paid_any = true;
     for (HolderIndex h = 0; h < equity.size(); ++h) {
       INFO("holder " << s.waterfall.holders[h].id);
-      CHECK(y.received[h] == Rational(equity[h] * total));
+      Rational stake = equity[h];
+      if (y.year >= 2026) stake = stake * (1 - bought) + (h == joins ? bought : Rational(0));
+      CHECK(y.received[h] == Rational(stake * total));
     }
   }
   CHECK(paid_any);
@@ -294,8 +332,14 @@ TEST_CASE(
     if (y.year >= 2026) CHECK(y.received[inv] == 0);
   }
   CHECK(refunded == owed);
-  CHECK(year(r, 2026).other[inv] == owed);
-  CHECK(r.summary.total_other[inv] == owed);
+  // Each part of the round goes back to the holder it joined: Microsoft's $0.75B to it.
+  CHECK(year(r, 2026).other[inv] == owed - billions(0.75));
+  CHECK(r.summary.total_other[inv] == owed - billions(0.75));
+  // The new rounds raised meanwhile are notes: repaid with interest, so their holder
+  // gets back more than it put in.
+  const HolderIndex nr = holder(s, "new_investors");
+  CHECK(r.summary.invested_total[nr] > 0);
+  CHECK(r.summary.total_other[nr] > r.summary.invested_total[nr]);
 }
 
 TEST_CASE("calibration: dotcom-crash loses more than the base case and raises no new rounds") {
@@ -304,25 +348,34 @@ TEST_CASE("calibration: dotcom-crash loses more than the base case and raises no
   const auto r = run(s);
   CHECK(!s.projection->funding.valuation_revenue_multiple.has_value());
 
-  const Rational base_loss = net_income_sum(base, 2023, 2028);
-  const Rational crash_loss = net_income_sum(r, 2023, 2028);
-  INFO("net income 2023-2028: base " << bn(base_loss) << "B, crash " << bn(crash_loss) << "B");
+  const Rational base_loss = net_income_sum(base, 2023, 2026);
+  const Rational crash_loss = net_income_sum(r, 2023, 2026);
+  INFO("net income 2023-2026: base " << bn(base_loss) << "B, crash " << bn(crash_loss) << "B");
   CHECK(crash_loss < base_loss);
-  CHECK(r.summary.worst_cumulative_result < base.summary.worst_cumulative_result);
 
-  // Revenue falls in the crash year and then stays flat.
+  // Revenue falls in the crash year. Financing dries up: the credit line cannot cover
+  // the need, so the company defaults that year, and nothing happens after.
   CHECK(year(r, 2026).revenue < year(r, 2025).revenue);
-  for (const auto& y : r.years) {
-    if (y.year > 2026) CHECK(y.revenue == year(r, 2026).revenue);
-  }
-  // Financing dries up: the credit line only, and a shortfall no one funds.
-  Rational unfunded = 0;
+  REQUIRE(r.summary.default_index >= 0);
+  const Year defaulted = s.projection->first_year + r.summary.default_index;
+  CHECK(defaulted == 2026);
   for (const auto& y : r.years) {
     INFO("year " << y.year);
     CHECK(y.raised_new_rounds == 0);
-    if (y.unfunded > unfunded) unfunded = y.unfunded;
+    CHECK(y.defaulted == (y.year >= defaulted));
+    // Cash never shows below zero but in the default year, where it is the hole.
+    if (y.year != defaulted) CHECK(y.cash >= 0);
+    if (y.year == defaulted) {
+      CHECK(y.cash < 0);
+      CHECK(y.unfunded > 0);
+      CHECK(y.distributed == 0);
+    }
+    if (y.year > defaulted) {
+      CHECK(y.revenue == 0);
+      for (const auto& x : y.received) CHECK(x == 0);
+      for (const auto& x : y.other) CHECK(x == 0);
+    }
   }
-  CHECK(unfunded > 0);
   CHECK((r.summary.first_profit_index < 0 ||
          r.summary.first_profit_index > base.summary.first_profit_index));
 }

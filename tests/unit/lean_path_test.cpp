@@ -83,7 +83,7 @@ TEST_CASE(
        {"/projection/distribution/payout_ratio", R"("60%")"},
        {"/projection/terminal_value", R"({"perpetuity_growth": "3%"})"},
        {"/projection/opening_cash", R"("10B")"},
-       {"/projection/funding", R"({"cash_floor": "2B"})"}});
+       {"/projection/funding", R"({"cash_floor": "2B", "on_shortfall": "external"})"}});
   compare_eligible(s, 11);
 }
 

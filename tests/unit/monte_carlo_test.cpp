@@ -459,7 +459,8 @@ TEST_CASE(
     "monte carlo: a conversion event with probability p a year happens in year k with p (1 - "
     "p)^k") {
   // The Oct-2024 preset's event: 50 % a year from 2025 to 2035 (the horizon).
-  const Scenario s = load_preset("openai-2024-round.json");
+  // Without the crash, which can make the company default before it converts.
+  const Scenario s = load_preset("openai-2024-round.json", {{"/uncertainty/events/crash", "null"}});
   REQUIRE(s.uncertainty.has_value());
   REQUIRE(s.uncertainty->conversion.has_value());
   const auto& ev = *s.uncertainty->conversion;
@@ -820,16 +821,22 @@ TEST_CASE("monte carlo: zero volatility gives the exact capflow project result")
         "margin": {"kind": "cost_ratio_shock", "line": "cost_of_revenue", "volatility": 0, "min": 0, "max": 2}},
       "correlations": [{"between": ["revenue", "margin"], "rho": -0.5}, {"between": ["a", "b"], "rho": 0.3}]})";
   };
+  // The conversion's terms are drawn per path: the base case's outcome made certain.
+  const std::vector<capflow::Override> base_outcome = {{"/conversion/outcomes/0/probability", "0"},
+                                                       {"/conversion/outcomes/1/probability", "1"}};
   SUBCASE("openai-2024-round.json") {
-    check_zero_volatility_is_exact(
-        load_preset("openai-2024-round.json", {{"/uncertainty", off("70%")}}));
+    auto sets = base_outcome;
+    sets.push_back({"/uncertainty", off("70%")});
+    check_zero_volatility_is_exact(load_preset("openai-2024-round.json", sets));
   }
   SUBCASE("openai-deadline-missed.json (the refund)") {
     check_zero_volatility_is_exact(
         load_preset("openai-deadline-missed.json", {{"/uncertainty", off("70%")}}));
   }
   SUBCASE("dotcom-crash.json") {
-    check_zero_volatility_is_exact(load_preset("dotcom-crash.json", {{"/uncertainty", off("0%")}}));
+    auto sets = base_outcome;
+    sets.push_back({"/uncertainty", off("0%")});
+    check_zero_volatility_is_exact(load_preset("dotcom-crash.json", sets));
   }
 }
 
@@ -1003,4 +1010,35 @@ TEST_CASE("monte carlo: Moments mean and sd are exact sums of the rounded values
   for (int i = 0; i < 1000; ++i) c.add(123456789012.0);
   CHECK(c.mean() == 123456789012.0);
   CHECK(c.sd() == 0);
+}
+
+TEST_CASE("monte carlo: conversion outcomes are drawn with their probabilities") {
+  // The Oct-2024 preset converts on most paths; each converted path takes one outcome.
+  const Scenario s =
+      load_preset("openai-2024-round.json", {{"/uncertainty/events/crash", "null"},
+                                             {"/conversion/outcomes/0/probability", "\"30%\""},
+                                             {"/conversion/outcomes/1/probability", "\"70%\""}});
+  const MonteCarlo mc(s);
+  REQUIRE(mc.conversion_outcomes().size() == 2);
+  constexpr std::uint64_t n = 20000;
+  const RunStats st = run(mc, 11, 0, n, 2);
+  const auto counts = st.company.conversion_outcome.counts();
+  const double never = counts.count(-1) ? static_cast<double>(counts.at(-1)) : 0.0;
+  const auto converted = static_cast<std::size_t>(static_cast<double>(n) - never);
+  REQUIRE(converted > n / 2);
+  check_frequency(static_cast<double>(counts.at(0)) / static_cast<double>(converted), 0.3,
+                  converted, "P(outcome 0 | converted)");
+  // The holders' means by outcome add up, weighted by the outcomes' paths, to the mean.
+  for (const auto& h : st.holders) {
+    REQUIRE(h.by_outcome.size() == 3);
+    double sum = 0;
+    std::uint64_t paths = 0;
+    for (const auto& m : h.by_outcome) {
+      sum += m.mean() * static_cast<double>(m.count());
+      paths += m.count();
+    }
+    CHECK(paths == n);
+    CHECK(std::abs(sum / static_cast<double>(n) - h.nominal.moments.mean()) <=
+          1e-9 * std::abs(h.nominal.moments.mean()) + 1);
+  }
 }

@@ -564,13 +564,138 @@ TEST_CASE("funding: credit line first, then new rounds; peak need counts no outs
   CHECK(r.summary.peak_funding_need == q(87));
 }
 
-TEST_CASE("funding: a need nothing covers is reported as unfunded and cash goes below the floor") {
+TEST_CASE("funding: a need nothing covers is a default; cash below zero in that year only") {
+  // Cash 10, a loss of 40, no credit line, no new rounds: 30 below zero, 35 below the
+  // floor. The company defaults in 2025; in 2026 nothing happens (revenue 100 is lost).
   auto r = run(doc(kOwnerOnly, "[]", R"({
-    "first_year": 2025, "last_year": 2025, "discount_rate": 0, "opening_cash": 10,
-    "revenue": {"amounts": {"2025": 0}}, "costs": {"c": {"amounts": {"2025": 40}}},
+    "first_year": 2025, "last_year": 2026, "discount_rate": 0, "opening_cash": 10,
+    "revenue": {"amounts": {"2025": 0, "2026": 100}}, "costs": {"c": {"amounts": {"2025": 40, "2026": 0}}},
     "funding": {"cash_floor": 5}})"));
   CHECK(r.years[0].cash == q(-30));
   CHECK(r.years[0].funding_need == q(35));
-  CHECK(r.years[0].unfunded == q(35));
+  CHECK(r.years[0].unfunded == q(30));
+  CHECK(r.years[0].defaulted);
+  CHECK(r.summary.default_index == 0);
   CHECK(r.summary.peak_funding_need == q(35));
+  CHECK(r.years[1].defaulted);
+  CHECK(r.years[1].revenue == 0);
+  CHECK(r.years[1].cash == 0);
+  CHECK(r.years[1].received[0] == 0);
+}
+
+TEST_CASE("funding: with on_shortfall external, outside money covers the need, no default") {
+  auto r = run(doc(kOwnerOnly, "[]", R"({
+    "first_year": 2025, "last_year": 2025, "discount_rate": 0, "opening_cash": 10,
+    "revenue": {"amounts": {"2025": 0}}, "costs": {"c": {"amounts": {"2025": 40}}},
+    "funding": {"cash_floor": 5, "on_shortfall": "external"}})"));
+  CHECK(r.years[0].cash == q(5));
+  CHECK(r.years[0].funding_need == q(35));
+  CHECK(r.years[0].external_funding == q(35));
+  CHECK(r.years[0].unfunded == 0);
+  CHECK(!r.years[0].defaulted);
+  CHECK(r.summary.default_index == -1);
+  CHECK(r.summary.peak_funding_need == q(35));
+}
+
+// ---------------------------------------------------------------------------------------
+// Default, seniority, investors with their own holders, notes (issue 15).
+
+namespace {
+const char* kOwnerAndLate = R"({"owner": {"residual": true}, "late": {}, "partner": {}})";
+const char* kHalfLate = R"([{"split": {"late": "50%", "partner": "25%", "owner": "25%"}}])";
+}  // namespace
+
+TEST_CASE("default: the credit line first, then the refund due, in part; nothing after") {
+  // 2025: cost 15, the line (size 20) lends 15: cash 0, balance 15.
+  // 2026: round 100 joins late, its deadline 2026-06-30 is missed (no conversion): the
+  //       refund of 100 falls due; cost 50. Cash 0 - 50 + 100 - 100 = -50; within reach
+  //       -50 + (20 - 15) = -45 < 0: default. Assets = cash before the refund = 50:
+  //       15 to the line, 35 of the 100 refund (65 unpaid), nothing to the holders.
+  auto r = run(doc(kOwnerAndLate, kHalfLate, R"({
+    "first_year": 2025, "last_year": 2027, "discount_rate": 0,
+    "revenue": {"amounts": {"2025": 0, "2026": 0, "2027": 500}},
+    "costs": {"c": {"amounts": {"2025": 15, "2026": 50, "2027": 0}}},
+    "funding": {"credit_line": {"size": 20, "rate": 0}}})",
+                   R"(, "rounds": [{"date": "2026-01-01", "amount": 100, "joins": "late",
+      "conversion_deadline": "2026-06-30", "if_missed": {"remedy": "refund"}}])"));
+  CHECK(r.years[0].credit_drawn == q(15));
+  CHECK(r.years[0].cash == 0);
+  CHECK(!r.years[0].defaulted);
+  const auto& y = r.years[1];
+  CHECK(y.defaulted);
+  CHECK(r.summary.default_index == 1);
+  CHECK(y.cash == q(-50));
+  CHECK(y.unfunded == q(45));
+  CHECK(y.credit_repaid == q(15));
+  CHECK(y.credit_balance == 0);
+  CHECK(y.refunds == q(35));
+  CHECK(y.refund_unpaid == q(65));
+  CHECK(y.other[1] == q(35));
+  CHECK(r.summary.refund_owed == q(100));
+  CHECK(r.summary.refund_unpaid == q(65));
+  CHECK(y.distributed == 0);
+  // 2027's revenue of 500 never happens.
+  CHECK(r.years[2].defaulted);
+  CHECK(r.years[2].revenue == 0);
+  CHECK(r.years[2].cash == 0);
+  for (const auto& x : r.years[2].received) CHECK(x == 0);
+  CHECK(r.summary.total_received[0] == 0);
+}
+
+TEST_CASE("investors: each part of a round joins its own holder, and is refunded to it") {
+  // 100 = late 70 + partner 30 (an investor with its own "joins"). The deadline is
+  // missed with new rounds open: each holder gets its own part back.
+  auto r = run(doc(kOwnerAndLate, kHalfLate, R"({
+    "first_year": 2025, "last_year": 2026, "discount_rate": 0, "opening_cash": 1000,
+    "revenue": {"amounts": {"2025": 0, "2026": 0}}})",
+                   R"(, "rounds": [{"date": "2025-01-01", "amount": 100, "joins": "late",
+      "investors": {"A": 70, "B": {"amount": 30, "joins": "partner"}},
+      "conversion_deadline": "2026-06-30", "if_missed": {"remedy": "refund"}}])"));
+  CHECK(r.years[0].invested[1] == q(70));
+  CHECK(r.years[0].invested[2] == q(30));
+  CHECK(r.years[1].other[1] == q(70));
+  CHECK(r.years[1].other[2] == q(30));
+  CHECK(r.summary.refund_owed == q(100));
+  CHECK(r.summary.default_index == -1);
+}
+
+TEST_CASE("new rounds before the conversion: notes repaid first, the rest becomes equity") {
+  // 2025: loss 60, floor 0: a new round of 60 is a note from `late` at 10 %.
+  // 2026: interest 6; profit 106 - 6 = 100: the note's 60 first, 40 to the waterfall.
+  auto r = run(doc(kOwnerAndLate, kHalfLate, R"({
+    "first_year": 2025, "last_year": 2026, "discount_rate": 0,
+    "revenue": {"amounts": {"2025": 0, "2026": 106}},
+    "costs": {"c": {"amounts": {"2025": 60, "2026": 0}}},
+    "funding": {"new_rounds": {"joins": "late", "valuation_revenue_multiple": 10,
+                               "before_conversion": {"as": "debt", "interest_rate": "10%"}}}})"));
+  CHECK(r.years[0].raised_new_rounds == q(60));
+  CHECK(r.years[0].debt_balance == q(60));
+  CHECK(r.years[1].interest == q(6));
+  CHECK(r.years[1].debt_repaid == q(40));  // cumulative result 100 - 60 = 40 is new profit
+  CHECK(r.summary.invested_total[1] == q(60));
+  CHECK(r.summary.total_other[1] == q(46));
+  CHECK(r.summary.default_index == -1);
+}
+
+TEST_CASE("money with no claim is refused, with its pointer") {
+  const std::string bad =
+      doc(R"({"owner": {"residual": true}, "late": {}, "idle": {}})",
+          R"([{"split": {"late": "50%", "owner": "50%"}}])", R"({
+    "first_year": 2025, "last_year": 2026, "discount_rate": 0,
+    "revenue": {"amounts": {"2025": 0, "2026": 0}}})",
+          R"(, "rounds": [{"date": "2025-01-01", "amount": 100, "joins": "idle"}])");
+  namespace fs = std::filesystem;
+  const fs::path path =
+      fs::temp_directory_path() / ("capflow-claim-test-" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream f(path);
+    f << bad;
+  }
+  auto loaded = capflow::load_scenario(path.string());
+  fs::remove(path);
+  CHECK(!loaded.scenario.has_value());
+  REQUIRE(loaded.diagnostics.size() == 1);
+  const std::string text = to_string(loaded.diagnostics[0]);
+  CHECK(text.find("/rounds/0: ") != std::string::npos);
+  CHECK(text.find("money joining \"idle\" has no claim") != std::string::npos);
 }

@@ -75,12 +75,15 @@ ojson projection_document(const Scenario& s, const ProjectionResult<Rational>& r
     j["refunds"] = cents(y.refunds);
     j["funding_need"] = cents(y.funding_need);
     j["unfunded"] = cents(y.unfunded);
+    j["external_funding"] = cents(y.external_funding);
+    j["refund_unpaid"] = cents(y.refund_unpaid);
     j["distributable"] = cents(y.distributable);
     j["debt_repaid"] = cents(y.debt_repaid);
     j["distributed"] = cents(y.distributed);
     j["terminal_value"] = cents(y.terminal_value);
     j["cash"] = cents(y.cash);
     j["converted"] = y.converted;
+    j["defaulted"] = y.defaulted;
     std::vector<Integer> rec = allocate_cents(y.received);
     ojson hj = ojson::object();
     for (std::size_t h = 0; h < holders.size(); ++h) {
@@ -119,7 +122,11 @@ ojson projection_document(const Scenario& s, const ProjectionResult<Rational>& r
       {"peak_funding_need", cents(sum.peak_funding_need)},
       {"total_funding_need", cents(sum.total_funding_need)},
       {"deadline_missed", sum.deadline_missed},
-      {"refund_owed", cents(sum.refund_owed)}};
+      {"refund_owed", cents(sum.refund_owed)},
+      {"refund_unpaid", cents(sum.refund_unpaid)},
+      {"converted", sum.conversion_index >= 0},
+      {"default_year",
+       sum.default_index >= 0 ? ojson(p.first_year + sum.default_index) : ojson(nullptr)}};
   ojson rounds = ojson::array();
   for (const auto& rd : p.rounds) {
     rounds.push_back(
@@ -140,6 +147,5 @@ ojson projection_document(const Scenario& s, const ProjectionResult<Rational>& r
   out["rounds"] = rounds;
   return out;
 }
-
 
 }  // namespace capflow

@@ -40,6 +40,16 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
   const auto& holders = s.waterfall.holders;
   const double n = static_cast<double>(st.paths);
   const auto has = [&](MetricGroup g) { return st.groups.has(g); };
+  static const std::vector<ConversionOutcomeSpec> kNone;
+  const auto& outcomes =
+      s.projection && s.projection->conversion ? s.projection->conversion->outcomes : kNone;
+  // The share of paths in a count other than "never" (-1).
+  const auto never = [&](const Counts& c) {
+    const auto counts = c.counts();
+    auto it = counts.find(-1);
+    return it == counts.end() ? 0.0 : static_cast<double>(it->second) / n;
+  };
+  const double p_converted = 1.0 - never(st.company.conversion_year);
   ojson out;
   ojson m;
   m["schema"] = kResultSchema;
@@ -53,6 +63,7 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
     m["total_paths"] = meta.total_paths;
   }
   m["threads"] = meta.threads;
+  if (meta.ranks > 0) m["ranks"] = meta.ranks;
   m["computed"] = st.groups.names();
   m["version"] = kVersion;
   if (!meta.precision_note.empty()) m["precision"] = meta.precision_note;
@@ -73,8 +84,21 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
         return static_cast<double>(k) / n;
       }();
       j["cap_year"] = counts_json(x.cap_year, st.paths);
+      j["p_received_original_cap"] = static_cast<double>(x.received_original_cap) / n;
     } else {
       j["p_cap"] = nullptr;
+      j["p_received_original_cap"] = nullptr;
+    }
+    // Mean receipts by how the path ended (not converted, or each conversion outcome).
+    if (!outcomes.empty() && !x.by_outcome.empty()) {
+      ojson by = ojson::object();
+      for (std::size_t k = 0; k < x.by_outcome.size(); ++k) {
+        const Moments& mo = x.by_outcome[k];
+        by[k == 0 ? std::string("not converted") : outcomes[k - 1].name] =
+            mo.count() ? ojson{{"n", mo.count()}, {"mean", mo.mean()}, {"se", mo.se()}}
+                       : ojson{{"n", 0}, {"mean", nullptr}, {"se", nullptr}};
+      }
+      j["by_conversion_outcome"] = by;
     }
     // null: the holder invested nothing; absent: not computed (--compute).
     if (has(MetricGroup::moic))
@@ -93,7 +117,20 @@ ojson run_document(const Scenario& s, const RunMeta& meta, const RunStats& st) {
                       {"first_profit_year", counts_json(c.first_profit_year, st.paths)},
                       {"conversion_year", counts_json(c.conversion_year, st.paths)},
                       {"p_deadline_missed", static_cast<double>(c.deadline_missed) / n},
-                      {"refund_owed", metric_json(c.refund_owed)}};
+                      {"refund_owed", metric_json(c.refund_owed)},
+                      {"p_converted", p_converted},
+                      {"p_default", 1.0 - never(c.default_year)},
+                      {"default_year", counts_json(c.default_year, st.paths)},
+                      {"p_refund_unpaid", static_cast<double>(c.refund_unpaid) / n}};
+    if (!outcomes.empty()) {
+      ojson by = ojson::object();
+      const auto counts = c.conversion_outcome.counts();
+      for (std::size_t k = 0; k < outcomes.size(); ++k) {
+        auto it = counts.find(static_cast<long long>(k));
+        by[outcomes[k].name] = it == counts.end() ? 0.0 : static_cast<double>(it->second) / n;
+      }
+      out["company"]["conversion_outcomes"] = by;
+    }
   }
   if (meta.include_accumulators) out["accumulators"] = st.to_json();
   return out;

@@ -26,7 +26,8 @@ struct RunMeta {
   std::uint64_t first_path = 0;   // first path index (shards)
   std::uint64_t total_paths = 0;  // paths of the whole run when this is a shard
   std::string shard;              // "k/n" or empty
-  unsigned threads = 0;
+  unsigned threads = 0;           // per process
+  unsigned ranks = 0;             // processes of an MPI job; 0: not one (no key)
   double wall_seconds = 0;
   bool include_accumulators = false;
   std::string precision_note;

@@ -18,6 +18,7 @@ namespace capflow {
 // that no path converts (no conversion date, no conversion event or input).
 inline bool lean_path_applies(const ProjectionTerms<double>& t) {
   if (!t.revenue_shares.empty() || t.has_credit_line || t.has_new_rounds) return false;
+  if (t.default_on_shortfall) return false;
   if (t.conversion_date) return false;
   for (const auto& y : t.round_events) {
     if (!y.empty()) return false;
@@ -84,7 +85,8 @@ class LeanPathOf {
         terminal_claim_(terms.holders),
         pv_(terms.holders),
         cap_year_index_(terms.holders),
-        ended_at_cap_(terms.holders) {
+        ended_at_cap_(terms.holders),
+        original_cap_(terms.holders) {
     // What no lean path changes is set once: invested, other receipts, refunds.
     for (auto& s : summaries_) {
       s.resize(terms.holders);
@@ -106,13 +108,17 @@ class LeanPathOf {
     for (std::size_t h = 0; h < n; ++h) {
       cap_base_[h] =
           t_.cap_is_multiple[h] ? in.cap_multiple[h] * t_.initial_invested[h] : in.cap_amount[h];
+      // The cap as it stood at the start: the first year's (nothing invested later here).
+      original_cap_[h] = cap_base_[h] * in.cap_growth[0];
     }
     const T zero{};
     T prev_revenue = constant<T>(t_.revenue_base);
     T cumulative = constant<T>(t_.opening_cumulative);
     T high_water = constant<T>(std::max(0.0, t_.opening_cumulative));
-    // Without outside funding, cash and the shadow account (cash without funding) agree.
+    // Outside money covers every shortfall (the general step's external funding, as no
+    // lean scenario defaults); the shadow account is cash without it.
     T cash = constant<T>(t_.opening_cash);
+    T shadow = cash;
     T carried_shortfall = constant<T>(std::max(0.0, t_.cash_floor - t_.opening_cash));
     for (int i = 0; i < t_.years; ++i) {
       const auto iu = static_cast<std::size_t>(i);
@@ -145,6 +151,7 @@ class LeanPathOf {
       first_profit_ = pick((ni > 0.0) & (first_profit_ < 0.0), year, first_profit_);
       worst_ = pick(cumulative < worst_, cumulative, worst_);  // std::min(worst_, cumulative)
       cash += ni;
+      shadow += ni;
 
       // In lanes, straight into the waterfall's caps (a copy per year was a visible cost).
       Array& caps = caps_in_force();
@@ -156,11 +163,14 @@ class LeanPathOf {
       const T distributable = t_.payout_ratio * fresh;
       pay_holders(distributable);
       cash -= distributable;
+      shadow -= distributable;
 
       const T need = max_of(zero, t_.cash_floor - cash);
       total_funding_need_ += max_of(zero, need - carried_shortfall);
-      carried_shortfall = need;
-      peak_funding_need_ = pick(need > peak_funding_need_, need, peak_funding_need_);
+      cash += need;
+      carried_shortfall = max_of(zero, t_.cash_floor - cash);
+      const T shadow_need = max_of(zero, t_.cash_floor - shadow);
+      peak_funding_need_ = pick(shadow_need > peak_funding_need_, shadow_need, peak_funding_need_);
 
       const bool last = i == t_.years - 1;
       if (last) {
@@ -209,6 +219,7 @@ class LeanPathOf {
   const Array& pv() const { return pv_; }
   const Array& cap_year_index() const { return cap_year_index_; }  // -1: never
   const MaskArray& ended_at_cap() const { return ended_at_cap_; }
+  const Array& original_cap() const { return original_cap_; }
   CAPFLOW_LANES_INLINE T first_profit_index() const { return first_profit_; }  // -1: never
   CAPFLOW_LANES_INLINE T worst_cumulative_result() const { return worst_; }
   CAPFLOW_LANES_INLINE T peak_funding_need() const { return peak_funding_need_; }
@@ -257,6 +268,7 @@ class LeanPathOf {
       s.pv[h] = lane(pv_[h], l);
       s.cap_year_index[h] = static_cast<int>(lane(cap_year_index_[h], l));
       s.ended_at_cap[h] = lane(ended_at_cap_[h], l) ? 1 : 0;
+      s.original_cap[h] = lane(original_cap_[h], l);
     }
     s.first_profit_index = static_cast<int>(lane(first_profit_, l));
     s.worst_cumulative_result = lane(worst_, l);
@@ -302,6 +314,7 @@ class LeanPathOf {
   Array total_received_, terminal_claim_, pv_;
   Array cap_year_index_;  // -1: not yet
   MaskArray ended_at_cap_;
+  Array original_cap_;
   T first_profit_{};  // -1: not yet
   T worst_{}, total_funding_need_{}, peak_funding_need_{};
   mutable PathSummary<double> summaries_[kWidth];  // filled when asked for

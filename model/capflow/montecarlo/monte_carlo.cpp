@@ -95,6 +95,15 @@ MonteCarlo::MonteCarlo(const Scenario& s)
     if (holder_invests_[h] && terms_.initial_invested[h] > 0) irr_holders_.push_back(h);
   }
 
+  if (p.conversion) {
+    double cumulative = 0;
+    for (const auto& o : p.conversion->outcomes) {
+      cumulative += to_double(o.probability);
+      outcome_cdf_.push_back(cumulative);
+      outcome_names_.push_back(o.name);
+    }
+    outcome_cdf_.back() = 1.0;  // the last outcome takes what rounding left
+  }
   choose_path_engine(base_conversion_.has_value());
   resets_.cost_line.assign(base_.cost_value.size(), 0);
   if (!s.uncertainty) return;
@@ -150,6 +159,10 @@ MonteCarlo::MonteCarlo(const Scenario& s)
       case K::cap_growth_rate:
         e.cap_growth_from = p.cap_growth->from_year;
         break;
+      case K::conversion_valuation:
+      case K::conversion_stake:
+        e.outcome = in.target.outcome;
+        break;
       default:
         break;
     }
@@ -185,6 +198,9 @@ MonteCarlo::MonteCarlo(const Scenario& s)
       case K::cap_growth_rate:
         resets_.cap_growth = true;
         break;
+      case K::conversion_valuation:
+        resets_.claims_valuation = true;
+        break;
       default:
         break;
     }
@@ -198,8 +214,10 @@ MonteCarlo::MonteCarlo(const Scenario& s)
   }
   if (crash_event_) resets_.revenue_growth = true;
   bool converts = conversion_event_.has_value() || base_conversion_.has_value();
+  // The lean step knows no conversion and reads the scenario's payout ratio.
   for (const auto& e : effects_)
-    converts = converts || e.kind == InputTarget::Kind::conversion_year;
+    converts = converts || e.kind == InputTarget::Kind::conversion_year ||
+               e.kind == InputTarget::Kind::payout_ratio;
   choose_path_engine(converts);
 }
 
@@ -241,8 +259,9 @@ void MonteCarlo::simulate(std::uint64_t seed, std::uint64_t path, Worker& w) con
 }
 
 void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<double>* irr,
-                            const std::optional<Date>& conversion, RunStats& st) const {
+                            std::size_t outcome, RunStats& st) const {
   const std::size_t n = terms_.holders;
+  const bool converted = s.conversion_index >= 0;
   const MetricGroups& g = st.groups;
   for (std::size_t h = 0; h < n; ++h) {
     HolderStats& hs = st.holders[h];
@@ -252,6 +271,13 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<do
     // Counted without branches: the outcomes are as good as random.
     hs.received_any += total > 0 ? 1u : 0u;
     hs.ended_at_cap += s.ended_at_cap[h] ? 1u : 0u;
+    hs.received_original_cap +=
+        s.original_cap[h] > 0 && s.total_received[h] >= s.original_cap[h] ? 1u : 0u;
+    if (!outcome_cdf_.empty()) {
+      if (hs.by_outcome.size() <= outcome_cdf_.size())
+        hs.by_outcome.resize(outcome_cdf_.size() + 1);
+      hs.by_outcome[converted ? 1 + outcome : 0].add(total);
+    }
     if (s.cap_year_index[h] >= 0) hs.cap_year.add(terms_.first_year + s.cap_year_index[h]);
     if (holder_invests_[h] && s.invested_total[h] > 0) {
       if (g.has(MetricGroup::moic)) hs.moic.add(total / s.invested_total[h]);
@@ -271,10 +297,11 @@ void MonteCarlo::accumulate(const PathSummary<double>& s, const std::optional<do
   c.refund_owed.add(s.refund_owed);
   c.first_profit_year.add(s.first_profit_index >= 0 ? terms_.first_year + s.first_profit_index
                                                     : -1);
-  c.conversion_year.add(conversion && conversion->year <= terms_.first_year + terms_.years - 1
-                            ? std::max(conversion->year, terms_.first_year)
-                            : -1);
+  c.conversion_year.add(converted ? terms_.first_year + s.conversion_index : -1);
+  c.default_year.add(s.default_index >= 0 ? terms_.first_year + s.default_index : -1);
+  c.conversion_outcome.add(converted ? static_cast<long long>(outcome) : -1);
   if (s.deadline_missed) ++c.deadline_missed;
+  if (s.refund_unpaid > 0) ++c.refund_unpaid;
 }
 
 void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_t end, bool lanes,
@@ -287,7 +314,7 @@ void MonteCarlo::run_range(std::uint64_t seed, std::uint64_t begin, std::uint64_
   for (std::uint64_t path = begin; path < end; ++path) {
     simulate(seed, path, w);
     if (irr) one_path_irr(w);
-    accumulate(w.summary(), w.irr.data(), w.inputs.conversion, w.stats);
+    accumulate(w.summary(), w.irr.data(), w.inputs.conversion_outcome, w.stats);
   }
 }
 
@@ -316,6 +343,8 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   // second thread's speed). A thread that never started has no worker.
   std::vector<std::unique_ptr<Worker>> workers(threads);
   for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
+    // A cancelled run (RunRequest::cancel) skips the chunks still to come.
+    if (req.cancel && req.cancel->load(std::memory_order_relaxed)) return;
     if (!workers[t]) {
       workers[t] = std::make_unique<Worker>(*this);
       workers[t]->stats.groups = req.groups;
@@ -359,6 +388,9 @@ void HolderStats::merge(const HolderStats& o) {
   ended_at_cap += o.ended_at_cap;
   received_any += o.received_any;
   irr_undefined += o.irr_undefined;
+  received_original_cap += o.received_original_cap;
+  if (by_outcome.size() < o.by_outcome.size()) by_outcome.resize(o.by_outcome.size());
+  for (std::size_t k = 0; k < o.by_outcome.size(); ++k) by_outcome[k].merge(o.by_outcome[k]);
 }
 
 void CompanyStats::merge(const CompanyStats& o) {
@@ -367,7 +399,10 @@ void CompanyStats::merge(const CompanyStats& o) {
   refund_owed.merge(o.refund_owed);
   first_profit_year.merge(o.first_profit_year);
   conversion_year.merge(o.conversion_year);
+  default_year.merge(o.default_year);
+  conversion_outcome.merge(o.conversion_outcome);
   deadline_missed += o.deadline_missed;
+  refund_unpaid += o.refund_unpaid;
 }
 
 void RunStats::merge(const RunStats& o) {
@@ -414,6 +449,10 @@ nlohmann::json RunStats::to_json() const {
     x["cap_year"] = h.cap_year.to_json();
     x["ended_at_cap"] = h.ended_at_cap;
     x["received_any"] = h.received_any;
+    x["received_original_cap"] = h.received_original_cap;
+    nlohmann::json by = nlohmann::json::array();
+    for (const auto& m : h.by_outcome) by.push_back(m.to_json());
+    x["by_outcome"] = std::move(by);
     hs.push_back(std::move(x));
   }
   nlohmann::json out = {{"paths", paths}, {"computed", groups.names()}, {"holders", hs}};
@@ -423,7 +462,10 @@ nlohmann::json RunStats::to_json() const {
                       {"refund_owed", metric_json(company.refund_owed)},
                       {"first_profit_year", company.first_profit_year.to_json()},
                       {"conversion_year", company.conversion_year.to_json()},
-                      {"deadline_missed", company.deadline_missed}};
+                      {"default_year", company.default_year.to_json()},
+                      {"conversion_outcome", company.conversion_outcome.to_json()},
+                      {"deadline_missed", company.deadline_missed},
+                      {"refund_unpaid", company.refund_unpaid}};
   }
   return out;
 }
@@ -499,6 +541,23 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
         x.cap_year = read_at("/cap_year", [&] { return Counts::from_json(h.at("cap_year")); });
         x.ended_at_cap = read_count(h.at("ended_at_cap"), "/ended_at_cap");
         x.received_any = read_count(h.at("received_any"), "/received_any");
+        x.received_original_cap =
+            read_count(h.at("received_original_cap"), "/received_original_cap");
+        read_at("/by_outcome", [&] {
+          const auto& by = h.at("by_outcome");
+          if (!by.is_array()) throw AccumulatorError("", "expected an array of moments");
+          for (std::size_t k = 0; k < by.size(); ++k) {
+            x.by_outcome.push_back(read_at("/" + std::to_string(k), [&] {
+              Moments m = Moments::from_json(by.at(k));
+              // Dollars, as capflow accumulates them: shards of other scales do not merge.
+              if (m.scale() != 1)
+                throw AccumulatorError(
+                    "/scale", "expected 1 (dollars), found " + nlohmann::json(m.scale()).dump());
+              return m;
+            }));
+          }
+          return 0;
+        });
         for (const auto& [m, name] : {std::pair{&x.nominal, "/nominal"},
                                       {&x.pv, "/pv"},
                                       {&x.moic, "/moic"},
@@ -508,6 +567,14 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
         at_most_paths(x.ended_at_cap, "/ended_at_cap");
         at_most_paths(x.received_any, "/received_any");
         at_most_paths(x.irr_undefined, "/irr_undefined");
+        at_most_paths(x.received_original_cap, "/received_original_cap");
+        // One value per path, in the moments of that path's outcome.
+        std::uint64_t by_outcome_n = 0;
+        for (std::size_t k = 0; k < x.by_outcome.size(); ++k) {
+          at_most_paths(x.by_outcome[k].count(), "/by_outcome/" + std::to_string(k) + "/n");
+          by_outcome_n += x.by_outcome[k].count();  // each at most paths <= 2^53
+        }
+        at_most_paths(by_outcome_n, "/by_outcome");
         return x;
       }));
     }
@@ -524,14 +591,22 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
           "/first_profit_year", [&] { return Counts::from_json(c.at("first_profit_year")); });
       s.company.conversion_year =
           read_at("/conversion_year", [&] { return Counts::from_json(c.at("conversion_year")); });
+      s.company.default_year =
+          read_at("/default_year", [&] { return Counts::from_json(c.at("default_year")); });
+      s.company.conversion_outcome = read_at(
+          "/conversion_outcome", [&] { return Counts::from_json(c.at("conversion_outcome")); });
       s.company.deadline_missed = read_count(c.at("deadline_missed"), "/deadline_missed");
+      s.company.refund_unpaid = read_count(c.at("refund_unpaid"), "/refund_unpaid");
       for (const auto& [m, name] : {std::pair{&s.company.cumulative_loss, "/cumulative_loss"},
                                     {&s.company.peak_funding_need, "/peak_funding_need"},
                                     {&s.company.refund_owed, "/refund_owed"}})
         at_most_paths(m->moments.count(), std::string(name) + "/moments/n");
       at_most_paths(counted(s.company.first_profit_year), "/first_profit_year");
       at_most_paths(counted(s.company.conversion_year), "/conversion_year");
+      at_most_paths(counted(s.company.default_year), "/default_year");
+      at_most_paths(counted(s.company.conversion_outcome), "/conversion_outcome");
       at_most_paths(s.company.deadline_missed, "/deadline_missed");
+      at_most_paths(s.company.refund_unpaid, "/refund_unpaid");
       return 0;
     });
     return s;

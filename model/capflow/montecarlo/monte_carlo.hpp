@@ -42,6 +42,12 @@ struct HolderStats {
   std::uint64_t ended_at_cap = 0;
   std::uint64_t received_any = 0;
   std::uint64_t irr_undefined = 0;
+  // Paths where the holder received at least its cap as it stood at the start, whether
+  // or not a conversion later removed the caps.
+  std::uint64_t received_original_cap = 0;
+  // Nominal receipts by how the path ended: [0] not converted, [1 + k] conversion
+  // outcome k (only when the scenario has a conversion).
+  std::vector<Moments> by_outcome;
   void merge(const HolderStats& o);
 };
 
@@ -49,9 +55,12 @@ struct CompanyStats {
   Metric cumulative_loss{1};    // deepest cumulative loss over the years (>= 0)
   Metric peak_funding_need{1};  // outside money needed at most (shadow cash below the floor)
   Metric refund_owed{1};
-  Counts first_profit_year;  // -1: no profitable year in the horizon
-  Counts conversion_year;    // -1: no conversion in the horizon
+  Counts first_profit_year;   // -1: no profitable year in the horizon
+  Counts conversion_year;     // -1: no conversion in the horizon
+  Counts default_year;        // -1: no default in the horizon
+  Counts conversion_outcome;  // -1: not converted, else the outcome's index
   std::uint64_t deadline_missed = 0;
+  std::uint64_t refund_unpaid = 0;  // paths where a refund due was not paid in full
   void merge(const CompanyStats& o);
 };
 
@@ -77,6 +86,9 @@ struct RunRequest {
   std::uint64_t paths = 10000;
   unsigned threads = 1;
   std::atomic<std::uint64_t>* progress = nullptr;  // paths done, updated by the workers
+  // When set and true, workers take no new chunk: the run returns early with the paths
+  // done so far (a front end's interrupt; the partial statistics are not a result).
+  const std::atomic<bool>* cancel = nullptr;
   // Lean scenarios run kWidth paths at a time where the CPU allows it, to the same bits
   // as one at a time; false runs them one at a time (tests compare the two).
   bool lanes = true;
@@ -94,6 +106,8 @@ class MonteCarlo {
   static bool lanes_supported();
   bool runs_in_lanes() const { return batch_; }
   Year first_year() const { return terms_.first_year; }
+  // The conversion's outcome names, in order (empty without a conversion).
+  const std::vector<std::string>& conversion_outcomes() const { return outcome_names_; }
 
   // One path, for tests: the summary of path `path` under `seed`.
   PathSummary<double> simulate_one(std::uint64_t seed, std::uint64_t path) const;
@@ -124,6 +138,7 @@ class MonteCarlo {
     std::size_t line = 0;
     HolderIndex holder = 0;
     Year cap_growth_from = 0;
+    std::size_t outcome = 0;
   };
   struct Worker;
   // Draws (monte_carlo_draws.cpp): one path's inputs into w.inputs, or the inputs of
@@ -156,7 +171,7 @@ class MonteCarlo {
   // Adds one path's results to the statistics; irr[h]: the holder's IRR on the path,
   // where it invests.
   void accumulate(const PathSummary<double>& s, const std::optional<double>* irr,
-                  const std::optional<Date>& conversion, RunStats& st) const;
+                  std::size_t outcome, RunStats& st) const;
   // accumulate() for the first `count` lanes of the batch just run in w.batch, with the
   // same results, lane-wise where it can.
   void accumulate_lanes(std::size_t count, Worker& w) const;
@@ -173,6 +188,10 @@ class MonteCarlo {
   std::optional<ConversionEventSpec> conversion_event_;
   std::optional<CrashEventSpec> crash_event_;
   std::optional<Date> base_conversion_;
+  // The conversion's outcomes: cumulative probabilities (drawn per path when several),
+  // and their names (empty without a conversion).
+  std::vector<double> outcome_cdf_;
+  std::vector<std::string> outcome_names_;
   // IRR: per holder, money invested before the projection, as (year offset, amount)
   // with offsets from irr_origin_.
   Year irr_origin_ = 0;
@@ -187,6 +206,7 @@ class MonteCarlo {
   bool batch_ = false;  // ... and runs kWidth at a time (batch_path.hpp)
   struct Resets {
     bool revenue_fixed = false, revenue_growth = false, caps = false, cap_growth = false;
+    bool claims_valuation = false;
     std::vector<char> cost_line;
   } resets_;
 };

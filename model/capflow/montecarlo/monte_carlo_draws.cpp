@@ -38,12 +38,21 @@ void MonteCarlo::reset_inputs(PathInputs<double>& in) const {
   in.terminal_multiple = base_.terminal_multiple;
   in.conversion = base_conversion_;
   in.new_rounds_until = base_.new_rounds_until;
+  in.conversion_outcome = base_.conversion_outcome;
+  in.payout_ratio = base_.payout_ratio;
+  in.stakes.clear();
+  if (resets_.claims_valuation) {
+    std::copy(base_.claims_valuation.begin(), base_.claims_valuation.end(),
+              in.claims_valuation.begin());
+  }
 }
 
 void MonteCarlo::draw_inputs(std::uint64_t seed, std::uint64_t path, Worker& w) const {
   PathInputs<double>& in = w.inputs;
   reset_inputs(in);
-  if (samplers_.empty() && processes_.empty() && !conversion_event_ && !crash_event_) return;
+  if (samplers_.empty() && processes_.empty() && !conversion_event_ && !crash_event_ &&
+      outcome_cdf_.size() < 2)
+    return;
   const PathRandom rng(seed, path);
   draw_named(rng, w, in);
   draw_processes(rng, w);
@@ -113,6 +122,17 @@ void MonteCarlo::draw_named(const PathRandom& rng, Worker& w, PathInputs<double>
           in.conversion = d;
           break;
         }
+        // Shares are clamped to [0, 1] and a valuation to above zero: a distribution's
+        // tail must not make a payout ratio of 120% or a negative stake.
+        case K::payout_ratio:
+          in.payout_ratio = std::clamp(v, 0.0, 1.0);
+          break;
+        case K::conversion_valuation:
+          in.claims_valuation[e.outcome] = std::max(v, 1.0);
+          break;
+        case K::conversion_stake:
+          in.stakes.push_back({e.outcome, e.holder, std::clamp(v, 0.0, 1.0)});
+          break;
       }
     }
   }
@@ -143,6 +163,14 @@ void MonteCarlo::draw_processes(const PathRandom& rng, Worker& w) const {
 }
 
 void MonteCarlo::draw_events(const PathRandom& rng, PathInputs<double>& in) const {
+  // Which terms the conversion takes, when it has several outcomes: one uniform from a
+  // stream of its own, so adding outcomes changes no other draw.
+  if (outcome_cdf_.size() > 1) {
+    const double u = rng.uniform(stream_id("event:conversion-outcome"), 0);
+    std::size_t k = 0;
+    while (k + 1 < outcome_cdf_.size() && !(u < outcome_cdf_[k])) ++k;
+    in.conversion_outcome = k;
+  }
   // Events with a probability per year.
   if (conversion_event_) {
     const auto& ev = *conversion_event_;

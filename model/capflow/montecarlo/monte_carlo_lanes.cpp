@@ -227,9 +227,11 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
     const Mask got = total > 0.0;
     const Mask ended = b.ended_at_cap()[h];
     const Real cap_year = b.cap_year_index()[h];
+    const Real original_cap = b.original_cap()[h];
     for (std::size_t l = 0; l < count; ++l) {
       hs.received_any += got[l] ? 1u : 0u;
       hs.ended_at_cap += ended[l] ? 1u : 0u;
+      hs.received_original_cap += original_cap[l] > 0 && total[l] >= original_cap[l] ? 1u : 0u;
       if (cap_year[l] >= 0) hs.cap_year.add(terms_.first_year + static_cast<int>(cap_year[l]));
     }
     if (!holder_invests_[h] || !(terms_.initial_invested[h] > 0)) continue;
@@ -268,7 +270,9 @@ void MonteCarlo::run_lanes(std::uint64_t seed, std::uint64_t begin, std::uint64_
   for (std::size_t l = 0; l < count; ++l) {
     c.first_profit_year.add(
         first_profit[l] >= 0 ? terms_.first_year + static_cast<int>(first_profit[l]) : -1);
-    c.conversion_year.add(-1);  // lean scenarios never convert
+    c.conversion_year.add(-1);  // lean scenarios never convert, nor default
+    c.default_year.add(-1);
+    c.conversion_outcome.add(-1);
   }
 }
 

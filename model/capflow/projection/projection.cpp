@@ -74,7 +74,13 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
     t.has_new_rounds = true;
     t.new_round_multiple = to_num<Num>(*p.funding.valuation_revenue_multiple);
     t.new_round_holder = *p.funding.holder;
+    if (p.funding.new_rounds_debt_rate) {
+      t.new_rounds_debt_before_conversion = true;
+      t.new_rounds_debt_rate = to_num<Num>(*p.funding.new_rounds_debt_rate);
+      t.new_rounds_notes_convert = p.funding.new_rounds_notes_convert;
+    }
   }
+  t.default_on_shortfall = p.funding.on_shortfall == FundingSpec::OnShortfall::default_;
   t.terminal = p.terminal_value.method;
   t.terminal_growth = to_num<Num>(p.terminal_value.growth);
   t.discount_rate = to_num<Num>(p.discount_rate);
@@ -82,29 +88,49 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
   t.deadline_events.resize(years);
   for (std::size_t r = 0; r < p.rounds.size(); ++r) {
     const RoundSpec& round = p.rounds[r];
-    t.round_holder.push_back(round.joins);
-    RoundEvent e;
-    e.round = r;
-    e.amount = to_num<Num>(round.amount);
-    e.post_money = round.post_money ? to_num<Num>(*round.post_money) : Num{};
-    e.joins = round.joins;
-    t.round_events[static_cast<std::size_t>(round.date.year - p.first_year)].push_back(e);
+    // One tranche per holder the round's money (or an option's) joins: a refund goes
+    // back to each in proportion to what it put in.
+    std::vector<std::size_t> tranches;
+    auto tranche_of = [&](HolderIndex h) {
+      for (std::size_t k : tranches) {
+        if (t.tranche_holder[k] == h) return k;
+      }
+      tranches.push_back(t.tranche_holder.size());
+      t.tranche_holder.push_back(h);
+      return tranches.back();
+    };
+    const Num post = round.post_money ? to_num<Num>(*round.post_money) : Num{};
+    auto& events = t.round_events[static_cast<std::size_t>(round.date.year - p.first_year)];
+    for (std::size_t k = 0; k < round.parts.size(); ++k) {
+      RoundEvent e;
+      e.round = r;
+      e.amount = to_num<Num>(round.parts[k].amount);
+      e.post_money = post;
+      e.joins = round.parts[k].holder;
+      e.tranche = tranche_of(e.joins);
+      if (k == 0 && round.post_money) e.dilute_others = to_num<Num>(round.amount) / post;
+      events.push_back(e);
+    }
     for (std::size_t o = 0; o < round.options.size(); ++o) {
-      RoundEvent oe = e;
+      // An option is exercised at the round's price: it buys amount / post-money.
+      const OptionSpec& opt = round.options[o];
+      RoundEvent oe;
+      oe.round = r;
       oe.is_option = true;
       oe.option = o;
-      oe.amount = to_num<Num>(round.options[o].amount);
-      // An option is exercised at the round's price: it buys amount / post-money.
-
-      if (round.options[o].revenue_at_least) {
-        oe.revenue_at_least = to_num<Num>(*round.options[o].revenue_at_least);
-      }
-      t.round_events[static_cast<std::size_t>(round.options[o].year - p.first_year)].push_back(oe);
+      oe.amount = to_num<Num>(opt.amount);
+      oe.post_money = post;
+      oe.joins = opt.joins;
+      oe.tranche = tranche_of(opt.joins);
+      if (round.post_money) oe.dilute_others = oe.amount / post;
+      if (opt.revenue_at_least) oe.revenue_at_least = to_num<Num>(*opt.revenue_at_least);
+      t.round_events[static_cast<std::size_t>(opt.year - p.first_year)].push_back(oe);
     }
     if (round.conversion_deadline && round.if_missed &&
         round.conversion_deadline->year <= p.last_year) {
       DeadlineEvent d;
       d.round = r;
+      d.tranches = tranches;
       d.remedy = round.if_missed->kind;
       d.interest_rate = to_num<Num>(round.if_missed->interest_rate);
       d.deadline = *round.conversion_deadline;
@@ -114,9 +140,11 @@ ProjectionTerms<Num> ProjectionTerms<Num>::from(const ProjectionSpec& p, const W
   }
   if (p.conversion) {
     t.conversion_date = p.conversion->date;
-    for (const Share& s : p.conversion->equity) t.conversion_equity.push_back(to_num<Num>(s));
-    if (p.conversion->claims_valuation)
-      t.claims_valuation = to_num<Num>(*p.conversion->claims_valuation);
+    for (const auto& o : p.conversion->outcomes) {
+      std::vector<Num> equity;
+      for (const Share& x : o.equity) equity.push_back(to_num<Num>(x));
+      t.outcome_equity.push_back(std::move(equity));
+    }
   }
   return t;
 }
@@ -169,6 +197,13 @@ PathInputs<Num> ProjectionTerms<Num>::base_inputs(const ProjectionSpec& p,
     in.cost_value.push_back(std::move(values));
   }
   in.conversion = conversion_date;
+  in.payout_ratio = payout_ratio;
+  if (p.conversion) {
+    in.conversion_outcome = p.conversion->base_outcome;
+    for (const auto& o : p.conversion->outcomes) {
+      in.claims_valuation.push_back(o.claims_valuation ? to_num<Num>(*o.claims_valuation) : Num{});
+    }
+  }
   return in;
 }
 

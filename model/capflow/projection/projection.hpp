@@ -39,6 +39,18 @@ struct PathInputs {
   Num terminal_multiple{};
   // When the for-profit conversion takes effect on this path; nullopt = never.
   std::optional<Date> conversion;
+  // Which of the conversion's outcomes (ProjectionTerms::outcomes) this path takes, the
+  // claims valuation of each outcome (0 for given stakes), and drawn stakes: a drawn
+  // stake replaces its holder's stake in that outcome, the others scaled to keep 100%.
+  std::size_t conversion_outcome = 0;
+  std::vector<Num> claims_valuation;
+  struct StakeDraw {
+    std::size_t outcome = 0;
+    HolderIndex holder = 0;
+    Num stake{};
+  };
+  std::vector<StakeDraw> stakes;
+  Num payout_ratio{1};
   // Year index from which no new rounds can be raised (a crash dries financing up).
   int new_rounds_until = 1 << 30;
 };
@@ -53,10 +65,15 @@ struct ProjectionTerms {
     Num amount{};
     Num post_money{};  // of the round (0 when not given): the stake bought after conversion
     HolderIndex joins = 0;
+    std::size_t tranche = 0;  // the (round, holder) part its money counts toward
+    // After the conversion a round buys amount / post-money for each of its parts; the
+    // others are diluted once, by the round's whole stake, at its first part.
+    Num dilute_others{};
     std::optional<Num> revenue_at_least;
   };
   struct DeadlineEvent {
     std::size_t round = 0;
+    std::vector<std::size_t> tranches;  // the round's parts (and its options'), refunded each
     RemedySpec::Kind remedy = RemedySpec::Kind::refund;
     Num interest_rate{};
     Date deadline;
@@ -89,16 +106,21 @@ struct ProjectionTerms {
   bool has_new_rounds = false;
   Num new_round_multiple{};
   HolderIndex new_round_holder = 0;
+  bool new_rounds_debt_before_conversion = false;  // a loan at new_rounds_debt_rate
+  Num new_rounds_debt_rate{};
+  bool new_rounds_notes_convert = false;  // notes still owed become equity at the conversion
+  bool default_on_shortfall = false;      // else outside money covers what funding cannot
   TerminalValueSpec::Method terminal = TerminalValueSpec::Method::none;
   Num terminal_growth{};
   Num discount_rate{};
   std::vector<std::vector<RoundEvent>> round_events;        // per year
   std::vector<std::vector<DeadlineEvent>> deadline_events;  // per year
-  std::vector<Num> conversion_equity;                       // per holder; empty = from claims
-  std::optional<Num> claims_valuation;
+  // Per conversion outcome: equity per holder, empty when from claims (then
+  // PathInputs::claims_valuation says at which valuation).
+  std::vector<std::vector<Num>> outcome_equity;
   std::optional<Date> conversion_date;
-  std::vector<Num> initial_invested;      // per holder, before any round
-  std::vector<HolderIndex> round_holder;  // per round: the holder its money joins
+  std::vector<Num> initial_invested;        // per holder, before any round
+  std::vector<HolderIndex> tranche_holder;  // per (round, holder) part: the holder
 
   static ProjectionTerms from(const ProjectionSpec& p, const WaterfallSpec& w);
   // The scenario's own values: what `capflow project` runs and each path starts from.
@@ -117,6 +139,7 @@ struct YearRecord {
   Num cumulative_result{};
   Num raised_rounds{};      // scenario rounds and options
   Num raised_new_rounds{};  // rounds raised to meet a funding need
+  Num external_funding{};   // a need covered by outside money the model does not follow
   Num credit_drawn{};
   Num credit_repaid{};
   Num credit_balance{};
@@ -124,12 +147,14 @@ struct YearRecord {
   Num refunds{};
   Num funding_need{};   // shortfall below the cash floor before funding
   Num unfunded{};       // shortfall left after the credit line and new rounds
+  Num refund_unpaid{};  // refunds due this year that a default left unpaid
   Num distributable{};  // new distributable profit × payout ratio
   Num debt_repaid{};
   Num distributed{};     // to holders, through the waterfall or by equity
   Num terminal_value{};  // last year only
   Num cash{};            // end of year
   bool converted = false;
+  bool defaulted = false;     // the company defaulted this year or before: nothing happens after
   std::vector<Num> received;  // per holder, this year: waterfall/equity incl. terminal
   std::vector<Num> other;     // per holder, this year: revenue share, refunds, interest, principal
   std::vector<Num> invested;  // per holder, this year: money put in (rounds, options, new rounds)
@@ -147,8 +172,14 @@ struct PathSummary {
   std::vector<Num> invested_total;  // per holder: initial + rounds + options + new rounds
   std::vector<int> cap_year_index;  // per holder: first year index at cap, -1 never
   std::vector<char> ended_at_cap;   // per holder: at its cap at the horizon
+  // Per holder: its cap when first positive (the cap "as it stood at the start"); 0 if
+  // it never had one.
+  std::vector<Num> original_cap;
   bool deadline_missed = false;
   Num refund_owed{};
+  Num refund_unpaid{};
+  int default_index = -1;         // year index of the default, -1 never
+  int conversion_index = -1;      // year index the conversion took effect, -1 never
   int first_profit_index = -1;    // first year with net income > 0
   Num worst_cumulative_result{};  // lowest cumulative result over the years (<= 0 part)
   Num total_funding_need{};       // sum of yearly shortfalls below the cash floor
@@ -163,6 +194,7 @@ struct PathSummary {
     invested_total.resize(holders);
     cap_year_index.resize(holders);
     ended_at_cap.resize(holders);
+    original_cap.resize(holders);
   }
   // The start of a path: nothing received yet, `invested` put in before the first year.
   void reset(const std::vector<Num>& invested, const Num& opening_cumulative) {
@@ -171,9 +203,13 @@ struct PathSummary {
       invested_total[h] = invested[h];
       cap_year_index[h] = -1;
       ended_at_cap[h] = 0;
+      original_cap[h] = Num{};
     }
     deadline_missed = false;
     refund_owed = Num{};
+    refund_unpaid = Num{};
+    default_index = -1;
+    conversion_index = -1;
     first_profit_index = -1;
     worst_cumulative_result = opening_cumulative < Num{} ? opening_cumulative : Num{};
     total_funding_need = Num{};

@@ -266,25 +266,64 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
   } else {
     reader.error(n, ptr, "missing \"joins\": the holder whose invested amount this money raises");
   }
+  // Investors: a name maps to an amount (joining the round's holder) or to
+  // {"amount": a, "joins": holder} (its own holder: Microsoft's part of a round).
+  std::vector<std::pair<std::string, HolderIndex>> investor_holder;
   if (const JsonNode* v = n.find("investors")) {
     std::string ip = child(ptr, "investors");
     if (reader.expect(*v, ip, JsonNode::Kind::object,
-                      "an object mapping investor names to amounts")) {
+                      "an object mapping investor names to amounts or {\"amount\", \"joins\"}")) {
       Money sum = 0;
       bool all = true;
       for (const auto& [name, value] : v->members) {
-        auto a = reader.amount(value, child(ip, name), true);
-        if (!a) {
+        const std::string xp = child(ip, name);
+        const JsonNode* amount = &value;
+        std::optional<HolderIndex> holder = r.joins;
+        if (value.kind == JsonNode::Kind::object) {
+          reader.check_keys(value, xp, {"amount", "joins", "notes", "source"});
+          amount = value.find("amount");
+          if (amount == nullptr) {
+            reader.error(value, xp, "missing \"amount\": what this investor puts in");
+            all = false;
+            continue;
+          }
+          if (const JsonNode* j = value.find("joins")) {
+            holder = read_holder_ref(*j, child(xp, "joins"), w, reader);
+            if (holder && w.holders[*holder].residual) {
+              reader.error(*j, child(xp, "joins"), "round money cannot join the residual holder");
+              holder.reset();
+            }
+          }
+        }
+        auto a = reader.amount(
+            *amount, value.kind == JsonNode::Kind::object ? child(xp, "amount") : xp, true);
+        if (!a || !holder) {
           all = false;
           continue;
         }
         r.investors.emplace_back(name, *a);
+        investor_holder.emplace_back(name, *holder);
         sum += *a;
       }
       if (all && !r.investors.empty() && r.amount > 0 && sum != r.amount) {
         reader.error(*v, ip,
                      "investors' amounts sum to " + format_money_short(sum) +
                          ", expected the round's amount " + format_money_short(r.amount));
+      }
+    }
+  }
+  // The parts: per holder, in order of first mention; without investors, all to joins.
+  if (r.investors.empty()) {
+    r.parts.push_back({r.joins, r.amount});
+  } else {
+    for (std::size_t i = 0; i < r.investors.size(); ++i) {
+      const HolderIndex h = investor_holder[i].second;
+      auto it = std::find_if(r.parts.begin(), r.parts.end(),
+                             [h](const RoundSpec::Part& x) { return x.holder == h; });
+      if (it == r.parts.end()) {
+        r.parts.push_back({h, r.investors[i].second});
+      } else {
+        it->amount += r.investors[i].second;
       }
     }
   }
@@ -338,6 +377,10 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
         if (const JsonNode* x = o.find("if_revenue_at_least")) {
           opt.revenue_at_least = reader.amount(*x, child(p1, "if_revenue_at_least"));
         }
+        opt.joins = r.joins;
+        for (const auto& [name, h] : investor_holder) {
+          if (name == opt.investor) opt.joins = h;
+        }
         if (a && y) {
           opt.amount = *a;
           opt.year = *y;
@@ -352,13 +395,70 @@ RoundSpec read_round(const JsonNode& n, const std::string& ptr, const Projection
   return r;
 }
 
-std::optional<ConversionSpec> read_conversion(const JsonNode& n, const ProjectionSpec& p,
-                                              const WaterfallSpec& w, JsonReader& reader) {
+// Reads an outcome's split, "equity" (stakes summing to 100%) or "equity_from_claims",
+// from n (the conversion itself, or one of its outcomes). False after reporting a problem.
+bool read_outcome_split(const JsonNode& n, const std::string& ptr, const WaterfallSpec& w,
+                        JsonReader& reader, ConversionOutcomeSpec& out) {
+  const JsonNode* equity = n.find("equity");
+  const JsonNode* claims = n.find("equity_from_claims");
+  if ((equity == nullptr) == (claims == nullptr)) {
+    reader.error(
+        n, ptr,
+        "give exactly one of \"equity\" (stakes summing to 100%) or \"equity_from_claims\"");
+    return false;
+  }
+  if (equity != nullptr) {
+    std::string ep = child(ptr, "equity");
+    if (!reader.expect(*equity, ep, JsonNode::Kind::object,
+                       "an object mapping holders to stakes")) {
+      return false;
+    }
+    out.equity.assign(w.holders.size(), Share(0));
+    Share sum = 0;
+    bool all = true;
+    for (const auto& [id, value] : equity->members) {
+      auto h = w.find(id);
+      if (!h) {
+        reader.key_error(value, child(ep, id),
+                         "unknown holder \"" + id + "\"; holders are: " + holder_list(w));
+        all = false;
+        continue;
+      }
+      auto sh = reader.share(value, child(ep, id));
+      if (!sh) {
+        all = false;
+        continue;
+      }
+      out.equity[*h] = *sh;
+      sum += *sh;
+    }
+    if (all && sum != 1) {
+      reader.error(*equity, ep,
+                   "equity stakes sum to " + format_percent(sum) + ", expected exactly 100%");
+      return false;
+    }
+    return all;
+  }
+  std::string cp = child(ptr, "equity_from_claims");
+  if (!reader.expect(*claims, cp, JsonNode::Kind::object, "{\"valuation\": amount}")) return false;
+  reader.check_keys(*claims, cp, {"valuation"});
+  const JsonNode* v = claims->find("valuation");
+  if (v == nullptr) {
+    reader.error(*claims, cp, "missing \"valuation\": the value split by the holders' claims");
+    return false;
+  }
+  out.claims_valuation = reader.amount(*v, child(cp, "valuation"), true);
+  return out.claims_valuation.has_value();
+}
+
+std::optional<ConversionSpec> read_conversion(const JsonNode& n, const WaterfallSpec& w,
+                                              JsonReader& reader) {
   const std::string ptr = "/conversion";
   if (!reader.expect(n, ptr, JsonNode::Kind::object, "a conversion object (or null for never)")) {
     return std::nullopt;
   }
-  reader.check_keys(n, ptr, {"date", "equity", "equity_from_claims", "notes", "source"});
+  reader.check_keys(n, ptr,
+                    {"date", "equity", "equity_from_claims", "outcomes", "notes", "source"});
   ConversionSpec c;
   bool ok = true;
   if (const JsonNode* v = n.find("date")) {
@@ -372,61 +472,150 @@ std::optional<ConversionSpec> read_conversion(const JsonNode& n, const Projectio
                  "missing \"date\": when the conversion takes effect (\"YYYY-MM-DD\" or a year)");
     ok = false;
   }
-  const JsonNode* equity = n.find("equity");
-  const JsonNode* claims = n.find("equity_from_claims");
-  if ((equity == nullptr) == (claims == nullptr)) {
-    reader.error(
-        n, ptr,
-        "give exactly one of \"equity\" (stakes summing to 100%) or \"equity_from_claims\"");
+  const JsonNode* outcomes = n.find("outcomes");
+  if (outcomes == nullptr) {
+    ConversionOutcomeSpec one;
+    one.name = "conversion";
+    if (!read_outcome_split(n, ptr, w, reader, one)) return std::nullopt;
+    c.outcomes.push_back(std::move(one));
+    return ok ? std::optional<ConversionSpec>(std::move(c)) : std::nullopt;
+  }
+  if (n.find("equity") != nullptr || n.find("equity_from_claims") != nullptr) {
+    reader.error(n, ptr,
+                 "give \"outcomes\" or one split (\"equity\" or \"equity_from_claims\"), "
+                 "not both");
     return std::nullopt;
   }
-  if (equity != nullptr) {
-    std::string ep = child(ptr, "equity");
-    if (!reader.expect(*equity, ep, JsonNode::Kind::object,
-                       "an object mapping holders to stakes")) {
-      return std::nullopt;
-    }
-    c.equity.assign(w.holders.size(), Share(0));
-    Share sum = 0;
-    bool all = true;
-    for (const auto& [id, value] : equity->members) {
-      auto h = w.find(id);
-      if (!h) {
-        reader.key_error(value, child(ep, id),
-                         "unknown holder \"" + id + "\"; holders are: " + holder_list(w));
-        all = false;
-        continue;
-      }
-      auto s = reader.share(value, child(ep, id));
-      if (!s) {
-        all = false;
-        continue;
-      }
-      c.equity[*h] = *s;
-      sum += *s;
-    }
-    if (all && sum != 1) {
-      reader.error(*equity, ep,
-                   "equity stakes sum to " + format_percent(sum) + ", expected exactly 100%");
-      ok = false;
-    }
-    ok = ok && all;
-  } else {
-    std::string cp = child(ptr, "equity_from_claims");
-    if (!reader.expect(*claims, cp, JsonNode::Kind::object, "{\"valuation\": amount}"))
-      return std::nullopt;
-    reader.check_keys(*claims, cp, {"valuation"});
-    const JsonNode* v = claims->find("valuation");
-    if (v == nullptr) {
-      reader.error(*claims, cp, "missing \"valuation\": the value split by the holders' claims");
-      return std::nullopt;
-    }
-    c.claims_valuation = reader.amount(*v, child(cp, "valuation"), true);
-    ok = ok && c.claims_valuation.has_value();
+  const std::string op = child(ptr, "outcomes");
+  if (!reader.expect(*outcomes, op, JsonNode::Kind::array,
+                     "an array of outcomes {\"name\", \"probability\", \"equity\" or "
+                     "\"equity_from_claims\"}")) {
+    return std::nullopt;
   }
-  (void)p;
-  if (!ok) return std::nullopt;
-  return c;
+  if (outcomes->items.empty()) {
+    reader.error(*outcomes, op, "expected at least one outcome");
+    return std::nullopt;
+  }
+  Rational total = 0;
+  std::optional<std::size_t> marked;
+  bool all = true;
+  for (std::size_t i = 0; i < outcomes->items.size(); ++i) {
+    const JsonNode& o = outcomes->items[i];
+    const std::string p1 = child(op, i);
+    if (!reader.expect(o, p1, JsonNode::Kind::object, "an outcome object")) {
+      all = false;
+      continue;
+    }
+    reader.check_keys(o, p1,
+                      {"name", "probability", "equity", "equity_from_claims", "base", "notes",
+                       "source", "assumption"});
+    ConversionOutcomeSpec out;
+    if (const JsonNode* x = o.find("name")) {
+      if (auto name = reader.string(*x, child(p1, "name"))) out.name = *name;
+    }
+    if (out.name.empty()) out.name = "outcome " + std::to_string(i + 1);
+    for (const auto& other : c.outcomes) {
+      if (other.name == out.name) {
+        reader.error(o, p1, "outcome name \"" + out.name + "\" is used twice");
+        all = false;
+      }
+    }
+    if (const JsonNode* x = o.find("probability")) {
+      if (auto pr = reader.share(*x, child(p1, "probability"))) {
+        out.probability = *pr;
+        total += *pr;
+      } else {
+        all = false;
+      }
+    } else {
+      reader.error(o, p1, "missing \"probability\": how likely this outcome is (e.g. \"60%\")");
+      all = false;
+    }
+    if (const JsonNode* x = o.find("base")) {
+      if (auto b = reader.boolean(*x, child(p1, "base")); b && *b) {
+        if (marked) {
+          reader.error(*x, child(p1, "base"), "only one outcome may be the base case");
+          all = false;
+        }
+        marked = i;
+      }
+    }
+    if (!read_outcome_split(o, p1, w, reader, out)) all = false;
+    c.outcomes.push_back(std::move(out));
+  }
+  if (!all) return std::nullopt;
+  if (total != 1) {
+    reader.error(
+        *outcomes, op,
+        "outcome probabilities sum to " + format_percent(total) + ", expected exactly 100%");
+    return std::nullopt;
+  }
+  // The base case: the outcome marked "base", else the most likely (the first of equals).
+  c.base_outcome = 0;
+  if (marked) {
+    c.base_outcome = *marked;
+  } else {
+    for (std::size_t i = 1; i < c.outcomes.size(); ++i) {
+      if (c.outcomes[c.base_outcome].probability < c.outcomes[i].probability) c.base_outcome = i;
+    }
+  }
+  return ok ? std::optional<ConversionSpec>(std::move(c)) : std::nullopt;
+}
+
+// Money raised must have a claim (SPEC §6): before the conversion a holder is paid only
+// through the waterfall, so money that joins a holder with no share in any tier (and is
+// not a loan) would silently disappear. After the conversion, money buys equity.
+bool has_waterfall_claim(const WaterfallSpec& w, HolderIndex h) {
+  if (w.holders[h].residual) return true;
+  return std::any_of(w.tiers.begin(), w.tiers.end(), [h](const Tier& t) { return t.split[h] > 0; });
+}
+
+void check_every_dollar_has_a_claim(const ProjectionSpec& p, const WaterfallSpec& w,
+                                    const JsonNode& projection, const JsonNode* rounds,
+                                    JsonReader& reader) {
+  const auto after_conversion = [&](const Date& d) {
+    return p.conversion && !(d < p.conversion->date);
+  };
+  // A stake given in every outcome of the conversion is a claim too (the 2025 recap).
+  const auto has_claim = [&](HolderIndex h) {
+    if (has_waterfall_claim(w, h)) return true;
+    if (!p.conversion) return false;
+    return std::all_of(
+        p.conversion->outcomes.begin(), p.conversion->outcomes.end(),
+        [h](const ConversionOutcomeSpec& o) { return !o.equity.empty() && o.equity[h] > 0; });
+  };
+  const auto why = [&](HolderIndex h) {
+    return "money joining \"" + w.holders[h].id +
+           "\" has no claim before the conversion: it has no share in any tier of the "
+           "waterfall and no stake in every conversion outcome; give it a share in a tier or "
+           "a stake, or let the money join a holder that has one";
+  };
+  for (std::size_t i = 0; rounds != nullptr && i < p.rounds.size(); ++i) {
+    const RoundSpec& r = p.rounds[i];
+    const JsonNode& node = rounds->items[i];
+    const std::string ptr = child("/rounds", i);
+    if (after_conversion(r.date)) continue;
+    for (const auto& part : r.parts) {
+      if (has_claim(part.holder)) continue;
+      reader.error(node, ptr, r.name + ": " + why(part.holder));
+    }
+    for (std::size_t o = 0; o < r.options.size(); ++o) {
+      const OptionSpec& opt = r.options[o];
+      if (after_conversion(Date{opt.year, 1, 1}) || has_claim(opt.joins)) continue;
+      reader.error(node.find("options")->items[o], child(child(ptr, "options"), o),
+                   "the option's " + why(opt.joins));
+    }
+  }
+  if (p.funding.holder && !p.funding.new_rounds_debt_rate && !has_claim(*p.funding.holder)) {
+    const JsonNode* f = projection.find("funding");
+    const JsonNode* nr = f != nullptr ? f->find("new_rounds") : nullptr;
+    if (nr != nullptr) {
+      reader.error(*nr, "/projection/funding/new_rounds",
+                   "new rounds' " + why(*p.funding.holder) +
+                       ", or make the money raised before the conversion a loan: "
+                       "\"before_conversion\": {\"as\": \"debt\", \"interest_rate\": ...}");
+    }
+  }
 }
 
 }  // namespace
@@ -653,7 +842,24 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
   if (const JsonNode* v = n.find("funding")) {
     std::string fp = child(ptr, "funding");
     if (reader.expect(*v, fp, JsonNode::Kind::object, "a funding object")) {
-      reader.check_keys(*v, fp, {"cash_floor", "credit_line", "new_rounds", "notes", "source"});
+      reader.check_keys(
+          *v, fp, {"cash_floor", "credit_line", "new_rounds", "on_shortfall", "notes", "source"});
+      p.funding.on_shortfall = FundingSpec::OnShortfall::default_;
+      if (const JsonNode* x = v->find("on_shortfall")) {
+        if (auto k = reader.string(*x, child(fp, "on_shortfall"))) {
+          if (*k == "default") {
+            p.funding.on_shortfall = FundingSpec::OnShortfall::default_;
+          } else if (*k == "external") {
+            p.funding.on_shortfall = FundingSpec::OnShortfall::external;
+          } else {
+            reader.error(*x, child(fp, "on_shortfall"),
+                         "unknown \"" + *k +
+                             "\"; expected \"default\" (the company defaults when cash cannot "
+                             "be found) or \"external\" (outside money the model does not follow "
+                             "covers it)");
+          }
+        }
+      }
       if (const JsonNode* x = v->find("cash_floor")) {
         if (auto m = reader.amount(*x, child(fp, "cash_floor"))) p.funding.cash_floor = *m;
       }
@@ -708,7 +914,38 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
         std::string np = child(fp, "new_rounds");
         if (reader.expect(*x, np, JsonNode::Kind::object,
                           "{\"joins\": holder, \"valuation_revenue_multiple\": m}")) {
-          reader.check_keys(*x, np, {"joins", "valuation_revenue_multiple", "notes", "source"});
+          reader.check_keys(
+              *x, np,
+              {"joins", "valuation_revenue_multiple", "before_conversion", "notes", "source"});
+          if (const JsonNode* b = x->find("before_conversion")) {
+            const std::string bp = child(np, "before_conversion");
+            if (reader.expect(
+                    *b, bp, JsonNode::Kind::object,
+                    "{\"as\": \"debt\" or \"convertible_notes\", \"interest_rate\": rate}")) {
+              reader.check_keys(*b, bp, {"as", "interest_rate", "notes", "source"});
+              const JsonNode* as = b->find("as");
+              const JsonNode* rate = b->find("interest_rate");
+              auto kind = as != nullptr ? reader.string(*as, child(bp, "as")) : std::nullopt;
+              if (as == nullptr || rate == nullptr) {
+                reader.error(*b, bp,
+                             "expected \"as\" (\"debt\" or \"convertible_notes\") and "
+                             "\"interest_rate\"");
+              } else if (kind && *kind != "debt" && *kind != "convertible_notes") {
+                reader.error(*as, child(bp, "as"),
+                             "unknown \"" + *kind +
+                                 "\"; expected \"debt\" (a loan repaid before "
+                                 "distributions) or \"convertible_notes\" (the same, and what is "
+                                 "still owed at the conversion becomes equity)");
+              } else if (auto r = reader.rate(*rate, child(bp, "interest_rate"))) {
+                if (*r < 0) {
+                  reader.error(*rate, child(bp, "interest_rate"), "interest rate must be >= 0");
+                } else {
+                  p.funding.new_rounds_debt_rate = *r;
+                  p.funding.new_rounds_notes_convert = kind && *kind == "convertible_notes";
+                }
+              }
+            }
+          }
           const JsonNode* j = x->find("joins");
           const JsonNode* m = x->find("valuation_revenue_multiple");
           if (j == nullptr || m == nullptr) {
@@ -739,8 +976,10 @@ std::optional<ProjectionSpec> read_projection_spec(const JsonNode* projection,
     }
   }
   if (conversion != nullptr && conversion->kind != JsonNode::Kind::null) {
-    p.conversion = read_conversion(*conversion, p, w, reader);
+    p.conversion = read_conversion(*conversion, w, reader);
   }
+  if (reader.error_count() != before) return std::nullopt;
+  check_every_dollar_has_a_claim(p, w, n, rounds, reader);
   if (reader.error_count() != before) return std::nullopt;
   return p;
 }

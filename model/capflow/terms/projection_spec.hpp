@@ -64,6 +64,7 @@ struct RemedySpec {
 
 struct OptionSpec {
   std::string investor;
+  HolderIndex joins = 0;  // the investor's holder when the round lists it, else the round's
   Money amount = 0;
   Year year = 0;                          // exercised in this year, at the round's price
   std::optional<Money> revenue_at_least;  // exercise rule: that year's revenue >= this
@@ -77,6 +78,14 @@ struct RoundSpec {
   std::optional<Money> post_money;  // always set after validation (pre + amount if needed)
   HolderIndex joins = 0;            // the holder whose invested amount the money raises
   std::vector<std::pair<std::string, Money>> investors;  // sums to amount when given
+  // Where the money goes: one part per holder it joins (an investor listed with its own
+  // "joins" puts its amount into that holder, the rest joins `joins`), in order of first
+  // mention. Sums to amount.
+  struct Part {
+    HolderIndex holder = 0;
+    Money amount = 0;
+  };
+  std::vector<Part> parts;
   std::optional<Date> conversion_deadline;
   std::optional<RemedySpec> if_missed;
   std::vector<OptionSpec> options;
@@ -97,15 +106,37 @@ struct FundingSpec {
   // pre-money = revenue × valuation_revenue_multiple, joining `holder`.
   std::optional<Rational> valuation_revenue_multiple;
   std::optional<HolderIndex> holder;
+  // New rounds raised before the conversion, when the terms say so, are a loan from
+  // `holder` at this rate (repaid before distributions) instead of a participation.
+  std::optional<Rational> new_rounds_debt_rate;
+  // ... and, as convertible notes, what is still owed converts into equity at the new
+  // rounds' price when the conversion takes effect.
+  bool new_rounds_notes_convert = false;
+  // A cash need that the credit line and new rounds cannot meet: the company defaults
+  // (the default when a funding section is given), or outside money the model does not
+  // follow covers it (SPEC §5's benchmark model; the default without a funding section).
+  enum class OnShortfall { default_, external };
+  OnShortfall on_shortfall = OnShortfall::external;
 };
 
-struct ConversionSpec {
-  Date date;  // from date.year on, distributions follow equity and caps stop applying
+// How the equity is split when the conversion takes effect: given stakes, or claims.
+struct ConversionOutcomeSpec {
+  std::string name;
+  Rational probability = 1;
   // Equity per holder (sums to 1); empty when derived from claims.
   std::vector<Share> equity;
   // When set, equity = each holder's share of this valuation pushed through the
   // waterfall from its state at conversion (the "claims" rule).
   std::optional<Money> claims_valuation;
+};
+
+struct ConversionSpec {
+  Date date;  // from date.year on, distributions follow equity and caps stop applying
+  // One outcome (given as "equity" or "equity_from_claims"), or several named outcomes
+  // with probabilities summing to 1, one drawn per Monte Carlo path.
+  std::vector<ConversionOutcomeSpec> outcomes;
+  std::size_t base_outcome = 0;  // what `project` uses: "base": true, else the most likely
+  const ConversionOutcomeSpec& base() const { return outcomes[base_outcome]; }
 };
 
 struct ProjectionSpec {

@@ -42,6 +42,8 @@ struct Resolver {
   Diagnostics& diags;
   std::vector<std::string> chain;  // canonical paths being loaded, outermost first
   std::vector<std::string> chain_display;
+  // The outermost document's text when it comes from memory, not from `path`.
+  const std::string* root_text = nullptr;
 
   // Loads `path` and everything it extends. Returns nullopt after recording a problem that
   // leaves nothing to validate; problems that do not (a duplicate key) are recorded too.
@@ -65,7 +67,17 @@ struct Resolver {
                            " files: " + links + display});
       return std::nullopt;
     }
-    auto text = read_file(path, display, diags, referrer);
+    std::optional<std::string> text;
+    if (referrer == nullptr && root_text != nullptr) {
+      // Text from memory (load_scenario_text) is checked as a file's would be.
+      if (auto bad = check_text(*root_text)) {
+        diags.push_back({display, bad->pos, "", bad->reason});
+        return std::nullopt;
+      }
+      text = *root_text;
+    } else {
+      text = read_file(path, display, diags, referrer);
+    }
     if (!text) return std::nullopt;
     std::size_t before = diags.size();
     JsonNode doc = parse_json(*text, display, diags);
@@ -286,22 +298,31 @@ void order_by_location(Diagnostics& diags, const std::string& path) {
   });
 }
 
-LoadResult load_unordered(const std::string& path, const std::vector<Override>& overrides);
+LoadResult load_unordered(const std::string& path, const std::vector<Override>& overrides,
+                          const std::string* text);
 
 }  // namespace
 
 LoadResult load_scenario(const std::string& path, const std::vector<Override>& overrides) {
-  LoadResult result = load_unordered(path, overrides);
+  LoadResult result = load_unordered(path, overrides, nullptr);
   order_by_location(result.diagnostics, path);
+  return result;
+}
+
+LoadResult load_scenario_text(const std::string& text, const std::string& name,
+                              const std::vector<Override>& overrides) {
+  LoadResult result = load_unordered(name, overrides, &text);
+  order_by_location(result.diagnostics, name);
   return result;
 }
 
 namespace {
 
-LoadResult load_unordered(const std::string& path, const std::vector<Override>& overrides) {
+LoadResult load_unordered(const std::string& path, const std::vector<Override>& overrides,
+                          const std::string* text) {
   LoadResult result;
   Diagnostics& diags = result.diagnostics;
-  Resolver resolver{diags, {}, {}};
+  Resolver resolver{diags, {}, {}, text};
   std::optional<JsonNode> loaded = resolver.load(path, path, nullptr);
   if (!loaded) return result;
   // Duplicate keys and bad --set paths are reported, and the rest is still validated.

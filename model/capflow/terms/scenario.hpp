@@ -51,6 +51,11 @@ std::vector<std::string> split_path(const std::string& path);
 // the extending file, cycles rejected), applies overrides, and validates everything.
 LoadResult load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
 
+// The same for a scenario held in memory (a notebook's string): name stands for the file
+// in diagnostics and in the result, and an "extends" is relative to name's folder.
+LoadResult load_scenario_text(const std::string& text, const std::string& name,
+                              const std::vector<Override>& overrides = {});
+
 // Parses "PATH=VALUE" into an Override; nullopt if there is no '=' or PATH is empty.
 std::optional<Override> parse_override(const std::string& text);
 

@@ -350,6 +350,46 @@ std::optional<InputTarget> read_target(const JsonNode& n, const std::string& ptr
     t.kind = K::conversion_year;
     return t;
   }
+  if (*text == "/projection/distribution/payout_ratio") {
+    t.kind = K::payout_ratio;
+    return t;
+  }
+  if (!tok.empty() && tok[0] == "conversion" && (tok.size() == 3 || tok.size() == 5)) {
+    if (!p.conversion) return fail("the scenario has no conversion");
+    // /conversion/equity... for a single outcome, /conversion/outcomes/K/equity... for one
+    // of several.
+    std::size_t at = 1;
+    t.outcome = 0;
+    if (tok[1] == "outcomes") {
+      const std::string& k = tok[2];
+      if (k.empty() || k.size() > 3 ||
+          !std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+          std::stoul(k) >= p.conversion->outcomes.size()) {
+        return fail("\"" + k + "\" is not an outcome index (0 to " +
+                    std::to_string(p.conversion->outcomes.size() - 1) + ")");
+      }
+      t.outcome = std::stoul(k);
+      at = 3;
+    } else if (p.conversion->outcomes.size() > 1) {
+      return fail("the conversion has several outcomes: target /conversion/outcomes/K/...");
+    }
+    const ConversionOutcomeSpec& o = p.conversion->outcomes[t.outcome];
+    if (tok.size() == at + 2 && tok[at] == "equity_from_claims" && tok[at + 1] == "valuation") {
+      if (!o.claims_valuation) return fail("that outcome gives stakes, not claims at a valuation");
+      t.kind = K::conversion_valuation;
+      return t;
+    }
+    if (tok.size() == at + 2 && tok[at] == "equity") {
+      if (o.equity.empty()) return fail("that outcome derives stakes from claims; it gives none");
+      auto h = w.find(tok[at + 1]);
+      if (!h) return fail("no holder \"" + tok[at + 1] + "\"");
+      t.holder = *h;
+      t.kind = K::conversion_stake;
+      return t;
+    }
+    return fail("a conversion target is .../equity_from_claims/valuation or .../equity/<holder>",
+                true);
+  }
   if ((tok.size() == 3 || tok.size() == 4) && tok[0] == "holders" && tok[2] == "cap") {
     auto h = w.find(tok[1]);
     if (!h) return fail("no holder \"" + tok[1] + "\"");

@@ -26,23 +26,27 @@ struct DistributionSpec {
 // docs/scenario-format.md; any other pointer is an error).
 struct InputTarget {
   enum class Kind {
-    none,               // a named input only used through correlations or reports
-    revenue_growth,     // rate in force from `year` (replaces the scenario's entry)
-    revenue_amount,     // fixed revenue of `year`
-    cost_ratio,         // ratio entry of cost line `line` from `year`
-    cost_amount,        // fixed amount of cost line `line` in `year`
-    cost_growth,        // growth entry of cost line `line` from `year`
-    terminal_multiple,  // /projection/terminal_value/multiple
-    cap_amount,         // /holders/<id>/cap (absolute)
-    cap_multiple,       // /holders/<id>/cap/multiple
-    cap_growth_rate,    // /projection/cap_growth/rate
-    conversion_year,    // /conversion/date: the year the conversion takes effect
+    none,                  // a named input only used through correlations or reports
+    revenue_growth,        // rate in force from `year` (replaces the scenario's entry)
+    revenue_amount,        // fixed revenue of `year`
+    cost_ratio,            // ratio entry of cost line `line` from `year`
+    cost_amount,           // fixed amount of cost line `line` in `year`
+    cost_growth,           // growth entry of cost line `line` from `year`
+    terminal_multiple,     // /projection/terminal_value/multiple
+    cap_amount,            // /holders/<id>/cap (absolute)
+    cap_multiple,          // /holders/<id>/cap/multiple
+    cap_growth_rate,       // /projection/cap_growth/rate
+    conversion_year,       // /conversion/date: the year the conversion takes effect
+    payout_ratio,          // /projection/distribution/payout_ratio
+    conversion_valuation,  // /conversion[/outcomes/K]/equity_from_claims/valuation
+    conversion_stake,      // /conversion[/outcomes/K]/equity/<holder>
   };
   Kind kind = Kind::none;
   std::string pointer;
   Year year = 0;
   std::size_t line = 0;
   HolderIndex holder = 0;
+  std::size_t outcome = 0;  // conversion_valuation, conversion_stake
 };
 
 struct RandomInputSpec {

@@ -333,6 +333,17 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
   return out;
 }
 
+std::vector<PointResult> run_points_in_order(std::size_t n, const PointEvaluation& point,
+                                             std::ostream& err) {
+  std::vector<PointResult> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto r = point(i, err);
+    if (!r) break;
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
 std::string holder_metric(const Scenario& s, std::size_t holder, const EvalSettings& settings) {
   const std::string key = settings.mode == EvalMode::waterfall       ? "/received"
                           : settings.mode == EvalMode::deterministic ? "/total"
@@ -466,6 +477,27 @@ bool needs_projection(const EvalSettings& s) {
 }
 std::string no_projection_message() {
   return kNoProjection;
+}
+
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err) {
+  std::vector<Vary> out;
+  for (const auto& text : texts) {
+    Vary v;
+    if (auto problem = parse_vary(text, with_steps, v)) {
+      err << "capflow " << command << ": --vary " << text << ": " << *problem << "\n";
+      return std::nullopt;
+    }
+    for (const auto& w : out) {
+      if (w.path == v.path) {
+        err << "capflow " << command << ": --vary " << v.path << " is given twice\n";
+        return std::nullopt;
+      }
+    }
+    out.push_back(v);
+  }
+  return out;
 }
 
 }  // namespace capflow

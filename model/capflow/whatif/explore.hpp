@@ -10,6 +10,7 @@
 // errors go to the stream the caller gives (the CLI's stderr, a string elsewhere).
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,6 +35,12 @@ struct Vary {
 // Parses "PATH=LO:HI:STEPS" (with_steps) or "PATH=LO:HI". LO and HI are money ("92B",
 // "1.5e9") or shares ("30%", "0.3"). Returns the error text on failure.
 std::optional<std::string> parse_vary(const std::string& text, bool with_steps, Vary& out);
+// Every --vary of a command (capflow COMMAND), parsed, a path given twice refused. On a problem
+// prints "capflow COMMAND: --vary ...: why" to err and returns nullopt.
+std::optional<std::vector<Vary>> parse_varies(const std::vector<std::string>& texts,
+                                              bool with_steps, const std::string& command,
+                                              std::ostream& err);
+
 // An error text if path names no number (or numeric string) in the resolved document.
 std::optional<std::string> check_varied_value(const JsonNode& document, const std::string& path);
 
@@ -88,6 +95,18 @@ std::optional<PointResult> evaluate(const std::string& file, const std::vector<s
                                     const std::vector<std::string>& metrics,
                                     const EvalSettings& settings, std::ostream& err,
                                     bool* bad_metric = nullptr);
+
+// One point of a sweep or tornado: its metrics, or nullopt after writing why to err.
+using PointEvaluation =
+    std::function<std::optional<PointResult>(std::size_t point, std::ostream& err)>;
+// Evaluates points 0..n-1 and stops at the first that fails, returning the results of
+// the points before it; every message goes to err in the order of the points.
+using PointRunner = std::function<std::vector<PointResult>(
+    std::size_t n, const PointEvaluation& point, std::ostream& err)>;
+// The runner of one process: the points one after another. (A front end may pass one
+// that spreads them over processes, to the same results and messages: cli/spread.hpp.)
+std::vector<PointResult> run_points_in_order(std::size_t n, const PointEvaluation& point,
+                                             std::ostream& err);
 
 // Default metrics: every holder's mean nominal payout (Monte Carlo), total (exact
 // projection) or receipts (waterfall).

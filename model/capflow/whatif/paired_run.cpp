@@ -127,17 +127,33 @@ std::vector<Comparison> run_paired(const Scenario& a, const MonteCarlo& mc_a, co
   const std::uint64_t chunks = (request.paths + kChunk - 1) / kChunk;
   for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
     std::vector<PairedMoments>& acc = partial[t];
-    const std::uint64_t end = std::min(request.paths, (c + 1) * kChunk);
-    for (std::uint64_t path = c * kChunk; path < end; ++path) {
+    const std::uint64_t end = request.first_path + std::min(request.paths, (c + 1) * kChunk);
+    for (std::uint64_t path = request.first_path + c * kChunk; path < end; ++path) {
       const PathSummary<double> x = mc_a.simulate_one(request.seed, path);
       const PathSummary<double> y = mc_b.simulate_one(request.seed, path);
       for (std::size_t i = 0; i < defs.size(); ++i) defs[i].add(x, y, acc[i]);
     }
-    if (request.progress) *request.progress += end - c * kChunk;
+    if (request.progress) *request.progress += end - request.first_path - c * kChunk;
   });
   std::vector<PairedMoments> total = fresh();
   for (const auto& p : partial) {
     for (std::size_t i = 0; i < defs.size(); ++i) total[i].merge(p[i]);
+  }
+  if (request.gather) {
+    // The other processes' paths: exact sums, so the merge gives one process's bits.
+    nlohmann::json mine = nlohmann::json::array();
+    for (const auto& m : total) {
+      mine.push_back({m.a.to_json(), m.b.to_json(), m.d.to_json()});
+    }
+    for (const auto& other : request.gather(mine)) {
+      for (std::size_t i = 0; i < defs.size(); ++i) {
+        PairedMoments m(defs[i].scale);
+        m.a = Moments::from_json(other.at(i).at(0));
+        m.b = Moments::from_json(other.at(i).at(1));
+        m.d = Moments::from_json(other.at(i).at(2));
+        total[i].merge(m);
+      }
+    }
   }
   std::vector<Comparison> out;
   for (std::size_t i = 0; i < defs.size(); ++i) {

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,11 @@ struct PairedRequest {
   std::uint64_t paths = 10000;
   unsigned threads = 1;
   std::atomic<std::uint64_t>* progress = nullptr;
+  std::uint64_t first_path = 0;  // paths [first_path, first_path + paths)
+  // For a front end that shares the paths among processes (the CLI under MPI): given
+  // this process's exact accumulators (JSON), returns those of the others, to be merged
+  // in (none for the processes that do not report). Empty: one process.
+  std::function<std::vector<nlohmann::json>(const nlohmann::json&)> gather = nullptr;
 };
 
 // REQUIRES: both scenarios have a projection (MonteCarlo constructed from each).

@@ -101,25 +101,29 @@ std::optional<Tornado> compute_tornado(const Scenario& base_scenario, const std:
                                        const std::vector<std::string>& sets,
                                        const std::vector<TornadoInput>& inputs,
                                        const std::string& metric, const EvalSettings& settings,
-                                       std::ostream& err) {
+                                       std::ostream& err, const PointRunner& runner) {
   Tornado t;
   t.metric = metric;
-  auto base = evaluate(file, sets, {}, {metric}, settings, err);
-  if (!base) return std::nullopt;
-  t.base = base->values[0];
-  for (const auto& in : inputs) {
-    TornadoRow row{in, {}, {}, 0};
-    for (int k = 0; k < 2; ++k) {
-      auto r = evaluate(file, sets,
-                        overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings),
-                        {metric}, settings, err);
-      if (!r) {
-        err << "capflow tornado: with " << in.vary.path << " at "
-            << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";
-        return std::nullopt;
-      }
-      (k == 0 ? row.at_lo : row.at_hi) = r->values[0];
+  // Point 0 is the base; point 1 + 2i + k input i at LO (k = 0) or HI (k = 1).
+  const auto point = [&](std::size_t p, std::ostream& point_err) -> std::optional<PointResult> {
+    if (p == 0) return evaluate(file, sets, {}, {metric}, settings, point_err);
+    const TornadoInput& in = inputs[(p - 1) / 2];
+    const int k = static_cast<int>((p - 1) % 2);
+    auto r = evaluate(file, sets,
+                      overrides_for(base_scenario, in.vary.path, in.vary.value_text(k), settings),
+                      {metric}, settings, point_err);
+    if (!r) {
+      point_err << "capflow tornado: with " << in.vary.path << " at "
+                << (k == 0 ? in.vary.lo_text : in.vary.hi_text) << "\n";
     }
+    return r;
+  };
+  const std::size_t points = 1 + 2 * inputs.size();
+  const std::vector<PointResult> results = runner(points, point, err);
+  if (results.size() < points) return std::nullopt;
+  t.base = results[0].values[0];
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    TornadoRow row{inputs[i], results[1 + 2 * i].values[0], results[2 + 2 * i].values[0], 0};
     const double d = metric_number(row.at_hi) - metric_number(row.at_lo);
     row.swing = std::isfinite(d) ? std::fabs(d) : 0;
     t.rows.push_back(std::move(row));
@@ -137,6 +141,57 @@ std::string tornado_swing_text(const TornadoRow& r) {
     return format_decimal(d < 0 ? Rational(-d) : d, 2);
   }
   return MetricValue(r.swing).dump();
+}
+
+std::optional<Tornado> tornado_for(const Scenario& base, const std::string& file,
+                                   const std::vector<std::string>& sets,
+                                   const std::vector<Vary>& varies, const std::string& metric,
+                                   const EvalSettings& settings, std::ostream& err,
+                                   std::string& note, const PointRunner& runner) {
+  std::vector<TornadoInput> inputs;
+  for (const auto& v : varies) inputs.push_back({v, "--vary"});
+  if (needs_projection(settings) && !base.projection) {
+    err << file << ": " << no_projection_message() << "\n";
+    return std::nullopt;
+  }
+  for (const auto& in : inputs) {
+    if (auto problem = check_varied_value(base.document, in.vary.path)) {
+      err << "capflow tornado: --vary " << in.vary.path << ": " << *problem << "\n";
+      return std::nullopt;
+    }
+  }
+  note = "inputs: as given with --vary";
+  if (inputs.empty()) inputs = default_tornado_inputs(base, note);
+  if (inputs.empty()) {
+    err << "capflow tornado: " << file
+        << ": no --vary given and no default input found (no uncertainty inputs, caps or "
+           "terminal multiple); name the inputs with --vary PATH=LO:HI\n";
+    return std::nullopt;
+  }
+  const std::string m = metric.empty() ? default_tornado_metric(base, settings) : metric;
+  return compute_tornado(base, file, sets, inputs, m, settings, err, runner);
+}
+
+nlohmann::ordered_json tornado_document(const std::string& file, const Scenario& base,
+                                        const EvalSettings& settings, const std::string& note,
+                                        const Tornado& t) {
+  using ojson = nlohmann::ordered_json;
+  ojson out = result_header("capflow/tornado/v1", file, base, settings);
+  out["metric"] = t.metric;
+  out["base"] = t.base;
+  out["note"] = note;
+  ojson rows = ojson::array();
+  for (const auto& r : t.rows) {
+    rows.push_back({{"path", r.input.vary.path},
+                    {"source", r.input.source},
+                    {"lo", r.input.vary.value_text(0)},
+                    {"hi", r.input.vary.value_text(1)},
+                    {"at_lo", r.at_lo},
+                    {"at_hi", r.at_hi},
+                    {"swing", ojson::parse(tornado_swing_text(r))}});
+  }
+  out["inputs"] = rows;
+  return out;
 }
 
 }  // namespace capflow

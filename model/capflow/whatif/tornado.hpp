@@ -3,6 +3,7 @@
 // the swing it causes in one metric. Shared by `capflow tornado` and `capflow report`.
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,25 @@ std::optional<Tornado> compute_tornado(const Scenario& base, const std::string& 
                                        const std::vector<std::string>& sets,
                                        const std::vector<TornadoInput>& inputs,
                                        const std::string& metric, const EvalSettings& settings,
-                                       std::ostream& err);
+                                       std::ostream& err,
+                                       const PointRunner& runner = run_points_in_order);
+
+// What `capflow tornado` runs once its flags are read: checks the projection the mode
+// needs and each varied path, takes the default inputs when varies is empty (note says
+// which inputs were used) and the default metric when metric is empty, then computes.
+// On bad input prints to err ("capflow tornado: ..." as the CLI says it), returns nullopt.
+std::optional<Tornado> tornado_for(const Scenario& base, const std::string& file,
+                                   const std::vector<std::string>& sets,
+                                   const std::vector<Vary>& varies, const std::string& metric,
+                                   const EvalSettings& settings, std::ostream& err,
+                                   std::string& note,
+                                   const PointRunner& runner = run_points_in_order);
+
+// The document of `capflow tornado --format json`: result_header, metric, base, note and
+// the inputs, largest swing first.
+nlohmann::ordered_json tornado_document(const std::string& file, const Scenario& base,
+                                        const EvalSettings& settings, const std::string& note,
+                                        const Tornado& t);
 
 // |at HI - at LO| as text: exact cents when both ends are exact, else the double.
 std::string tornado_swing_text(const TornadoRow& r);
