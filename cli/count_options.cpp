@@ -22,7 +22,11 @@ std::optional<std::uint64_t> whole(const std::string& s, double max) {
 CLI::Validator path_count() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        const auto v = whole(s, static_cast<double>(kMaxPaths));
+        // Decimal digits and an optional exponent only: strtod alone would also read
+        // hexadecimal ("0x10"), leading blanks, a sign, "inf" and "nan".
+        const bool decimal = !s.empty() && s[0] >= '0' && s[0] <= '9' &&
+                             s.find_first_not_of("0123456789.eE") == std::string::npos;
+        const auto v = decimal ? whole(s, static_cast<double>(kMaxPaths)) : std::nullopt;
         if (!v) {
           return "expected a whole number of paths from 1 to " + std::to_string(kMaxPaths) +
                  " (1e10), e.g. 100000 or 1e6; found \"" + s + "\"";

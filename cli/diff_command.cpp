@@ -3,13 +3,13 @@
 // or two saved outputs (key by key). Exit 1 when anything differs beyond --tolerance.
 
 #include <atomic>
+#include <re2/re2.h>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <thread>
 
 #include "capflow/whatif/paired_run.hpp"
@@ -48,10 +48,11 @@ struct Options {
 
 // --metric: a JSON pointer prefix ("/holders/microsoft": whole segments) or, when it has
 // regular-expression syntax or does not start with '/', a regular expression searched in
-// the pointer ("p_cap|pv/mean").
+// the pointer ("p_cap|pv/mean"). RE2 (linear time, no backreferences): a user's pattern
+// must not take exponential time, as a backtracking std::regex can.
 struct Selector {
   std::vector<std::string> prefixes;
-  std::vector<std::regex> patterns;
+  std::vector<std::unique_ptr<re2::RE2>> patterns;
   bool empty() const { return prefixes.empty() && patterns.empty(); }
   bool matches(const std::string& pointer) const {
     if (empty()) return true;
@@ -60,7 +61,7 @@ struct Selector {
         return true;
     }
     for (const auto& r : patterns) {
-      if (std::regex_search(pointer, r)) return true;
+      if (re2::RE2::PartialMatch(pointer, *r)) return true;
     }
     return false;
   }
@@ -106,13 +107,15 @@ int run(const Options& o) {
       selector.prefixes.push_back(m);
       continue;
     }
-    try {
-      selector.patterns.emplace_back(m, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    auto re = std::make_unique<re2::RE2>(m, options);
+    if (!re->ok()) {
       std::cerr << me << "--metric \"" << m << "\": not a JSON pointer (those start with '/') nor "
-                << "a valid regular expression: " << e.what() << "\n";
+                << "a valid regular expression: " << re->error() << "\n";
       return kExitBadInput;
     }
+    selector.patterns.push_back(std::move(re));
   }
   std::vector<Money> profits;
   for (const auto& p : o.profits) {

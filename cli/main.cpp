@@ -16,8 +16,23 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "job.hpp"
+#include "output.hpp"
 
 namespace {
+
+// Every option value of the command (but -o's) that may name a file it reads, and the
+// FILE of NAME=FILE values: -o must never replace one of them (cli/output.hpp).
+std::vector<std::string> input_candidates(const CLI::App& app) {
+  std::vector<std::string> out;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->check_lname("output")) continue;
+    for (const auto& v : opt->results()) {
+      out.push_back(v);
+      if (const auto eq = v.find('='); eq != std::string::npos) out.push_back(v.substr(eq + 1));
+    }
+  }
+  return out;
+}
 
 using namespace capflow::cli;
 
@@ -97,23 +112,30 @@ int run_app(int argc, char** argv, std::streambuf* real_stderr) {
     return kExitBadInput;
   }
   std::string failure;
+  int failure_code = kExitInternal;
   try {
     for (const auto& c : commands) {
       if (!c.app->parsed()) continue;
       // A command that does not spread its work runs on rank 0 alone.
       if (!c.spreads_over_ranks && !job::is_root()) return kExitOk;
+      set_input_files(input_candidates(*c.app));
       return c.run();
     }
     return kExitInternal;
   } catch (const std::bad_alloc&) {
-    failure = "capflow: out of memory\n";
+    // A memory limit (ulimit -v, a container's) met by the --paths or --threads asked
+    // for: a limit of the user's, not a bug (docs/reliability.md).
+    failure =
+        "capflow: out of memory: the run needs more memory than this process may "
+        "use; lower --threads (or --paths) or raise the limit\n";
+    failure_code = kExitBadInput;
   } catch (const std::exception& e) {
     failure = std::string("capflow: internal error: ") + e.what() +
               "\nThis is a bug in capflow; please report it with the command line.\n";
   }
-  if (job::size() > 1) fail_job(real_stderr, failure, kExitInternal);
+  if (job::size() > 1) fail_job(real_stderr, failure, failure_code);
   std::cerr << failure;
-  return kExitInternal;
+  return failure_code;
 }
 
 }  // namespace

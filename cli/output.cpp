@@ -6,8 +6,12 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cctype>
+
+#include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -109,6 +113,69 @@ void add_output_options(CLI::App& app, OutputOptions& options, std::vector<Forma
   });
 }
 
+namespace {
+
+// The files the command reads (set_input_files), by device and inode: -o must not
+// replace one of them, whatever path names it.
+std::vector<std::pair<dev_t, ino_t>>& input_files() {
+  static std::vector<std::pair<dev_t, ino_t>> files;
+  return files;
+}
+
+// The temporary file being written, for the signal handler: SIGINT or SIGTERM while
+// it exists removes it before the process dies (async-signal-safe: unlink, raise).
+char g_temp_name[4096];
+
+extern "C" void remove_temp_and_die(int sig) {
+  if (g_temp_name[0] != '\0') ::unlink(g_temp_name);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// Installs remove_temp_and_die for the signals that end a run from outside while a
+// temporary file exists; the destructor puts the previous handlers back.
+class TempGuard {
+ public:
+  explicit TempGuard(const std::string& name) {
+    if (name.size() >= sizeof g_temp_name) return;
+    std::memcpy(g_temp_name, name.c_str(), name.size() + 1);
+    struct sigaction sa {};
+    sa.sa_handler = remove_temp_and_die;
+    sigemptyset(&sa.sa_mask);
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &sa, &old_[i]);
+    installed_ = true;
+  }
+  ~TempGuard() {
+    if (!installed_) return;
+    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
+    g_temp_name[0] = '\0';
+  }
+  TempGuard(const TempGuard&) = delete;
+  TempGuard& operator=(const TempGuard&) = delete;
+
+ private:
+  static constexpr std::array<int, 4> kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  std::array<struct sigaction, 4> old_{};
+  bool installed_ = false;
+};
+
+const char* kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+}  // namespace
+
+void set_input_files(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) input_files().emplace_back(st.st_dev, st.st_ino);
+  }
+}
+
 std::optional<std::string> emit(const std::string& text, const std::string& path) {
   // In an MPI job every rank ends with the same text; rank 0 alone writes it.
   if (!job::is_root()) return std::nullopt;
@@ -118,39 +185,61 @@ std::optional<std::string> emit(const std::string& text, const std::string& path
     std::cout << text << std::flush;
     return std::nullopt;
   }
+  const std::string cannot = "cannot write \"" + path + "\": ";
+  // A symbolic link is written through: its target is replaced, the link stays.
+  std::string target = path;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (real == nullptr) return cannot + "it is a symbolic link to a missing file";
+    target = real;
+    std::free(real);
+  }
+  mode_t mode = 0;
+  if (::stat(target.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode))
+      return cannot + "it is " + kind_of(st.st_mode) + "; -o writes regular files only";
+    for (const auto& [dev, ino] : input_files()) {
+      if (st.st_dev == dev && st.st_ino == ino)
+        return cannot + "it is an input of this command; give -o another file";
+    }
+    // Replacing the file by rename would silently split it from its other names.
+    if (st.st_nlink > 1) return cannot + "it has other hard links, which replacing it would break";
+    mode = st.st_mode & 07777;  // an existing file keeps its permissions
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;  // the mode a plain create would give
+  }
   namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const fs::path target_path(target);
+  const fs::path dir =
+      target_path.parent_path().empty() ? fs::path(".") : target_path.parent_path();
+  std::string tmpl = (dir / ("." + target_path.filename().string() + ".tmp.XXXXXX")).string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
-  int fd = mkstemp(name.data());
-  if (fd < 0) return "cannot write \"" + path + "\": " + std::strerror(errno);
+  const int fd = mkstemp(name.data());
+  if (fd < 0) return cannot + std::strerror(errno);
+  const TempGuard guard(name.data());
+  auto fail = [&](bool close_fd) {
+    const std::string why = std::strerror(errno);
+    if (close_fd) ::close(fd);
+    ::unlink(name.data());
+    return cannot + why;
+  };
   std::size_t written = 0;
   while (written < text.size()) {
-    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
     if (n < 0) {
-      std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(name.data());
-      return "cannot write \"" + path + "\": " + why;
+      if (errno == EINTR) continue;
+      return fail(true);
     }
     written += static_cast<std::size_t>(n);
   }
-  // mkstemp creates 0600; give the file the mode a plain create would have.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(name.data());
-    return "cannot write \"" + path + "\": " + why;
-  }
-  if (std::rename(name.data(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(name.data());
-    return "cannot write \"" + path + "\": " + why;
-  }
+  if (::fchmod(fd, mode) != 0) return fail(true);
+  if (::fsync(fd) != 0) return fail(true);
+  if (::close(fd) != 0) return fail(false);
+  if (std::rename(name.data(), target.c_str()) != 0) return fail(false);
   return std::nullopt;
 }
 

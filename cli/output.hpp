@@ -29,7 +29,14 @@ const char* format_name(Format format);
 // Writes text to stdout, or to path atomically (a temporary file beside it, then
 // rename): a failed run never leaves a partial or truncated output file.
 // Returns an error message, or nullopt on success.
+// The target must be a regular file or not exist (a device, FIFO or directory is
+// refused); a symbolic link is written through to its target; an existing file keeps
+// its mode; a file with other hard links, or one of the command's inputs
+// (set_input_files), is refused; SIGINT/SIGTERM during the write remove the temporary.
 std::optional<std::string> emit(const std::string& text, const std::string& path);
+
+// Records the files a command reads, so that emit refuses to replace any of them.
+void set_input_files(const std::vector<std::string>& paths);
 
 // A table of text cells rendered as aligned plain text, Markdown or CSV.
 class TextTable {

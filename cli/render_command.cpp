@@ -2,12 +2,9 @@
 // Fills {{ pointer | filter }} placeholders in any text file with values from result
 // files (docs/reports.md).
 
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "capflow/whatif/template.hpp"
 #include "commands.hpp"
@@ -71,28 +68,16 @@ int run(const Options& o) {
       bad = true;
     }
   }
-  // An ifstream opens a directory without complaint and reads nothing from it.
-  std::error_code ec;
-  if (std::filesystem::is_directory(o.templ, ec)) {
-    std::cerr << o.templ << ": is a directory, not a template file\n";
-    return kExitBadInput;
-  }
-  std::ifstream in(o.templ, std::ios::binary);
-  if (!in) {
-    std::cerr << o.templ << ": cannot read the template\n";
-    return kExitBadInput;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    std::cerr << o.templ << ": cannot read the template\n";
+  auto text = read_text_file(o.templ, InputKind::text_template, /*allow_stdin=*/true);
+  if (!text) {
+    std::cerr << text.error() << "\n";
     return kExitBadInput;
   }
   if (bad) return kExitBadInput;
   TemplateSources sources;
   if (unnamed) sources.unnamed = &*unnamed;
   for (const auto& [k, v] : named) sources.named[k] = &v;
-  RenderOutcome r = render_template(text.str(), o.templ, sources);
+  RenderOutcome r = render_template(text.value(), o.templ, sources);
   if (!r.diagnostics.empty()) {
     for (const auto& d : r.diagnostics) std::cerr << to_string(d) << "\n";
     return kExitBadInput;

@@ -43,27 +43,41 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
-// Writes the charts into dir atomically as a whole: a fresh directory beside it, then
-// renamed into place, so a failed run leaves the previous charts (or none), never a mix.
-std::optional<std::string> write_charts(const Report& r, const fs::path& dir) {
+// The charts go into dir atomically as a whole: written to a fresh directory beside it
+// (stage_charts), then renamed into place (install_charts) only once the report itself
+// is written, so a failed run leaves the previous charts (or none), never a mix.
+// Returns the staging directory, or why it could not be written.
+struct Staged {
+  fs::path tmp;
+  std::string error;  // set on failure
+};
+Staged stage_charts(const Report& r, const fs::path& dir) {
   std::error_code ec;
   const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   std::random_device rd;
-  const fs::path tmp = parent / (dir.filename().string() + ".tmp-" + std::to_string(rd()));
+  const fs::path tmp = parent / ("." + dir.filename().string() + ".tmp-" + std::to_string(rd()));
   if (!fs::create_directory(tmp, ec) || ec) {
-    return "cannot create the chart directory " + dir.string() + ": " +
-           (ec ? ec.message() : "a temporary directory of that name exists");
+    return {{},
+            "cannot create the chart directory " + dir.string() + ": " +
+                (ec ? ec.message() : "a temporary directory of that name exists")};
   }
   for (const auto& c : r.charts) {
     if (auto err = emit(c.svg, (tmp / (c.id + ".svg")).string())) {
       fs::remove_all(tmp, ec);
-      return err;
+      return {{}, *err};
     }
   }
-  const fs::path old = parent / (dir.filename().string() + ".old-" + std::to_string(rd()));
-  const bool had = fs::exists(dir, ec);
+  return {tmp, ""};
+}
+
+std::optional<std::string> install_charts(const fs::path& tmp, const fs::path& dir) {
+  std::error_code ec;
+  const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  std::random_device rd;
+  const fs::path old = parent / ("." + dir.filename().string() + ".old-" + std::to_string(rd()));
+  const bool had = fs::exists(fs::symlink_status(dir, ec));
   if (had) {
-    if (!fs::is_directory(dir, ec)) {
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) {
       fs::remove_all(tmp, ec);
       return dir.string() + " exists and is not a directory";
     }
@@ -129,6 +143,8 @@ int run(const Options& o) {
   if (!report) return kExitBadInput;
 
   std::string text;
+  Staged charts;
+  fs::path charts_dir;
   if (format == "html") {
     text = report_html(*report);
   } else {
@@ -138,15 +154,25 @@ int run(const Options& o) {
     if (!o.output.empty() && job::is_root()) {
       // Nothing is written for a job that failed on another rank (output.cpp: emit).
       if (!job::others_succeeded()) job::end_after_others_failed();
-      if (auto err = write_charts(*report, out.parent_path() / dir)) {
-        std::cerr << "capflow report: " << *err << "\n";
+      charts_dir = out.parent_path() / dir;
+      charts = stage_charts(*report, charts_dir);
+      if (!charts.error.empty()) {
+        std::cerr << "capflow report: " << charts.error << "\n";
         return kExitBadInput;
       }
     }
   }
   if (auto err = emit(text, o.output)) {
+    std::error_code ec;
+    if (!charts.tmp.empty()) fs::remove_all(charts.tmp, ec);
     std::cerr << "capflow report: " << *err << "\n";
     return kExitBadInput;
+  }
+  if (!charts.tmp.empty()) {
+    if (auto err = install_charts(charts.tmp, charts_dir)) {
+      std::cerr << "capflow report: " << *err << "\n";
+      return kExitBadInput;
+    }
   }
   return kExitOk;
 }

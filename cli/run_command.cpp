@@ -37,6 +37,7 @@ struct Options {
   std::uint64_t seed = 42;
   unsigned threads = 0;
   std::string shard;
+  bool sharded = false;  // --shard given (even as "", which is no K/N)
   double precision = 0;
   bool quiet = false;
   bool accumulators = false;
@@ -96,7 +97,7 @@ int run(const Options& o) {
     return kExitBadInput;
   }
   std::uint64_t shard_k = 0, shard_n = 1;
-  if (!o.shard.empty() && !parse_shard(o.shard, shard_k, shard_n)) {
+  if (o.sharded && !parse_shard(o.shard, shard_k, shard_n)) {
     std::cerr << "capflow run: --shard \"" << o.shard
               << "\": expected K/N with 0 <= K < N (e.g. 0/4)\n";
     return kExitBadInput;
@@ -111,7 +112,7 @@ int run(const Options& o) {
     std::cerr << "capflow run: --shard " << o.shard << ": more shards than paths\n";
     return kExitBadInput;
   }
-  if (!o.shard.empty() && o.precision > 0) {
+  if (o.sharded && o.precision > 0) {
     std::cerr << "capflow run: --precision and --shard cannot be combined (each shard would stop "
                  "on its own)\n";
     return kExitBadInput;
@@ -204,8 +205,13 @@ Command setup_run(CLI::App& parent) {
   app->add_option("--threads", opts->threads, "Worker threads (default: all cores)")
       ->check(thread_count())
       ->type_name("N");
-  app->add_option("--shard", opts->shard,
-                  "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
+  app->add_option_function<std::string>(
+         "--shard",
+         [o = opts.get()](const std::string& s) {
+           o->shard = s;
+           o->sharded = true;
+         },
+         "Run only shard K of N (K/N, from 0) of the --paths; merge with capflow merge")
       ->type_name("K/N");
   app->add_option(
          "--precision", opts->precision,

@@ -20,4 +20,15 @@ CLI::Validator seed_check() {
       "");
 }
 
+CLI::Validator digits_check() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (!text.empty() && text.size() <= 19 &&
+            text.find_first_not_of("0123456789") == std::string::npos)
+          return "";
+        return "expected a whole number in decimal digits, not \"" + text + "\"";
+      },
+      "DIGITS");
+}
+
 }  // namespace capflow::cli

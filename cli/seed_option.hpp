@@ -10,4 +10,9 @@ namespace capflow::cli {
 // become a seed.
 CLI::Validator seed_check();
 
+// Accepts decimal digits only (at most 19, so any value fits 64 bits): CLI11 alone reads
+// "0x10" as 16, "0b11" as 3 and " 5" as 5. For --paths and --threads; a range check
+// follows it where there is one.
+CLI::Validator digits_check();
+
 }  // namespace capflow::cli

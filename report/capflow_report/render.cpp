@@ -81,11 +81,16 @@ std::string report_html(const Report& r) {
 }
 
 namespace {
-// Markdown text: HTML-significant characters escaped; in table cells also '|'.
+// Markdown text: HTML-significant characters escaped; in table cells also '|'. Link,
+// image and code syntax is escaped too: a holder named "[x](javascript:...)" in a
+// scenario must print as text, not become a link in the reader's viewer.
 std::string md_text(const std::string& s, bool cell = false) {
   std::string out;
   for (char c : s) {
-    if (c == '<') {
+    if (c == '[' || c == ']' || c == '`' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '<') {
       out += "&lt;";
     } else if (c == '>') {
       out += "&gt;";

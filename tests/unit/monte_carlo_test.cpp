@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <string>
@@ -566,20 +567,56 @@ TEST_CASE("monte carlo: damaged accumulators are refused, naming their place") {
   };
   CHECK(error_of([](nlohmann::json&) {}) == "accepted");
   CHECK(error_of([](nlohmann::json& j) { j["holders"][1]["pv"]["sketch"]["zero"] = -5; }) ==
-        "/accumulators/holders/1/pv/sketch/zero: expected a count (a whole number >= 0), found -5");
+        "/accumulators/holders/1/pv/sketch/zero: expected a count (a whole number from 0 to 2^53), "
+        "found -5");
   CHECK(error_of([](nlohmann::json& j) { j["company"]["first_profit_year"][0][1] = 1.5; }) ==
-        "/accumulators/company/first_profit_year/0/1: expected a count (a whole number >= 0), "
-        "found 1.5");
+        "/accumulators/company/first_profit_year/0/1: expected a count (a whole number from 0 "
+        "to 2^53), found 1.5");
   CHECK(error_of([](nlohmann::json& j) {
           j["company"]["cumulative_loss"]["sketch"]["positive"][0][0] = 999999;
-        }) == "/accumulators/company/cumulative_loss/sketch/positive/0/0: no sketch bucket 999999");
+        }) ==
+        "/accumulators/company/cumulative_loss/sketch/positive/0/0: expected a whole number from 0 "
+        "to 26623, found 999999");
   CHECK(error_of([](nlohmann::json& j) { j["holders"][1]["irr"]["moments"]["n"] = 99; }) ==
         "/accumulators/holders/1/irr/sketch: holds 100 values, the moments 99");
   CHECK(error_of([](nlohmann::json& j) { j["company"]["deadline_missed"] = -1; }) ==
-        "/accumulators/company/deadline_missed: expected a count (a whole number >= 0), found -1");
+        "/accumulators/company/deadline_missed: expected a count (a whole number from 0 to "
+        "2^53), found -1");
   CHECK(error_of([](nlohmann::json& j) {
           j["holders"][3].erase("moic");
         }).starts_with("/accumulators/holders/3/moic: "));
+  // Issue 18's tamperings: counts above the paths (probabilities above 1), a path count
+  // that wraps, floats where integers belong (undefined conversions), sums that are not
+  // sums, and a year far outside any scenario (a signed overflow before).
+  CHECK(error_of([](nlohmann::json& j) { j["holders"][0]["received_any"] = 101; }) ==
+        "/accumulators/holders/0/received_any: counts 101, more than the 100 paths of the result");
+  CHECK(error_of([](nlohmann::json& j) {
+          j["paths"] = 18446744073709551615ull;
+        }).starts_with("/accumulators/paths: expected a count"));
+  CHECK(error_of([](nlohmann::json& j) {
+          j["company"]["first_profit_year"][0][0] = 1e300;
+        }).starts_with("/accumulators/company/first_profit_year/0/0: expected a whole number"));
+  CHECK(error_of([](nlohmann::json& j) {
+          j["company"]["first_profit_year"][0][0] = std::numeric_limits<std::int64_t>::min();
+        }).starts_with("/accumulators/company/first_profit_year/0/0: expected a whole number"));
+  CHECK(error_of([](nlohmann::json& j) {
+          j["company"]["cumulative_loss"]["sketch"]["positive"][0][0] = -1.5;
+        }).starts_with("/accumulators/company/cumulative_loss/sketch/positive/0/0: expected"));
+  CHECK(error_of([](nlohmann::json& j) {
+          j["holders"][0]["nominal"]["moments"]["sum"] = std::string(1000000, '7');
+        }) ==
+        "/accumulators/holders/0/nominal/moments/sum: expected a decimal integer of at "
+        "most 100 digits");
+  CHECK(error_of([](nlohmann::json& j) {
+          j["holders"][0]["nominal"]["moments"]["sum"] = "0x10";
+        }).starts_with("/accumulators/holders/0/nominal/moments/sum: expected a decimal"));
+  CHECK(
+      error_of([](nlohmann::json& j) { j["holders"][0]["nominal"]["moments"]["sum_sq"] = "1"; }) ==
+      "/accumulators/holders/0/nominal/moments/sum_sq: inconsistent with /sum and /n "
+      "(not sums of n values)");
+  CHECK(error_of([](nlohmann::json& j) {
+          j["holders"][0]["nominal"]["moments"]["scale"] = -1;
+        }).starts_with("/accumulators/holders/0/nominal/moments/scale: expected a positive"));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
   int group_digits = 0;
   char first_digit = 0;
   bool grouped = false;
+  auto too_many_digits = [] {
+    return Result<Decimal>::failure("more than " + std::to_string(kMaxNumberDigits) + " digits");
+  };
   auto bad_grouping = [] {
     return Result<Decimal>::failure(
         "commas must separate groups of three digits (and a decimal point is '.')");
@@ -45,6 +48,9 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
     char c = s[pos];
     if (is_digit(c)) {
       if (int_digits == 0) first_digit = c;
+      // Counted before the arithmetic: each digit costs a big-integer step as long as
+      // the number so far, so a hostile million digits would take minutes.
+      if (int_digits >= kMaxNumberDigits) return too_many_digits();
       d.digits = d.digits * 10 + (c - '0');
       ++int_digits;
       ++group_digits;
@@ -69,6 +75,7 @@ Result<Decimal> scan_decimal(std::string_view s, std::size_t& pos, bool allow_se
     ++pos;
     int frac_digits = 0;
     while (pos < s.size() && is_digit(s[pos])) {
+      if (int_digits + frac_digits >= kMaxNumberDigits) return too_many_digits();
       d.digits = d.digits * 10 + (s[pos] - '0');
       ++d.scale;
       ++frac_digits;
@@ -107,6 +114,10 @@ Rational to_rational(const Decimal& d) {
 }
 
 std::string describe(std::string_view text) {
+  // A hostile megabyte of digits is not repeated back in full.
+  if (text.size() > 60)
+    return "\"" + std::string(text.substr(0, 40)) + "...\" (" + std::to_string(text.size()) +
+           " characters)";
   return "\"" + std::string(text) + "\"";
 }
 

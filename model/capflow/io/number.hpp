@@ -25,6 +25,10 @@ using Share = Rational;
 // small enough that the double engine keeps better than a cent per $10^4 of precision.
 inline constexpr int kMaxMoneyExponent = 18;
 
+// Most digits a number may have (integer and fraction together; 19 for $10^18 and 60
+// decimals fit with room): longer text is refused before any big-integer arithmetic.
+inline constexpr int kMaxNumberDigits = 100;
+
 // Parses a money value: optional sign, digits with optional `_` or `,` separators
 // between digits, optional fraction, optional exponent, optional suffix K, M, B or T
 // (10^3, 10^6, 10^9, 10^12). Examples: "1500000000", "1.5B", "194M", "17.3e9", "-2,500".

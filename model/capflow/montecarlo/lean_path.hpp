@@ -189,7 +189,11 @@ class LeanPathOf {
 
       const double discount = t_.discount[iu];
       for (std::size_t h = 0; h < n; ++h) {
-        const Mask capped = waterfall_.at_cap(h) & (caps[h] > 0.0);
+        // Operands named first: `&` keeps this branch-free on lanes, and clang's
+        // -Wbitwise-instead-of-logical objects to a call inside a bool `&`.
+        const Mask at_cap = waterfall_.at_cap(h);
+        const Mask has_cap = caps[h] > 0.0;
+        const Mask capped = at_cap & has_cap;
         cap_year_index_[h] = pick(capped & (cap_year_index_[h] < 0.0), year, cap_year_index_[h]);
         total_received_[h] += year_received_[h];
         pv_[h] += (year_received_[h] + 0.0) * discount;

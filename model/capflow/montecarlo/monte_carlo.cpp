@@ -3,10 +3,10 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include "capflow/montecarlo/lean_path.hpp"
 #include "capflow/montecarlo/monte_carlo_worker.hpp"
+#include "capflow/montecarlo/parallel.hpp"
 #include "capflow/montecarlo/path_irr.hpp"
 #include "capflow/montecarlo/random.hpp"
 #include "capflow/projection/projection_engine.hpp"
@@ -336,33 +336,30 @@ MonteCarlo::PathResult MonteCarlo::simulate_one_full(std::uint64_t seed, std::ui
 
 RunStats MonteCarlo::run(const RunRequest& req) const {
   const unsigned threads = std::max(1u, req.threads);
-  std::atomic<std::uint64_t> next{0};
   const std::uint64_t chunks = (req.paths + kChunk - 1) / kChunk;
   // Each thread makes its own worker: its buffers then come from that thread's malloc
   // arena, so no cache line holds data of two workers (small vectors made one after
   // the other in one thread sit side by side, and false sharing cost a third of the
-  // second thread's speed).
+  // second thread's speed). A thread that never started has no worker.
   std::vector<std::unique_ptr<Worker>> workers(threads);
-  auto work = [&](unsigned t) {
-    workers[t] = std::make_unique<Worker>(*this);
-    Worker& w = *workers[t];
-    w.stats.groups = req.groups;
-    for (std::uint64_t c = next++; c < chunks; c = next++) {
-      if (req.cancel && req.cancel->load(std::memory_order_relaxed)) break;
-      const std::uint64_t begin = req.first_path + c * kChunk;
-      const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
-      run_range(req.seed, begin, end, req.lanes, w);
-      if (req.progress) *req.progress += end - begin;
+  for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
+    // A cancelled run (RunRequest::cancel) skips the chunks still to come.
+    if (req.cancel && req.cancel->load(std::memory_order_relaxed)) return;
+    if (!workers[t]) {
+      workers[t] = std::make_unique<Worker>(*this);
+      workers[t]->stats.groups = req.groups;
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+    const std::uint64_t begin = req.first_path + c * kChunk;
+    const std::uint64_t end = req.first_path + std::min(req.paths, (c + 1) * kChunk);
+    run_range(req.seed, begin, end, req.lanes, *workers[t]);
+    if (req.progress) *req.progress += end - begin;
+  });
   RunStats total;
   total.groups = req.groups;
   total.holders.resize(terms_.holders);
-  for (const auto& w : workers) total.merge(w->stats);
+  for (const auto& w : workers) {
+    if (w) total.merge(w->stats);
+  }
   return total;
 }
 
@@ -510,6 +507,19 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
   return read_at(root, [&] {
     RunStats s;
     s.paths = read_count(j.at("paths"), "/paths");
+    // Every count is of paths (or of values, at most one per path): a larger one was
+    // edited, and would give probabilities above 1.
+    const auto at_most_paths = [&s](std::uint64_t n, const std::string& pointer) {
+      if (n > s.paths) {
+        throw AccumulatorError(pointer, "counts " + std::to_string(n) + ", more than the " +
+                                            std::to_string(s.paths) + " paths of the result");
+      }
+    };
+    const auto counted = [](const Counts& c) {
+      std::uint64_t n = 0;
+      for (const auto& [value, count] : c.counts()) n += count;  // each sum at most 2^53
+      return n;
+    };
     s.groups = groups_from(j);
     const auto has = [&](MetricGroup g) { return s.groups.has(g); };
     const auto& hs = j.at("holders");
@@ -537,11 +547,34 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
           const auto& by = h.at("by_outcome");
           if (!by.is_array()) throw AccumulatorError("", "expected an array of moments");
           for (std::size_t k = 0; k < by.size(); ++k) {
-            x.by_outcome.push_back(
-                read_at("/" + std::to_string(k), [&] { return Moments::from_json(by.at(k)); }));
+            x.by_outcome.push_back(read_at("/" + std::to_string(k), [&] {
+              Moments m = Moments::from_json(by.at(k));
+              // Dollars, as capflow accumulates them: shards of other scales do not merge.
+              if (m.scale() != 1)
+                throw AccumulatorError(
+                    "/scale", "expected 1 (dollars), found " + nlohmann::json(m.scale()).dump());
+              return m;
+            }));
           }
           return 0;
         });
+        for (const auto& [m, name] : {std::pair{&x.nominal, "/nominal"},
+                                      {&x.pv, "/pv"},
+                                      {&x.moic, "/moic"},
+                                      {&x.irr, "/irr"}})
+          at_most_paths(m->moments.count(), std::string(name) + "/moments/n");
+        at_most_paths(counted(x.cap_year), "/cap_year");
+        at_most_paths(x.ended_at_cap, "/ended_at_cap");
+        at_most_paths(x.received_any, "/received_any");
+        at_most_paths(x.irr_undefined, "/irr_undefined");
+        at_most_paths(x.received_original_cap, "/received_original_cap");
+        // One value per path, in the moments of that path's outcome.
+        std::uint64_t by_outcome_n = 0;
+        for (std::size_t k = 0; k < x.by_outcome.size(); ++k) {
+          at_most_paths(x.by_outcome[k].count(), "/by_outcome/" + std::to_string(k) + "/n");
+          by_outcome_n += x.by_outcome[k].count();  // each at most paths <= 2^53
+        }
+        at_most_paths(by_outcome_n, "/by_outcome");
         return x;
       }));
     }
@@ -564,6 +597,16 @@ RunStats RunStats::from_json(const nlohmann::json& j, std::size_t holder_count) 
           "/conversion_outcome", [&] { return Counts::from_json(c.at("conversion_outcome")); });
       s.company.deadline_missed = read_count(c.at("deadline_missed"), "/deadline_missed");
       s.company.refund_unpaid = read_count(c.at("refund_unpaid"), "/refund_unpaid");
+      for (const auto& [m, name] : {std::pair{&s.company.cumulative_loss, "/cumulative_loss"},
+                                    {&s.company.peak_funding_need, "/peak_funding_need"},
+                                    {&s.company.refund_owed, "/refund_owed"}})
+        at_most_paths(m->moments.count(), std::string(name) + "/moments/n");
+      at_most_paths(counted(s.company.first_profit_year), "/first_profit_year");
+      at_most_paths(counted(s.company.conversion_year), "/conversion_year");
+      at_most_paths(counted(s.company.default_year), "/default_year");
+      at_most_paths(counted(s.company.conversion_outcome), "/conversion_outcome");
+      at_most_paths(s.company.deadline_missed, "/deadline_missed");
+      at_most_paths(s.company.refund_unpaid, "/refund_unpaid");
       return 0;
     });
     return s;

@@ -28,10 +28,48 @@ double big_ratio(const Big& num, const Big& den) {
 }  // namespace
 
 std::uint64_t read_count(const nlohmann::json& v, const std::string& pointer) {
-  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
-    throw AccumulatorError(pointer, "expected a count (a whole number >= 0), found " + v.dump());
+  // Integers only: a float (1e300, -1.5) converted to an integer type is undefined.
+  const bool whole =
+      v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+  if (!whole || v.get<std::uint64_t>() > kMaxCount) {
+    throw AccumulatorError(pointer,
+                           "expected a count (a whole number from 0 to 2^53), found " + v.dump());
+  }
   return v.get<std::uint64_t>();
 }
+
+std::int64_t read_integer(const nlohmann::json& v, const std::string& pointer, std::int64_t lo,
+                          std::int64_t hi) {
+  const bool fits = v.is_number_integer() &&
+                    !(v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t{INT64_MAX});
+  if (!fits || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi) {
+    throw AccumulatorError(pointer, "expected a whole number from " + std::to_string(lo) + " to " +
+                                        std::to_string(hi) + ", found " + v.dump());
+  }
+  return v.get<std::int64_t>();
+}
+
+namespace {
+
+// An exact sum as the accumulators write it: optional '-', then decimal digits, at most
+// kMaxSumDigits of them (counted before any big-integer arithmetic, which is quadratic in
+// the length). Sums of 2^53 values of at most 2^64 each, squared, have 70 digits.
+constexpr std::size_t kMaxSumDigits = 100;
+
+Big read_sum(const nlohmann::json& v, const std::string& pointer) {
+  if (!v.is_string()) throw AccumulatorError(pointer, "expected a decimal integer as a string");
+  const std::string& t = v.get_ref<const std::string&>();
+  const std::size_t digits = t.size() - (t.starts_with('-') ? 1 : 0);
+  if (digits == 0 || digits > kMaxSumDigits ||
+      !std::all_of(t.end() - static_cast<std::ptrdiff_t>(digits), t.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    throw AccumulatorError(pointer, "expected a decimal integer of at most " +
+                                        std::to_string(kMaxSumDigits) + " digits");
+  }
+  return Big(t);
+}
+
+}  // namespace
 
 void Moments::flush() const {
   // The lane sums are at most 2^62 each, so with the pending small sums (below 2^70 and
@@ -89,10 +127,18 @@ nlohmann::json Moments::to_json() const {
 }
 
 Moments Moments::from_json(const nlohmann::json& j) {
-  Moments m(j.at("scale").get<double>());
+  const auto& scale = j.at("scale");
+  if (!scale.is_number() || !(scale.get<double>() > 0) || !std::isfinite(scale.get<double>()))
+    throw AccumulatorError("/scale", "expected a positive number, found " + scale.dump());
+  Moments m(scale.get<double>());
   m.count_ = read_count(j.at("n"), "/n");
-  m.sum_ = Big(j.at("sum").get<std::string>());
-  m.sq_ = Big(j.at("sum_sq").get<std::string>());
+  m.sum_ = read_sum(j.at("sum"), "/sum");
+  m.sq_ = read_sum(j.at("sum_sq"), "/sum_sq");
+  // Σx² >= (Σx)²/n for any values: anything else was not made by adding values.
+  if (m.sq_ < 0 || (m.count_ == 0 && (m.sum_ != 0 || m.sq_ != 0)) ||
+      Big(m.count_) * m.sq_ < m.sum_ * m.sum_) {
+    throw AccumulatorError("/sum_sq", "inconsistent with /sum and /n (not sums of n values)");
+  }
   return m;
 }
 
@@ -195,17 +241,23 @@ nlohmann::json Sketch::to_json() const {
 
 Sketch Sketch::from_json(const nlohmann::json& j) {
   Sketch s;
-  if (const auto zero = read_count(j.at("zero"), "/zero"); zero != 0) s.add_count(kZeroSlot, zero);
-  auto side = [&s, &j](const std::string& sign) {
+  // The running total stays a count (at most 2^53): no counter sum can overflow.
+  std::uint64_t total = 0;
+  auto counted = [&total](std::uint64_t n) {
+    total += n;  // both at most 2^53: no overflow
+    if (total > kMaxCount) throw AccumulatorError("/1", "the counts add up to more than 2^53");
+    return n;
+  };
+  if (const auto zero = read_count(j.at("zero"), "/zero"); zero != 0)
+    s.add_count(kZeroSlot, counted(zero));
+  auto side = [&s, &j, &counted](const std::string& sign) {
     const nlohmann::json& a = j.at(sign);
+    if (!a.is_array()) throw AccumulatorError("/" + sign, "expected an array of [bucket, count]");
     for (std::size_t i = 0; i < a.size(); ++i) {
       read_at("/" + sign + "/" + std::to_string(i), [&] {
         const auto& e = a.at(i);
-        const auto key = e.at(0).get<std::size_t>();
-        if (key >= static_cast<std::size_t>(kBuckets))
-          throw AccumulatorError("/0", "no sketch bucket " + std::to_string(key));
-        const int k = static_cast<int>(key);
-        const auto n = read_count(e.at(1), "/1");
+        const int k = static_cast<int>(read_integer(e.at(0), "/0", 0, kBuckets - 1));
+        const auto n = counted(read_count(e.at(1), "/1"));
         s.add_count(sign == "positive" ? kFirstPositive + k : kBuckets - 1 - k, n);
         return 0;
       });
@@ -217,6 +269,8 @@ Sketch Sketch::from_json(const nlohmann::json& j) {
   if (j.contains("min") && j.contains("max")) {
     s.min_ = j.at("min").get<double>();
     s.max_ = j.at("max").get<double>();
+    if (s.count() > 0 && !(s.min_ <= s.max_))
+      throw AccumulatorError("/min", "the minimum is above the maximum");
   } else if (s.count() > 0) {
     s.min_ = -std::numeric_limits<double>::infinity();
     s.max_ = std::numeric_limits<double>::infinity();
@@ -250,13 +304,19 @@ nlohmann::json Counts::to_json() const {
 
 Counts Counts::from_json(const nlohmann::json& j) {
   Counts c;
+  if (!j.is_array()) throw AccumulatorError("", "expected an array of [value, count]");
+  std::uint64_t total = 0;
   for (std::size_t i = 0; i < j.size(); ++i) {
     const auto& e = j.at(i);
-    const auto value =
-        read_at("/" + std::to_string(i) + "/0", [&] { return e.at(0).get<long long>(); });
-    const auto n = read_count(e.at(1), "/" + std::to_string(i) + "/1");
-    const auto offset = static_cast<unsigned long long>(value - kFirstYear);
-    if (offset < kYears) {
+    const std::string at = "/" + std::to_string(i);
+    const long long value = read_at(at, [&] {
+      return read_integer(e.at(0), "/0", -(std::int64_t{1} << 62), std::int64_t{1} << 62);
+    });
+    const auto n = read_count(e.at(1), at + "/1");
+    total += n;  // both at most 2^53: no overflow
+    if (total > kMaxCount) throw AccumulatorError(at + "/1", "the counts add up to more than 2^53");
+    if (value >= kFirstYear && static_cast<unsigned long long>(value - kFirstYear) < kYears) {
+      const auto offset = static_cast<unsigned long long>(value - kFirstYear);
       if (c.years_.empty()) c.years_.assign(kYears, 0);
       c.years_[offset] += n;
     } else if (value == -1) {

@@ -37,9 +37,16 @@ class AccumulatorError : public std::invalid_argument {
   std::string pointer_, problem_;
 };
 
-// v as a count: a whole number >= 0 (JSON's -5 would otherwise read as 2^64 - 5); the
-// error names `pointer`, v's place.
+// The largest count an accumulator may hold (far above any run: --paths stops at 1e10).
+// Counts below it add up without overflow however many shards merge.
+inline constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 53;
+
+// v as a count: a whole number from 0 to kMaxCount (JSON's -5 would otherwise read as
+// 2^64 - 5, and 1e300 as anything); the error names `pointer`, v's place.
 std::uint64_t read_count(const nlohmann::json& v, const std::string& pointer);
+// v as an integer JSON number (not a float) in [lo, hi].
+std::int64_t read_integer(const nlohmann::json& v, const std::string& pointer, std::int64_t lo,
+                          std::int64_t hi);
 // f(), with any error from it placed at `pointer` (prefixed to its own, if it has one).
 template <class F>
 auto read_at(const std::string& pointer, F f) {

@@ -1,13 +1,12 @@
 #include "capflow/terms/scenario.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <tuple>
 
+#include "capflow/io/input_file.hpp"
 #include "capflow/io/json_reader.hpp"
 #include "capflow/io/sha256.hpp"
 
@@ -16,54 +15,27 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Scenario files are hand-written; anything this large is a wrong path, not a scenario.
-constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+// An "extends" chain deeper than this is a mistake (or an attack on the stack): real
+// scenarios extend one or two presets.
+constexpr std::size_t kMaxExtendsDepth = 32;
 
-// Reads a whole scenario file. Problems are reported against the file itself, or, for
-// a file named by "extends", against that "extends" value (referrer).
+// Reads a whole scenario file (io/input_file: regular files only, bounded, UTF-8).
+// Problems are reported against the file itself, or, for a file named by "extends",
+// against that "extends" value (referrer).
 std::optional<std::string> read_file(const std::string& path, const std::string& display,
                                      Diagnostics& diags, const JsonNode* referrer) {
-  auto report = [&](const std::string& problem) {
-    if (referrer != nullptr) {
-      diags.push_back({referrer->file, referrer->pos, "/extends",
-                       "cannot read \"" + display + "\": " + problem});
-    } else {
-      diags.push_back({display, {}, "", "cannot read the scenario file: " + problem});
-    }
-  };
-  const std::string too_large = "more than " + std::to_string(kMaxScenarioBytes >> 20) +
-                                " MiB, too large for a scenario file";
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    report("it is a directory");
-    return std::nullopt;
+  InputText in = read_input(path, InputKind::scenario, referrer == nullptr);
+  if (in.text) return std::move(in.text);
+  const InputFailure& f = in.failure;
+  if (f.pos.line > 0) {
+    diags.push_back({display, f.pos, "", f.reason});
+  } else if (referrer != nullptr) {
+    diags.push_back({referrer->file, referrer->pos, "/extends",
+                     "cannot read \"" + display + "\": " + f.reason});
+  } else {
+    diags.push_back({display, {}, "", "cannot read the scenario file: " + f.reason});
   }
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxScenarioBytes) {
-    report(too_large);
-    return std::nullopt;
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    report(errno != 0 ? std::strerror(errno) : "cannot open it");
-    return std::nullopt;
-  }
-  // Read in chunks up to the limit: a device or pipe (/dev/zero) has no size to check first.
-  std::string text;
-  std::vector<char> chunk(1u << 16);
-  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxScenarioBytes) {
-      report(too_large);
-      return std::nullopt;
-    }
-  }
-  if (in.bad()) {
-    report("read error");
-    return std::nullopt;
-  }
-  return text;
+  return std::nullopt;
 }
 
 struct Resolver {
@@ -87,9 +59,25 @@ struct Resolver {
           {referrer->file, referrer->pos, "/extends", "\"extends\" cycle: " + cycle + display});
       return std::nullopt;
     }
-    auto text = referrer == nullptr && root_text != nullptr
-                    ? std::optional<std::string>(*root_text)
-                    : read_file(path, display, diags, referrer);
+    if (chain.size() >= kMaxExtendsDepth) {
+      std::string links;
+      for (const auto& d : chain_display) links += d + " -> ";
+      diags.push_back({referrer->file, referrer->pos, "/extends",
+                       "\"extends\" chain deeper than " + std::to_string(kMaxExtendsDepth) +
+                           " files: " + links + display});
+      return std::nullopt;
+    }
+    std::optional<std::string> text;
+    if (referrer == nullptr && root_text != nullptr) {
+      // Text from memory (load_scenario_text) is checked as a file's would be.
+      if (auto bad = check_text(*root_text)) {
+        diags.push_back({display, bad->pos, "", bad->reason});
+        return std::nullopt;
+      }
+      text = *root_text;
+    } else {
+      text = read_file(path, display, diags, referrer);
+    }
     if (!text) return std::nullopt;
     std::size_t before = diags.size();
     JsonNode doc = parse_json(*text, display, diags);
@@ -339,7 +327,14 @@ LoadResult load_unordered(const std::string& path, const std::vector<Override>& 
   if (!loaded) return result;
   // Duplicate keys and bad --set paths are reported, and the rest is still validated.
   JsonNode doc = std::move(*loaded);
-  for (const auto& o : overrides) apply_override(doc, o, diags);
+  for (const auto& o : overrides) {
+    // Every string capflow writes back out (documents, reports) must be valid UTF-8.
+    if (!is_valid_utf8(o.path) || !is_valid_utf8(o.value)) {
+      diags.push_back({"--set", {}, "", "the override is not valid UTF-8"});
+      continue;
+    }
+    apply_override(doc, o, diags);
+  }
 
   JsonReader reader(diags);
   reader.check_keys(doc, "",

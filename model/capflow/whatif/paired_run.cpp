@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <thread>
 
+#include "capflow/montecarlo/parallel.hpp"
 #include "capflow/montecarlo/statistics.hpp"
 
 namespace capflow {
@@ -124,23 +124,17 @@ std::vector<Comparison> run_paired(const Scenario& a, const MonteCarlo& mc_a, co
   const unsigned threads = std::max(1u, request.threads);
   std::vector<std::vector<PairedMoments>> partial(threads);
   for (auto& p : partial) p = fresh();
-  std::atomic<std::uint64_t> next{0};
   const std::uint64_t chunks = (request.paths + kChunk - 1) / kChunk;
-  auto work = [&](std::vector<PairedMoments>& acc) {
-    for (std::uint64_t c = next++; c < chunks; c = next++) {
-      const std::uint64_t end = request.first_path + std::min(request.paths, (c + 1) * kChunk);
-      for (std::uint64_t path = request.first_path + c * kChunk; path < end; ++path) {
-        const PathSummary<double> x = mc_a.simulate_one(request.seed, path);
-        const PathSummary<double> y = mc_b.simulate_one(request.seed, path);
-        for (std::size_t i = 0; i < defs.size(); ++i) defs[i].add(x, y, acc[i]);
-      }
-      if (request.progress) *request.progress += end - request.first_path - c * kChunk;
+  for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
+    std::vector<PairedMoments>& acc = partial[t];
+    const std::uint64_t end = request.first_path + std::min(request.paths, (c + 1) * kChunk);
+    for (std::uint64_t path = request.first_path + c * kChunk; path < end; ++path) {
+      const PathSummary<double> x = mc_a.simulate_one(request.seed, path);
+      const PathSummary<double> y = mc_b.simulate_one(request.seed, path);
+      for (std::size_t i = 0; i < defs.size(); ++i) defs[i].add(x, y, acc[i]);
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(partial[t]));
-  work(partial[0]);
-  for (auto& th : pool) th.join();
+    if (request.progress) *request.progress += end - request.first_path - c * kChunk;
+  });
   std::vector<PairedMoments> total = fresh();
   for (const auto& p : partial) {
     for (std::size_t i = 0; i < defs.size(); ++i) total[i].merge(p[i]);

@@ -240,7 +240,6 @@ RenderOutcome render_template(const std::string& text, const std::string& file,
     advance(i, open);
     const SourcePos pos{line, col};
     const auto close = text.find("}}", open + 2);
-    const auto newline = text.find('\n', open + 2);
     if (close == std::string::npos) {
       out.diagnostics.push_back(
           {file, pos, "", "unterminated placeholder: \"{{\" without a closing \"}}\""});
@@ -253,7 +252,9 @@ RenderOutcome render_template(const std::string& text, const std::string& file,
     auto fail = [&](const std::string& why) {
       out.diagnostics.push_back({file, pos, "", "{{" + inner + "}}: " + why});
     };
-    if (newline != std::string::npos && newline < close) {
+    // Searched inside the placeholder only: a search to the end of the line would make
+    // a long line of placeholders quadratic.
+    if (inner.find('\n') != std::string::npos) {
       // A placeholder spans one line; most likely a "{{" that lost its "}}".
       fail("a placeholder must end on its line (\"}}\" missing?)");
       continue;
