@@ -2,8 +2,8 @@
 // Two scenarios (their inputs, then their results on common random numbers, or exactly)
 // or two saved outputs (key by key). Exit 1 when anything differs beyond --tolerance.
 
-#include <atomic>
 #include <re2/re2.h>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

@@ -52,8 +52,9 @@ TEST_CASE("money: four significant digits with K/M/B/T, trailing zeros dropped")
   CHECK(capflow::format_money_compact(r("1234567890123456")) == "$1235T");
 }
 
-TEST_CASE("summary tables: money to three significant digits, probabilities never 0% or 100% "
-          "unless exact") {
+TEST_CASE(
+    "summary tables: money to three significant digits, probabilities never 0% or 100% "
+    "unless exact") {
   using capflow::format_money_summary;
   using capflow::format_probability;
   CHECK(format_money_summary(29119) == "$29.1K");
