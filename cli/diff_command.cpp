@@ -201,6 +201,7 @@ int run(const Options& o) {
       Progress progress(done, end - first, "capflow diff", "paths", job::is_root());
       if (!diff_scenarios(req, report, std::cerr)) return kExitBadInput;
     }
+    add_input_files(report.files_read);
     if (report.mode == DiffMode::monte_carlo) {
       job::test_fault("diff");
       // Elsewhere the results are of this rank's paths alone: rank 0 reports.

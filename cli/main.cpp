@@ -118,7 +118,7 @@ int run_app(int argc, char** argv, std::streambuf* real_stderr) {
       if (!c.app->parsed()) continue;
       // A command that does not spread its work runs on rank 0 alone.
       if (!c.spreads_over_ranks && !job::is_root()) return kExitOk;
-      set_input_files(input_candidates(*c.app));
+      add_input_files(input_candidates(*c.app));
       return c.run();
     }
     return kExitInternal;

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "capflow/documents/shard.hpp"
 #include "capflow/montecarlo/monte_carlo.hpp"
-#include "capflow/version.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -17,9 +17,6 @@
 
 namespace capflow::cli {
 namespace {
-
-// meta.threads is informational; a larger value was not written by capflow.
-constexpr std::uint64_t kMaxThreads = 65536;
 
 struct Options {
   std::vector<std::string> files;
@@ -60,106 +57,43 @@ int run(const Options& o) {
       return kExitBadInput;
     };
     try {
-      if (!j.is_object() || !j.contains("meta") || !j.at("meta").is_object())
-        throw AccumulatorError("/meta", "not a capflow run result (no \"meta\" object)");
-      const auto& m = j.at("meta");
-      auto string_at = [&](const char* key) {
-        if (!m.contains(key) || !m.at(key).is_string())
-          throw AccumulatorError(std::string("/meta/") + key, "expected a string");
-        return m.at(key).get<std::string>();
-      };
-      auto count_at = [&](const char* key) {
-        if (!m.contains(key)) throw AccumulatorError(std::string("/meta/") + key, "missing");
-        return read_count(m.at(key), std::string("/meta/") + key);
-      };
-      if (string_at("schema") != kResultSchema)
-        throw AccumulatorError("/meta/schema", "not a capflow run result");
-      // The accumulators' layout is capflow's own, so only the capflow that wrote them
-      // reads them.
-      if (const std::string v = string_at("version"); v != kVersion) {
-        throw AccumulatorError("/meta/version", "made by capflow " + v + ", this is capflow " +
-                                                    kVersion + "; merge with the same version");
-      }
-      if (!j.contains("accumulators")) {
-        throw AccumulatorError(
-            "",
-            "no \"accumulators\": run with --shard or --accumulators to make mergeable results");
-      }
-      const std::string sha = string_at("scenario_sha256");
-      if (!m.contains("seed") || !m.at("seed").is_number_unsigned())
-        throw AccumulatorError("/meta/seed", "expected a whole number from 0 to 2^64 - 1");
-      const auto seed = m.at("seed").get<std::uint64_t>();
-      // The --set list the shards ran with (results before it was recorded have none).
-      std::vector<std::string> overrides;
-      if (m.contains("overrides")) overrides = m.at("overrides").get<std::vector<std::string>>();
+      const ShardHeader h = read_shard_header(j);
       if (!scenario) {
-        scenario_file = o.scenario.empty() ? string_at("scenario") : o.scenario;
-        scenario = load_or_report(scenario_file, overrides, std::cerr);
+        scenario_file = o.scenario.empty() ? h.scenario_file : o.scenario;
+        scenario = load_command_scenario(scenario_file, h.overrides);
         if (!scenario) return kExitBadInput;
-        if (scenario->content_sha256 != sha) {
+        if (scenario->content_sha256 != h.scenario_sha256) {
           std::cerr << f << ": the scenario " << scenario_file
                     << " has changed since this result was made "
                     << "(sha256 differs); merge needs the same scenario\n";
           return kExitBadInput;
         }
         meta.scenario_file = scenario_file;
-        meta.scenario_sha256 = sha;
-        meta.overrides = overrides;
-        meta.seed = seed;
+        meta.scenario_sha256 = h.scenario_sha256;
+        meta.overrides = h.overrides;
+        meta.seed = h.seed;
         total.holders.resize(scenario->waterfall.holders.size());
-      } else if (sha != meta.scenario_sha256 || seed != meta.seed) {
+      } else if (h.scenario_sha256 != meta.scenario_sha256 || h.seed != meta.seed) {
         std::cerr << f << ": a different scenario or seed than " << o.files.front()
                   << "; only shards of one run merge\n";
         return kExitBadInput;
       }
       // Each shard records the path count of the whole run; all must agree.
-      const std::uint64_t whole = m.contains("total_paths") ? count_at("total_paths") : 0;
-      if (whole != 0 && total_paths != 0 && whole != total_paths) {
-        std::cerr << f << ": a shard of a run of " << whole << " paths, the others are of "
+      if (h.total_paths != 0 && total_paths != 0 && h.total_paths != total_paths) {
+        std::cerr << f << ": a shard of a run of " << h.total_paths << " paths, the others are of "
                   << total_paths << "; only shards of one run merge\n";
         return kExitBadInput;
       }
-      if (whole != 0) total_paths = whole;
-      const auto first = count_at("first_path");
-      const auto paths = count_at("paths");
-      // Both at most 2^53: the sum cannot wrap.
-      if (first + paths > kMaxCount) throw AccumulatorError("/meta/paths", "paths beyond 2^53");
-      if (whole != 0 && first + paths > whole) {
-        throw AccumulatorError("/meta/paths", "paths " + std::to_string(first) + "-" +
-                                                  std::to_string(first + paths - 1) +
-                                                  " lie outside the run of " +
-                                                  std::to_string(whole));
-      }
+      if (h.total_paths != 0) total_paths = h.total_paths;
       for (const auto& [a, b] : ranges) {
-        if (first < b && a < first + paths) {
-          std::cerr << f << ": paths " << first << "-" << first + paths - 1
+        if (h.first_path < b && a < h.first_path + h.paths) {
+          std::cerr << f << ": paths " << h.first_path << "-" << h.first_path + h.paths - 1
                     << " overlap another file's\n";
           return kExitBadInput;
         }
       }
-      ranges.emplace_back(first, first + paths);
-      RunStats part = RunStats::from_json(j.at("accumulators"), scenario->waterfall.holders.size());
-      if (part.paths != paths) {
-        throw AccumulatorError("/accumulators/paths", "counts " + std::to_string(part.paths) +
-                                                          " paths, /meta/paths " +
-                                                          std::to_string(paths));
-      }
-      // Mean payouts by conversion outcome: none, or "not converted" and one per outcome
-      // of the scenario (the report names each by its outcome).
-      {
-        const std::size_t outcomes = scenario->projection && scenario->projection->conversion
-                                         ? scenario->projection->conversion->outcomes.size()
-                                         : 0;
-        for (std::size_t h = 0; h < part.holders.size(); ++h) {
-          const std::size_t n = part.holders[h].by_outcome.size();
-          if (n != 0 && n != outcomes + 1) {
-            throw AccumulatorError("/accumulators/holders/" + std::to_string(h) + "/by_outcome",
-                                   std::to_string(n) + " entries, the scenario's conversion has " +
-                                       std::to_string(outcomes) + " outcomes (expected " +
-                                       std::to_string(outcomes + 1) + " or none)");
-          }
-        }
-      }
+      ranges.emplace_back(h.first_path, h.first_path + h.paths);
+      RunStats part = read_shard_stats(j, h, *scenario);
       if (ranges.size() == 1) {
         total.groups = part.groups;
       } else if (part.groups != total.groups) {
@@ -169,9 +103,7 @@ int run(const Options& o) {
         return kExitBadInput;
       }
       total.merge(part);
-      const auto threads = count_at("threads");
-      if (threads > kMaxThreads) throw AccumulatorError("/meta/threads", "more than 65536 threads");
-      meta.threads = std::max(meta.threads, static_cast<unsigned>(threads));
+      meta.threads = std::max(meta.threads, h.threads);
     } catch (const AccumulatorError& e) {
       return tampered(e.pointer(), e.problem());
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include "job.hpp"
+#include "signal_cleanup.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,49 +116,12 @@ void add_output_options(CLI::App& app, OutputOptions& options, std::vector<Forma
 
 namespace {
 
-// The files the command reads (set_input_files), by device and inode: -o must not
+// The files the command reads (add_input_files), by device and inode: -o must not
 // replace one of them, whatever path names it.
 std::vector<std::pair<dev_t, ino_t>>& input_files() {
   static std::vector<std::pair<dev_t, ino_t>> files;
   return files;
 }
-
-// The temporary file being written, for the signal handler: SIGINT or SIGTERM while
-// it exists removes it before the process dies (async-signal-safe: unlink, raise).
-char g_temp_name[4096];
-
-extern "C" void remove_temp_and_die(int sig) {
-  if (g_temp_name[0] != '\0') ::unlink(g_temp_name);
-  ::signal(sig, SIG_DFL);
-  ::raise(sig);
-}
-
-// Installs remove_temp_and_die for the signals that end a run from outside while a
-// temporary file exists; the destructor puts the previous handlers back.
-class TempGuard {
- public:
-  explicit TempGuard(const std::string& name) {
-    if (name.size() >= sizeof g_temp_name) return;
-    std::memcpy(g_temp_name, name.c_str(), name.size() + 1);
-    struct sigaction sa {};
-    sa.sa_handler = remove_temp_and_die;
-    sigemptyset(&sa.sa_mask);
-    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &sa, &old_[i]);
-    installed_ = true;
-  }
-  ~TempGuard() {
-    if (!installed_) return;
-    for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
-    g_temp_name[0] = '\0';
-  }
-  TempGuard(const TempGuard&) = delete;
-  TempGuard& operator=(const TempGuard&) = delete;
-
- private:
-  static constexpr std::array<int, 4> kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  std::array<struct sigaction, 4> old_{};
-  bool installed_ = false;
-};
 
 const char* kind_of(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
@@ -169,7 +133,7 @@ const char* kind_of(mode_t mode) {
 
 }  // namespace
 
-void set_input_files(const std::vector<std::string>& paths) {
+void add_input_files(const std::vector<std::string>& paths) {
   for (const auto& p : paths) {
     struct stat st {};
     if (::stat(p.c_str(), &st) == 0) input_files().emplace_back(st.st_dev, st.st_ino);
@@ -220,7 +184,7 @@ std::optional<std::string> emit(const std::string& text, const std::string& path
   name.push_back('\0');
   const int fd = mkstemp(name.data());
   if (fd < 0) return cannot + std::strerror(errno);
-  const TempGuard guard(name.data());
+  const RemoveOnSignal guard(name.data());
   auto fail = [&](bool close_fd) {
     const std::string why = std::strerror(errno);
     if (close_fd) ::close(fd);

@@ -32,11 +32,11 @@ const char* format_name(Format format);
 // The target must be a regular file or not exist (a device, FIFO or directory is
 // refused); a symbolic link is written through to its target; an existing file keeps
 // its mode; a file with other hard links, or one of the command's inputs
-// (set_input_files), is refused; SIGINT/SIGTERM during the write remove the temporary.
+// (add_input_files), is refused; SIGINT/SIGTERM during the write remove the temporary.
 std::optional<std::string> emit(const std::string& text, const std::string& path);
 
 // Records the files a command reads, so that emit refuses to replace any of them.
-void set_input_files(const std::vector<std::string>& paths);
+void add_input_files(const std::vector<std::string>& paths);
 
 // A table of text cells rendered as aligned plain text, Markdown or CSV.
 class TextTable {

@@ -146,7 +146,7 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
 }
 
 int run(const Options& o) {
-  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  auto scenario = load_command_scenario(o.file, o.sets);
   if (!scenario) return kExitBadInput;
   if (!scenario->projection) {
     std::cerr << o.file

@@ -7,6 +7,7 @@
 #include <memory>
 #include <random>
 #include <system_error>
+#include <vector>
 
 #include "capflow_report/content.hpp"
 #include "commands.hpp"
@@ -18,6 +19,7 @@
 #include "rank_stats.hpp"
 #include "scenario_input.hpp"
 #include "seed_option.hpp"
+#include "signal_cleanup.hpp"
 #include "spread.hpp"
 
 namespace capflow::cli {
@@ -47,27 +49,36 @@ std::string quoted(const std::string& s) {
 // (stage_charts), then renamed into place (install_charts) only once the report itself
 // is written, so a failed run leaves the previous charts (or none), never a mix.
 // Returns the staging directory, or why it could not be written.
+// The staging directory and its files are removed if a signal ends the process before
+// they are installed (signal_cleanup.hpp).
 struct Staged {
   fs::path tmp;
   std::string error;  // set on failure
+  std::vector<std::unique_ptr<RemoveOnSignal>> cleanup;
 };
 Staged stage_charts(const Report& r, const fs::path& dir) {
   std::error_code ec;
   const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   std::random_device rd;
   const fs::path tmp = parent / ("." + dir.filename().string() + ".tmp-" + std::to_string(rd()));
+  Staged staged;
   if (!fs::create_directory(tmp, ec) || ec) {
-    return {{},
-            "cannot create the chart directory " + dir.string() + ": " +
-                (ec ? ec.message() : "a temporary directory of that name exists")};
+    staged.error = "cannot create the chart directory " + dir.string() + ": " +
+                   (ec ? ec.message() : "a temporary directory of that name exists");
+    return staged;
   }
+  staged.cleanup.push_back(std::make_unique<RemoveOnSignal>(tmp.string()));
   for (const auto& c : r.charts) {
-    if (auto err = emit(c.svg, (tmp / (c.id + ".svg")).string())) {
+    const std::string file = (tmp / (c.id + ".svg")).string();
+    staged.cleanup.push_back(std::make_unique<RemoveOnSignal>(file));
+    if (auto err = emit(c.svg, file)) {
       fs::remove_all(tmp, ec);
-      return {{}, *err};
+      staged.error = *err;
+      return staged;
     }
   }
-  return {tmp, ""};
+  staged.tmp = tmp;
+  return staged;
 }
 
 std::optional<std::string> install_charts(const fs::path& tmp, const fs::path& dir) {
@@ -123,7 +134,7 @@ int run(const Options& o) {
       return kExitBadInput;
     }
   }
-  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  auto scenario = load_command_scenario(o.file, o.sets);
   if (!scenario) return kExitBadInput;
   ReportSettings rs;
   rs.seed = o.seed;

@@ -5,13 +5,6 @@
 #include "capflow/io/json_document.hpp"
 
 namespace capflow::cli {
-namespace {
-
-// capflow's outputs nest a few levels; the recursive algorithms on a document (copy,
-// dump, diff) must not run out of stack on a hostile one.
-constexpr int kMaxResultDepth = 64;
-
-}  // namespace
 
 Result<std::string> read_text_file(const std::string& path, InputKind kind, bool allow_stdin) {
   using R = Result<std::string>;
@@ -26,28 +19,9 @@ Result<std::string> read_text_file(const std::string& path, InputKind kind, bool
 }
 
 std::optional<std::string> check_nesting(const std::string& path, const std::string& text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxResultDepth) {
-        return path + ": not a capflow output: nested deeper than " +
-               std::to_string(kMaxResultDepth) + " levels";
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return std::nullopt;
+  if (!json_nests_deeper_than(text, kMaxOutputDepth)) return std::nullopt;
+  return path + ": not a capflow output: nested deeper than " + std::to_string(kMaxOutputDepth) +
+         " levels";
 }
 
 std::string json_error_message(const std::string& path, const std::string& s,

@@ -29,12 +29,9 @@ std::string json_error_message(const std::string& path, const std::string& text,
 std::string located_message(const std::string& path, const std::string& text,
                             const std::string& pointer, const std::string& problem);
 
-// The parsed document, or the whole message: "PATH: cannot read it: why" or
-// A message if the JSON text nests deeper than capflow's outputs ever do (64 levels):
-// the recursive algorithms on a document (copy, dump, diff) must not run out of stack.
-std::optional<std::string> check_nesting(const std::string& path, const std::string& text);
-
-// "PATH:LINE:COL: not valid JSON: why".
+// The parsed document (nesting checked), or the whole message: "PATH: cannot read it:
+// why", "PATH: not a capflow output: nested deeper than 64 levels" or "PATH:LINE:COL: not
+// valid JSON: why".
 Result<nlohmann::ordered_json> read_json_file(const std::string& path);
 
 }  // namespace capflow::cli

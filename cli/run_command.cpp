@@ -122,7 +122,7 @@ int run(const Options& o) {
                  "nominal or pv with it\n";
     return kExitBadInput;
   }
-  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  auto scenario = load_command_scenario(o.file, o.sets);
   if (!scenario) return kExitBadInput;
   if (!scenario->projection) {
     std::cerr << o.file

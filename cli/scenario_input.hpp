@@ -16,4 +16,9 @@ namespace capflow::cli {
 // Adds --set PATH=VALUE (repeatable) to a command.
 void add_set_option(CLI::App& app, std::vector<std::string>& sets);
 
+// load_or_report to stderr; the files the scenario was read from (its extends chain)
+// join the command's inputs, which -o refuses to replace (output.hpp).
+std::optional<Scenario> load_command_scenario(const std::string& path,
+                                              const std::vector<std::string>& sets);
+
 }  // namespace capflow::cli

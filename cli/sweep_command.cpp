@@ -40,7 +40,7 @@ int run(const Options& o) {
   auto parsed = parse_varies(o.varies, true, "sweep", std::cerr);
   if (!parsed) return kExitBadInput;
   const std::vector<Vary> varies = std::move(*parsed);
-  auto base = load_or_report(o.file, o.sets, std::cerr);
+  auto base = load_command_scenario(o.file, o.sets);
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "sweep", std::cerr);
   if (!settings) return kExitBadInput;

@@ -39,7 +39,7 @@ struct Options {
 int run(const Options& o) {
   auto varies = parse_varies(o.varies, false, "tornado", std::cerr);
   if (!varies) return kExitBadInput;
-  auto base = load_or_report(o.file, o.sets, std::cerr);
+  auto base = load_command_scenario(o.file, o.sets);
   if (!base) return kExitBadInput;
   auto settings = eval_settings(o.eval, "tornado", std::cerr);
   if (!settings) return kExitBadInput;

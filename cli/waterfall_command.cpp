@@ -186,7 +186,7 @@ int run(const Options& o) {
       solve_requests.emplace_back(text.substr(0, eq), amount.value());
     }
   }
-  auto scenario = load_or_report(o.file, o.sets, std::cerr);
+  auto scenario = load_command_scenario(o.file, o.sets);
   if (bad || !scenario) return kExitBadInput;
   std::vector<HolderIndex> solve_holders;
   for (const auto& [id, amount] : solve_requests) {

@@ -111,6 +111,8 @@ RunOutcome run_job(const MonteCarlo& mc, const Scenario& s, const RunJob& job) {
     }
   }
   out.cancelled = cancelled(job);
+  // The threads that ran, when some could not be started (a thread or memory limit).
+  if (out.stats.threads_ran > 0) meta.threads = std::min(threads, out.stats.threads_ran);
   meta.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

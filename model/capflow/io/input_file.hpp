@@ -47,4 +47,12 @@ std::optional<InputFailure> check_text(std::string_view text);
 // Whether s is valid UTF-8 (names and values that will be written into JSON output).
 bool is_valid_utf8(std::string_view s);
 
+// capflow's outputs nest a few levels; a saved output (diff, render, merge) nesting deeper
+// than this is refused before parsing, so that the recursive algorithms on a document
+// (copy, dump, diff, destruction) cannot run out of stack on a hostile one.
+inline constexpr int kMaxOutputDepth = 64;
+// Whether the JSON text opens more than max_depth arrays and objects inside each other
+// (brackets inside strings do not count). One pass, no parsing.
+bool json_nests_deeper_than(std::string_view text, int max_depth);
+
 }  // namespace capflow

@@ -342,7 +342,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   // the other in one thread sit side by side, and false sharing cost a third of the
   // second thread's speed). A thread that never started has no worker.
   std::vector<std::unique_ptr<Worker>> workers(threads);
-  for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
+  const unsigned ran = for_each_chunk(threads, chunks, [&](unsigned t, std::uint64_t c) {
     // A cancelled run (RunRequest::cancel) skips the chunks still to come.
     if (req.cancel && req.cancel->load(std::memory_order_relaxed)) return;
     if (!workers[t]) {
@@ -360,6 +360,7 @@ RunStats MonteCarlo::run(const RunRequest& req) const {
   for (const auto& w : workers) {
     if (w) total.merge(w->stats);
   }
+  total.threads_ran = ran;
   return total;
 }
 
@@ -411,6 +412,7 @@ void RunStats::merge(const RunStats& o) {
                                 to_string(groups));
   }
   paths += o.paths;
+  threads_ran = std::max(threads_ran, o.threads_ran);
   if (holders.size() < o.holders.size()) holders.resize(o.holders.size());
   for (std::size_t h = 0; h < o.holders.size(); ++h) holders[h].merge(o.holders[h]);
   company.merge(o.company);

@@ -71,6 +71,10 @@ struct RunStats {
   MetricGroups groups = MetricGroups::all();
   std::vector<HolderStats> holders;
   CompanyStats company;
+  // How many threads ran (fewer than requested when some could not be started: the
+  // result is the same bits). Informational, not in the accumulators; a merge keeps the
+  // larger.
+  unsigned threads_ran = 0;
   // Throws std::invalid_argument if o computed other groups: the sum would mix paths
   // that counted a distribution with paths that did not.
   void merge(const RunStats& o);

@@ -44,6 +44,7 @@ struct Resolver {
   std::vector<std::string> chain_display;
   // The outermost document's text when it comes from memory, not from `path`.
   const std::string* root_text = nullptr;
+  std::vector<std::string> read;  // the files read, in order
 
   // Loads `path` and everything it extends. Returns nullopt after recording a problem that
   // leaves nothing to validate; problems that do not (a duplicate key) are recorded too.
@@ -77,6 +78,7 @@ struct Resolver {
       text = *root_text;
     } else {
       text = read_file(path, display, diags, referrer);
+      read.push_back(path);
     }
     if (!text) return std::nullopt;
     std::size_t before = diags.size();
@@ -322,7 +324,7 @@ LoadResult load_unordered(const std::string& path, const std::vector<Override>& 
                           const std::string* text) {
   LoadResult result;
   Diagnostics& diags = result.diagnostics;
-  Resolver resolver{diags, {}, {}, text};
+  Resolver resolver{diags, {}, {}, text, {}};
   std::optional<JsonNode> loaded = resolver.load(path, path, nullptr);
   if (!loaded) return result;
   // Duplicate keys and bad --set paths are reported, and the rest is still validated.
@@ -398,6 +400,7 @@ LoadResult load_unordered(const std::string& path, const std::vector<Override>& 
   }
   if (!diags.empty()) return result;
   s.content_sha256 = sha256_hex(dump(doc));
+  s.files = std::move(resolver.read);
   s.document = std::move(doc);
   result.scenario = std::move(s);
   return result;

@@ -36,6 +36,9 @@ struct Scenario {
   std::optional<ProjectionSpec> projection;    // with its rounds and conversion, when given
   std::optional<UncertaintySpec> uncertainty;  // needs a projection
   std::string content_sha256;                  // of the resolved document (after extends and --set)
+  // Every file read: this one and the files it extends, outermost first (none for a
+  // scenario from memory). A front end must not write over any of them.
+  std::vector<std::string> files;
 };
 
 struct LoadResult {

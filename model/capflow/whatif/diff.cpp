@@ -137,6 +137,8 @@ bool diff_scenarios(const ScenarioDiffRequest& o, DiffReport& report, std::ostre
   auto sa = load_or_report(o.a, o.sets_a, err);
   auto sb = load_or_report(o.b, o.sets_b, err);
   if (!sa || !sb) return false;
+  report.files_read = sa->files;
+  report.files_read.insert(report.files_read.end(), sb->files.begin(), sb->files.end());
   report.sha_a = sa->content_sha256;
   report.sha_b = sb->content_sha256;
   report.overrides_a = o.sets_a;

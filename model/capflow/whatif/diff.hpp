@@ -35,6 +35,8 @@ struct DiffReport {
   std::string tolerance;
   bool all = false;
   std::uint64_t paths = 0, seed = 0;
+  // Every scenario file read (each side's extends chain): a front end writes over none.
+  std::vector<std::string> files_read;
 };
 
 // Results beyond the tolerance.
