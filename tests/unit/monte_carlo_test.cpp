@@ -883,7 +883,9 @@ TEST_CASE("monte carlo: bench.json agrees with the NumPy peer within Monte Carlo
     INFO(p.id << ": capflow PV mean " << mean << " (sd " << sd << "), peer " << p.pv_mean
               << ", combined se " << se);
     CHECK(std::abs(mean - p.pv_mean) <= 4 * se);
-    for (auto [q, value] : {std::pair{0.05, p.pv_p5}, {0.5, p.pv_p50}, {0.95, p.pv_p95}}) {
+    for (const auto& quantile : {std::pair{0.05, p.pv_p5}, {0.5, p.pv_p50}, {0.95, p.pv_p95}}) {
+      // Named copies, not structured bindings: INFO's lambda captures them (clang 14).
+      const double q = quantile.first, value = quantile.second;
       const double delta =
           4 * std::sqrt(q * (1 - q) * (1.0 / static_cast<double>(n) + 1.0 / kPeerPaths));
       const double lo = hs.pv.sketch.quantile(q - delta) * (1 - 0.003);

@@ -100,6 +100,17 @@ TEST_CASE("format_decimal: exact when short, rounded otherwise") {
   CHECK(capflow::format_money_short(Rational(950)) == "$950");
 }
 
+TEST_CASE("format_decimal: digits beyond the places asked for round, however far out") {
+  // Found by the number fuzzer (tests/fuzz/corpus/number/found-digits-past-60-places): the
+  // value has 65 decimals, the last one nonzero; 40 and 60 places both round it.
+  const Rational v = money("0.99010900000300000000000000000000000000000000000000000000001e-6");
+  CHECK(capflow::format_decimal(v, 40) == "0.000000990109000003");
+  CHECK(capflow::format_decimal(v, 60) == "0.000000990109000003");
+  CHECK(money("0.000000990109000003") != v);
+  CHECK(capflow::format_decimal(v, 65) ==
+        "0.00000099010900000300000000000000000000000000000000000000000000001");
+}
+
 TEST_CASE("allocate_cents: rounded parts sum to the rounded total, ties to the first listed") {
   using V = std::vector<Rational>;
   // Three equal thirds of $1: the extra cent goes to the first holder.

@@ -61,7 +61,8 @@ ShardHeader read_shard_header(const nlohmann::json& doc) {
   h.first_path = count_at(m, "first_path");
   h.paths = count_at(m, "paths");
   // Both at most 2^53: the sum cannot wrap.
-  if (h.first_path + h.paths > kMaxCount) throw AccumulatorError("/meta/paths", "paths beyond 2^53");
+  if (h.first_path + h.paths > kMaxCount)
+    throw AccumulatorError("/meta/paths", "paths beyond 2^53");
   if (h.total_paths != 0 && h.first_path + h.paths > h.total_paths) {
     throw AccumulatorError("/meta/paths", "paths " + std::to_string(h.first_path) + "-" +
                                               std::to_string(h.first_path + h.paths - 1) +
