@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 
 namespace capflow::cli {
 namespace {
@@ -182,9 +183,16 @@ std::optional<std::string> emit(const std::string& text, const std::string& path
   std::string tmpl = (dir / ("." + target_path.filename().string() + ".tmp.XXXXXX")).string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
-  const int fd = mkstemp(name.data());
-  if (fd < 0) return cannot + std::strerror(errno);
-  const RemoveOnSignal guard(name.data());
+  // The temporary is registered for removal before a signal can end the process.
+  int fd = -1;
+  std::unique_ptr<RemoveOnSignal> guard;
+  {
+    const DeferSignals defer;
+    fd = mkstemp(name.data());
+    if (fd < 0) return cannot + std::strerror(errno);
+    guard = std::make_unique<RemoveOnSignal>(name.data());
+  }
+  test_stop_point("output-temp");
   auto fail = [&](bool close_fd) {
     const std::string why = std::strerror(errno);
     if (close_fd) ::close(fd);

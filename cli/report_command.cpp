@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <system_error>
 #include <vector>
@@ -49,12 +50,12 @@ std::string quoted(const std::string& s) {
 // (stage_charts), then renamed into place (install_charts) only once the report itself
 // is written, so a failed run leaves the previous charts (or none), never a mix.
 // Returns the staging directory, or why it could not be written.
-// The staging directory and its files are removed if a signal ends the process before
-// they are installed (signal_cleanup.hpp).
+// The staging folder (with the charts in it) is removed if a signal ends the process
+// before it is installed (signal_cleanup.hpp).
 struct Staged {
   fs::path tmp;
   std::string error;  // set on failure
-  std::vector<std::unique_ptr<RemoveOnSignal>> cleanup;
+  std::unique_ptr<RemoveOnSignal> cleanup;
 };
 Staged stage_charts(const Report& r, const fs::path& dir) {
   std::error_code ec;
@@ -62,21 +63,23 @@ Staged stage_charts(const Report& r, const fs::path& dir) {
   std::random_device rd;
   const fs::path tmp = parent / ("." + dir.filename().string() + ".tmp-" + std::to_string(rd()));
   Staged staged;
-  if (!fs::create_directory(tmp, ec) || ec) {
-    staged.error = "cannot create the chart directory " + dir.string() + ": " +
-                   (ec ? ec.message() : "a temporary directory of that name exists");
-    return staged;
+  {
+    const DeferSignals defer;  // registered before a signal can end the process
+    if (!fs::create_directory(tmp, ec) || ec) {
+      staged.error = "cannot create the chart directory " + dir.string() + ": " +
+                     (ec ? ec.message() : "a temporary directory of that name exists");
+      return staged;
+    }
+    staged.cleanup = std::make_unique<RemoveOnSignal>(tmp.string());
   }
-  staged.cleanup.push_back(std::make_unique<RemoveOnSignal>(tmp.string()));
   for (const auto& c : r.charts) {
-    const std::string file = (tmp / (c.id + ".svg")).string();
-    staged.cleanup.push_back(std::make_unique<RemoveOnSignal>(file));
-    if (auto err = emit(c.svg, file)) {
+    if (auto err = emit(c.svg, (tmp / (c.id + ".svg")).string())) {
       fs::remove_all(tmp, ec);
       staged.error = *err;
       return staged;
     }
   }
+  test_stop_point("chart-staging");
   staged.tmp = tmp;
   return staged;
 }
@@ -172,6 +175,13 @@ int run(const Options& o) {
         return kExitBadInput;
       }
     }
+  }
+  // The report and its charts move into place together: a signal meanwhile waits until
+  // both have (then the process ends), so the folder never holds another report's charts.
+  std::optional<DeferSignals> together;
+  if (!charts.tmp.empty()) {
+    together.emplace();
+    test_stop_point("report-install");
   }
   if (auto err = emit(text, o.output)) {
     std::error_code ec;

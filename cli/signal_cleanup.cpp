@@ -1,8 +1,15 @@
 #include "signal_cleanup.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 namespace capflow::cli {
@@ -12,20 +19,44 @@ constexpr std::size_t kSlots = 64;
 constexpr std::size_t kPathBytes = 4096;
 constexpr std::array<int, 4> kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
-// Written by the main thread with the signals blocked, read by the handler: a slot is in
-// use when its first byte is not NUL.
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+// A slot's path is read by the handler only while its flag is set: the flag is stored
+// (release) after the path is written and cleared before the slot is reused, so a
+// handler running on another thread (OpenMPI has some) never sees a half-written path.
 char g_paths[kSlots][kPathBytes];
-volatile std::sig_atomic_t g_used = 0;  // slots in use, highest index + 1
+std::atomic<bool> g_ready[kSlots];
+bool g_taken[kSlots];  // owned by a guard (main thread only)
 int g_guards = 0;
 std::array<struct sigaction, kSignals.size()> g_old{};
 struct sigaction g_old_xfsz {};
 
-// Async-signal-safe: unlink, rmdir, sigaction, raise. Newest first, so files go before
-// the directory registered ahead of them.
+// Removes the files directly inside dir, then dir. Async-signal-safe: raw getdents64,
+// unlinkat, rmdir (no opendir/readdir, which allocate).
+void empty_and_remove(const char* dir) {
+  const int fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return;
+  alignas(8) char buf[4096];
+  for (;;) {
+    const long n = ::syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      const auto* d = reinterpret_cast<const struct dirent64*>(buf + off);
+      const char* name = d->d_name;
+      const bool dot = name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+      if (!dot) ::unlinkat(fd, name, 0);
+      off += d->d_reclen;
+    }
+  }
+  ::close(fd);
+  ::rmdir(dir);
+}
+
 extern "C" void remove_and_die(int sig) {
-  for (int i = g_used - 1; i >= 0; --i) {
+  for (std::size_t i = 0; i < kSlots; ++i) {
+    if (!g_ready[i].load(std::memory_order_acquire)) continue;
     const char* p = g_paths[i];
-    if (p[0] != '\0' && ::unlink(p) != 0) ::rmdir(p);
+    if (::unlink(p) != 0) empty_and_remove(p);
   }
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
@@ -34,28 +65,16 @@ extern "C" void remove_and_die(int sig) {
   ::raise(sig);
 }
 
-// The handled signals blocked for the scope: the table never changes under the handler.
-class Blocked {
- public:
-  Blocked() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int s : kSignals) sigaddset(&set, s);
-    ::pthread_sigmask(SIG_BLOCK, &set, &old_);
-  }
-  ~Blocked() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-  Blocked(const Blocked&) = delete;
-  Blocked& operator=(const Blocked&) = delete;
-
- private:
-  sigset_t old_;
-};
-
 void install() {
   struct sigaction sa {};
   sa.sa_handler = remove_and_die;
   sigemptyset(&sa.sa_mask);
-  for (std::size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &sa, &g_old[i]);
+  for (std::size_t i = 0; i < kSignals.size(); ++i) {
+    ::sigaction(kSignals[i], &sa, &g_old[i]);
+    // Ignored on purpose (nohup, a background job): the signal cannot end the process,
+    // so there is nothing to clean up for it.
+    if (g_old[i].sa_handler == SIG_IGN) ::sigaction(kSignals[i], &g_old[i], nullptr);
+  }
   // Past a file-size limit (ulimit -f) write() then fails with EFBIG, reported and cleaned
   // up like a full disk, instead of SIGXFSZ killing the process mid-write.
   struct sigaction ignore {};
@@ -73,12 +92,12 @@ void uninstall() {
 
 RemoveOnSignal::RemoveOnSignal(const std::string& path) {
   if (path.empty() || path.size() >= kPathBytes) return;
-  const Blocked blocked;
   for (std::size_t i = 0; i < kSlots; ++i) {
-    if (g_paths[i][0] != '\0') continue;
+    if (g_taken[i]) continue;
+    g_taken[i] = true;
     std::memcpy(g_paths[i], path.c_str(), path.size() + 1);
+    g_ready[i].store(true, std::memory_order_release);
     slot_ = static_cast<int>(i);
-    if (static_cast<int>(i) + 1 > g_used) g_used = static_cast<int>(i) + 1;
     break;
   }
   if (slot_ >= 0 && g_guards++ == 0) install();
@@ -86,10 +105,25 @@ RemoveOnSignal::RemoveOnSignal(const std::string& path) {
 
 RemoveOnSignal::~RemoveOnSignal() {
   if (slot_ < 0) return;
-  const Blocked blocked;
-  g_paths[slot_][0] = '\0';
-  while (g_used > 0 && g_paths[g_used - 1][0] == '\0') g_used = g_used - 1;
+  g_ready[slot_].store(false, std::memory_order_release);
+  g_taken[slot_] = false;
   if (--g_guards == 0) uninstall();
+}
+
+DeferSignals::DeferSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : kSignals) sigaddset(&set, s);
+  ::pthread_sigmask(SIG_BLOCK, &set, &old_);
+}
+
+DeferSignals::~DeferSignals() {
+  ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+}
+
+void test_stop_point(const char* point) {
+  const char* at = std::getenv("CAPFLOW_TEST_STOP_AT");
+  if (at != nullptr && std::strcmp(at, point) == 0) ::raise(SIGSTOP);
 }
 
 }  // namespace capflow::cli

@@ -28,6 +28,7 @@ int run(const Options& o) {
   bool all_ok = true;
   for (const auto& file : o.files) {
     LoadResult r = load_scenario(file);
+    add_input_files(r.files);  // -o must not replace a file the scenario extends
     bool ok = r.diagnostics.empty();
     all_ok = all_ok && ok;
     nlohmann::ordered_json problems = nlohmann::ordered_json::array();

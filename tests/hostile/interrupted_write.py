@@ -3,19 +3,20 @@
 ends the process between creating its temporary file (or a report's chart staging folder)
 and moving it into place, and a file-size limit (ulimit -f) hit mid-write. Either way the
 previous output stays as it was and no temporary file or folder is left behind; the
-file-size limit is reported as a bad-input error (exit 2), not a crash.
+file-size limit is reported as a bad-input error (exit 2), not a crash. A report and its
+charts move into place together: a signal while they do waits until both have.
 
   interrupted_write.py CAPFLOW ROOT
 
-The signal is sent the moment the temporary appears (the directory is polled), so the
-test does not depend on timing; it fails if the temporary is never seen."""
+Timing plays no part: capflow's test switch CAPFLOW_TEST_STOP_AT=POINT makes it stop
+itself (SIGSTOP) at POINT; the test checks what exists there, sends the signal, and lets
+the process continue (SIGCONT) into it."""
 import os
 import resource
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 capflow, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 RESULTS = os.path.join(root, "docs/examples/microsoft-cap-run.json")
@@ -40,29 +41,32 @@ def snapshot(folder):
     return out
 
 
-def interrupt_when(args, folder, prefix, sig):
-    """Runs capflow, sends sig as soon as a name starting with prefix appears in folder;
-    returns (seen, returncode)."""
-    p = subprocess.Popen([capflow] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seen = False
-    deadline = time.monotonic() + 600
-    while p.poll() is None and time.monotonic() < deadline:
-        if any(n.startswith(prefix) for n in os.listdir(folder)):
-            p.send_signal(sig)
-            seen = True
-            break
+def signal_at(args, point, sig, folder, prefix):
+    """Runs capflow until it stops itself at point, notes whether a name starting with
+    prefix exists in folder then, sends sig and SIGCONT; returns (seen, returncode)."""
+    env = dict(os.environ, CAPFLOW_TEST_STOP_AT=point)
+    p = subprocess.Popen([capflow] + args, env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    _, status = os.waitpid(p.pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(status):
+        # It ended without reaching the point; let Popen see the exit status.
+        p.returncode = os.waitstatus_to_exitcode(status)
+        p.communicate(timeout=600)
+        return False, p.returncode
+    seen = any(n.startswith(prefix) for n in os.listdir(folder))
+    p.send_signal(sig)
+    p.send_signal(signal.SIGCONT)
     p.communicate(timeout=600)
     return seen, p.returncode
 
 
 def big_template(folder):
-    # 15 MB (the template cap is 16 MiB): writing and syncing it takes long enough for the
-    # poll to see the temporary file.
+    # 2 MB: well past the 1 MiB file-size limit below.
     path = os.path.join(folder, "big.md.in")
     line = "Filler text of a long template, line after line.\n"
     with open(path, "w") as f:
         f.write("Mean payout: {{ /holders/microsoft/nominal/mean | money }}\n")
-        f.write(line * (15_000_000 // len(line)))
+        f.write(line * (2_000_000 // len(line)))
     return path
 
 
@@ -74,38 +78,51 @@ def test_signal_during_write(sig):
         target = os.path.join(out_dir, "note.md")
         open(target, "w").write("the previous note\n")
         before = snapshot(out_dir)
-        for attempt in range(5):
-            seen, code = interrupt_when(["render", template, "--results", RESULTS, "-o", target],
-                                        out_dir, ".note.md.tmp.", sig)
-            if seen:
-                break
+        seen, code = signal_at(["render", template, "--results", RESULTS, "-o", target],
+                               "output-temp", sig, out_dir, ".note.md.tmp.")
         name = signal.Signals(sig).name
-        check(seen, f"render -o: the temporary file was seen before {name} was sent")
+        check(seen, f"render -o: the temporary file exists when {name} is sent")
         check(code == -sig, f"render -o: {name} ended the process (returncode {code})")
         check(snapshot(out_dir) == before,
               f"render -o, {name} mid-write: the previous file is intact, no temporary left")
 
 
+def report_folder(tmp):
+    target = os.path.join(tmp, "report.md")
+    open(target, "w").write("the previous report\n")
+    os.mkdir(os.path.join(tmp, "report_files"))
+    open(os.path.join(tmp, "report_files", "old.svg"), "w").write("<svg/>")
+    args = ["report", SCENARIO, "--paths", "200", "--tornado-paths", "100", "-o", target]
+    return target, args
+
+
 def test_signal_during_chart_staging(sig):
     with tempfile.TemporaryDirectory() as tmp:
-        target = os.path.join(tmp, "report.md")
-        open(target, "w").write("the previous report\n")
-        os.mkdir(os.path.join(tmp, "report_files"))
-        open(os.path.join(tmp, "report_files", "old.svg"), "w").write("<svg/>")
+        target, args = report_folder(tmp)
         before = snapshot(tmp)
-        seen = False
-        for attempt in range(5):
-            seen, code = interrupt_when(
-                ["report", SCENARIO, "--paths", "200", "--tornado-paths", "100", "-o", target],
-                tmp, ".report_files.tmp-", sig)
-            if seen:
-                break
+        seen, code = signal_at(args, "chart-staging", sig, tmp, ".report_files.tmp-")
         name = signal.Signals(sig).name
-        check(seen, f"report -o: the chart staging folder was seen before {name} was sent")
+        check(seen, f"report -o: the chart staging folder exists when {name} is sent")
         check(code == -sig, f"report -o: {name} ended the process (returncode {code})")
         check(snapshot(tmp) == before,
               f"report -o, {name} while staging charts: report and charts intact, "
               "no staging folder or temporary left")
+
+
+def test_signal_while_report_and_charts_move():
+    with tempfile.TemporaryDirectory() as tmp:
+        target, args = report_folder(tmp)
+        seen, code = signal_at(args, "report-install", signal.SIGTERM, tmp, ".report_files.tmp-")
+        check(seen, "report -o: the staged charts exist when SIGTERM is sent before installing")
+        check(code == -signal.SIGTERM,
+              f"report -o: SIGTERM, held back, ended the process after (returncode {code})")
+        after = snapshot(tmp)
+        charts = sorted(n for n in after if n.startswith("report_files" + os.sep))
+        check(open(target).read() != "the previous report\n" and
+              "report_files/old.svg" not in after and len(charts) > 0,
+              "report -o, SIGTERM while moving into place: the new report with its new charts")
+        check(not any(n.startswith(".") for n in after),
+              "report -o, SIGTERM while moving into place: no temporary left")
 
 
 def test_file_size_limit():
@@ -128,6 +145,7 @@ def test_file_size_limit():
 for sig in (signal.SIGTERM, signal.SIGINT):
     test_signal_during_write(sig)
 test_signal_during_chart_staging(signal.SIGTERM)
+test_signal_while_report_and_charts_move()
 test_file_size_limit()
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)

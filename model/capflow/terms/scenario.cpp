@@ -326,6 +326,7 @@ LoadResult load_unordered(const std::string& path, const std::vector<Override>& 
   Diagnostics& diags = result.diagnostics;
   Resolver resolver{diags, {}, {}, text, {}};
   std::optional<JsonNode> loaded = resolver.load(path, path, nullptr);
+  result.files = resolver.read;
   if (!loaded) return result;
   // Duplicate keys and bad --set paths are reported, and the rest is still validated.
   JsonNode doc = std::move(*loaded);
@@ -400,7 +401,7 @@ LoadResult load_unordered(const std::string& path, const std::vector<Override>& 
   }
   if (!diags.empty()) return result;
   s.content_sha256 = sha256_hex(dump(doc));
-  s.files = std::move(resolver.read);
+  s.files = result.files;
   s.document = std::move(doc);
   result.scenario = std::move(s);
   return result;

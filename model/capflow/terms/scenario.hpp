@@ -44,6 +44,7 @@ struct Scenario {
 struct LoadResult {
   std::optional<Scenario> scenario;  // set iff diagnostics is empty
   Diagnostics diagnostics;           // every problem found, in file order
+  std::vector<std::string> files;    // every file read, as Scenario::files (also on failure)
 };
 
 // The tokens of a --set path: a JSON pointer (RFC 6901, with ~0 and ~1) or a dotted
