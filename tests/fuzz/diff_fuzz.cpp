@@ -12,16 +12,11 @@
 #include "capflow/io/input_file.hpp"
 #include "capflow/whatif/comparison.hpp"
 #include "capflow/whatif/result_diff.hpp"
-
-#ifndef CAPFLOW_SOURCE_DIR
-#error "CAPFLOW_SOURCE_DIR must name the source tree (tests/fuzz/CMakeLists.txt sets it)"
-#endif
+#include "fuzz_require.hpp"
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) __builtin_trap();
-}
+using capflow::fuzz::require;
 
 // A saved run result of a preset, as `diff` would meet it beside a tampered one.
 const nlohmann::ordered_json& reference() {

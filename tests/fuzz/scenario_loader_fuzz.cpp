@@ -23,13 +23,11 @@
 
 #include "capflow/io/json_document.hpp"
 #include "capflow/terms/scenario.hpp"
+#include "fuzz_require.hpp"
 
 namespace {
 
-// Stops the run with a report: a broken promise of the loader, not a crash it caused.
-void require(bool ok) {
-  if (!ok) __builtin_trap();
-}
+using capflow::fuzz::require;
 
 void check(const capflow::LoadResult& r) {
   require(r.scenario.has_value() == r.diagnostics.empty());

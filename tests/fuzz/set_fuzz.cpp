@@ -6,18 +6,9 @@
 #include <string>
 
 #include "capflow/terms/scenario.hpp"
+#include "fuzz_require.hpp"
 
-#ifndef CAPFLOW_SOURCE_DIR
-#error "CAPFLOW_SOURCE_DIR must name the source tree (tests/fuzz/CMakeLists.txt sets it)"
-#endif
-
-namespace {
-
-void require(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-}  // namespace
+using capflow::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -14,16 +14,11 @@
 #include "capflow/io/input_file.hpp"
 #include "capflow/terms/scenario.hpp"
 #include "capflow/version.hpp"
-
-#ifndef CAPFLOW_SOURCE_DIR
-#error "CAPFLOW_SOURCE_DIR must name the source tree (tests/fuzz/CMakeLists.txt sets it)"
-#endif
+#include "fuzz_require.hpp"
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) __builtin_trap();
-}
+using capflow::fuzz::require;
 
 const capflow::Scenario& scenario() {
   static const capflow::Scenario s = [] {

@@ -7,12 +7,11 @@
 #include <string>
 
 #include "capflow/whatif/template.hpp"
+#include "fuzz_require.hpp"
 
 namespace {
 
-void require(bool ok) {
-  if (!ok) __builtin_trap();
-}
+using capflow::fuzz::require;
 
 const nlohmann::ordered_json& source() {
   static const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"json({
