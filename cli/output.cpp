@@ -8,9 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include <array>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
