@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capflow/whatif/value_format.hpp"
+#include "capflow_report/markdown_text.hpp"
 
 namespace capflow::cli {
 namespace {
@@ -97,7 +98,8 @@ std::string render_text(const DiffReport& r, Format format) {
   const bool md = format == Format::md;
   std::string out;
   auto section = [&](const std::string& head, const TextTable& t) {
-    out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    out += md ? "\n## " + markdown_text(head) + "\n\n" + t.markdown()
+              : "\n" + head + "\n" + t.plain("  ");
   };
   auto line = [&](const std::string& text) { out += (md ? "\n" : "  ") + text + "\n"; };
   out += md ? "# capflow diff\n\n" : "";

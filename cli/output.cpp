@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include "capflow_report/markdown_text.hpp"
 #include "job.hpp"
 #include "signal_cleanup.hpp"
 
@@ -245,14 +246,8 @@ std::string TextTable::plain(const std::string& indent) const {
 }
 
 std::string TextTable::markdown() const {
-  auto escape = [](const std::string& s) {
-    std::string o;
-    for (char ch : s) {
-      if (ch == '|') o += '\\';
-      o += ch;
-    }
-    return o;
-  };
+  // Names in cells come from the scenario: printed as text (capflow_report/markdown_text).
+  auto escape = [](const std::string& s) { return markdown_text(s, /*cell=*/true); };
   std::string out = "|";
   for (const auto& h : headers_) out += " " + escape(h) + " |";
   out += "\n|";

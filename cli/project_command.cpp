@@ -10,6 +10,7 @@
 #include "capflow/projection/projection.hpp"
 #include "capflow/terms/scenario.hpp"
 #include "capflow/waterfall/rounding.hpp"
+#include "capflow_report/markdown_text.hpp"
 #include "commands.hpp"
 #include "document_tables.hpp"
 #include "exit_codes.hpp"
@@ -96,10 +97,11 @@ std::string render_text(const Scenario& s, const ProjectionResult<Rational>& r,
   }
   const auto& sum = r.summary;
   std::string title = s.title.empty() ? s.file : s.title;
-  std::string out = md ? "# " + title + "\n\n" : title + "\n";
+  std::string out = md ? "# " + markdown_text(title) + "\n\n" : title + "\n";
   out += md ? "Scenario file: `" + s.file + "`\n" : "scenario: " + s.file + "\n";
   auto section = [&](const std::string& head, const TextTable& t) {
-    out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    out += md ? "\n## " + markdown_text(head) + "\n\n" + t.markdown()
+              : "\n" + head + "\n" + t.plain("  ");
   };
   section("Base case by year (amounts in US$; year-end)", years);
   section("Holders (PV as of the end of " + std::to_string(p.valuation_year) + " at " +

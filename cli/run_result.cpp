@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capflow/whatif/value_format.hpp"
+#include "capflow_report/markdown_text.hpp"
 #include "document_tables.hpp"
 
 namespace capflow::cli {
@@ -93,7 +94,7 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   }
   const bool md = format == Format::md;
   std::string title = s.title.empty() ? s.file : s.title;
-  std::string out = md ? "# " + title + "\n\n" : title + "\n";
+  std::string out = md ? "# " + markdown_text(title) + "\n\n" : title + "\n";
   char line[256];
   std::snprintf(line, sizeof line, "%s paths, seed %llu%s%s; scenario sha256 %.12s",
                 std::to_string(meta.paths).c_str(), static_cast<unsigned long long>(meta.seed),
@@ -105,7 +106,8 @@ std::string render_run(const Scenario& s, const RunMeta& meta, const RunStats& s
   if (!meta.precision_note.empty()) out += gap + meta.precision_note + "\n";
   if (!st.groups.is_all()) out += gap + "computed: " + to_string(st.groups) + " (--compute)\n";
   auto section = [&](const std::string& head, const TextTable& t) {
-    out += md ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    out += md ? "\n## " + markdown_text(head) + "\n\n" + t.markdown()
+              : "\n" + head + "\n" + t.plain("  ");
   };
   std::string about;
   if (has(MetricGroup::nominal)) about = "nominal, all years incl. terminal claim";

@@ -12,6 +12,7 @@
 
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/sweep.hpp"
+#include "capflow_report/markdown_text.hpp"
 #include "commands.hpp"
 #include "document_tables.hpp"
 #include "eval_options.hpp"
@@ -87,7 +88,7 @@ int run(const Options& o) {
       const std::string head = std::to_string(points) + " points; " + how + "; scenario sha256 " +
                                base->content_sha256.substr(0, 12);
       if (o.output.format == Format::md) {
-        text = "# Sweep: " + title + "\n\n" + head + "\n\n" + t.markdown();
+        text = "# Sweep: " + markdown_text(title) + "\n\n" + head + "\n\n" + t.markdown();
       } else {
         text = "Sweep: " + title + "\n" + head + "\n\n" + t.plain("  ");
       }

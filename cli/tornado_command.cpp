@@ -10,6 +10,7 @@
 
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/whatif/tornado.hpp"
+#include "capflow_report/markdown_text.hpp"
 #include "capflow_report/tornado_chart.hpp"
 #include "commands.hpp"
 #include "document_tables.hpp"
@@ -89,7 +90,7 @@ int run(const Options& o) {
       const std::string head =
           "metric " + metric + "; base " + metric_text(metric, t->base) + "; " + how + "; " + note;
       if (o.output.format == Format::md) {
-        text = "# Tornado: " + title + "\n\n" + head + "\n\n" + tt.markdown();
+        text = "# Tornado: " + markdown_text(title) + "\n\n" + head + "\n\n" + tt.markdown();
       } else {
         text = "Tornado: " + title + "\n" + head + "\n\n" + tt.plain("  ");
       }

@@ -13,6 +13,7 @@
 #include "capflow/waterfall/breakpoints.hpp"
 #include "capflow/waterfall/rounding.hpp"
 #include "capflow/waterfall/solve.hpp"
+#include "capflow_report/markdown_text.hpp"
 #include "commands.hpp"
 #include "document_tables.hpp"
 #include "exit_codes.hpp"
@@ -114,28 +115,31 @@ std::string render_text(const Scenario& s, const std::vector<Allocation>& alloca
   const WaterfallSpec& spec = s.waterfall;
   std::string out;
   std::string title = s.title.empty() ? s.file : s.title;
-  out += markdown ? "# " + title + "\n\n" : title + "\n";
+  out += markdown ? "# " + markdown_text(title) + "\n\n" : title + "\n";
   out += markdown ? "Scenario file: `" + s.file + "`\n" : "scenario: " + s.file + "\n";
   for (const auto& a : allocations) {
     std::string head = "Profit " + format_money_short(a.profit) + " = $" +
                        format_cents_grouped(round_to_cents(a.profit)) + "; last dollar in tier " +
                        tier_label(spec, a.last_tier);
     TextTable t = allocation_table(spec, a);
-    out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    out += markdown ? "\n## " + markdown_text(head) + "\n\n" + t.markdown()
+                    : "\n" + head + "\n" + t.plain("  ");
   }
   if (bps) {
     std::string head =
         "Breakpoints: profit levels where a holder's share of the next dollar changes "
         "(cells: cumulative received @ marginal share)";
     TextTable t = breakpoint_table(spec, *bps);
-    out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    out += markdown ? "\n## " + markdown_text(head) + "\n\n" + t.markdown()
+                    : "\n" + head + "\n" + t.plain("  ");
   }
   if (!solved.empty()) {
     std::string head =
         "Solve: the smallest total profit at which each holder has received the amount (in cents, "
         "rounded up)";
     TextTable t = solve_table(spec, solved);
-    out += markdown ? "\n## " + head + "\n\n" + t.markdown() : "\n" + head + "\n" + t.plain("  ");
+    out += markdown ? "\n## " + markdown_text(head) + "\n\n" + t.markdown()
+                    : "\n" + head + "\n" + t.plain("  ");
     for (const auto& x : solved) {
       if (!x.result.profit) out += (markdown ? "\n" : "  ") + never_text(spec, x) + "\n";
     }

@@ -2,6 +2,7 @@
 
 #include "capflow_charts/svg.hpp"
 #include "capflow_report/content.hpp"
+#include "capflow_report/markdown_text.hpp"
 
 namespace capflow {
 
@@ -80,51 +81,25 @@ std::string report_html(const Report& r) {
   return out;
 }
 
-namespace {
-// Markdown text: HTML-significant characters escaped; in table cells also '|'. Link,
-// image and code syntax is escaped too: a holder named "[x](javascript:...)" in a
-// scenario must print as text, not become a link in the reader's viewer.
-std::string md_text(const std::string& s, bool cell = false) {
-  std::string out;
-  for (char c : s) {
-    if (c == '[' || c == ']' || c == '`' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '|' && cell) {
-      out += "\\|";
-    } else if (c == '\n' && cell) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-}  // namespace
-
 std::string report_markdown(const Report& r, const std::string& charts_dir) {
-  std::string out = "# " + md_text(r.title) + "\n\n" + md_text(r.subtitle) + "\n";
+  std::string out = "# " + markdown_text(r.title) + "\n\n" + markdown_text(r.subtitle) + "\n";
   for (const auto& sec : r.sections) {
-    out += "\n## " + md_text(sec.title) + "\n";
+    out += "\n## " + markdown_text(sec.title) + "\n";
     for (const auto& b : sec.blocks) {
       out += "\n";
       switch (b.kind) {
         case ReportBlock::Kind::paragraph:
-          out += md_text(b.text) + "\n";
+          out += markdown_text(b.text) + "\n";
           break;
         case ReportBlock::Kind::absent:
-          out += "> " + md_text(b.text) + "\n";
+          out += "> " + markdown_text(b.text) + "\n";
           break;
         case ReportBlock::Kind::list:
-          for (const auto& i : b.items) out += "- " + md_text(i) + "\n";
+          for (const auto& i : b.items) out += "- " + markdown_text(i) + "\n";
           break;
         case ReportBlock::Kind::table: {
           out += "|";
-          for (const auto& h : b.table.headers) out += " " + md_text(h, true) + " |";
+          for (const auto& h : b.table.headers) out += " " + markdown_text(h, true) + " |";
           out += "\n|";
           for (std::size_t k = 0; k < b.table.headers.size(); ++k) {
             out += k < b.table.right.size() && b.table.right[k] ? " ---: |" : " --- |";
@@ -132,7 +107,7 @@ std::string report_markdown(const Report& r, const std::string& charts_dir) {
           out += "\n";
           for (const auto& row : b.table.rows) {
             out += "|";
-            for (const auto& c : row) out += " " + md_text(c, true) + " |";
+            for (const auto& c : row) out += " " + markdown_text(c, true) + " |";
             out += "\n";
           }
           break;

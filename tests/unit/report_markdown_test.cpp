@@ -6,6 +6,7 @@
 #include <string>
 
 #include "capflow_report/content.hpp"
+#include "capflow_report/markdown_text.hpp"
 
 namespace {
 
@@ -59,9 +60,19 @@ TEST_CASE("report markdown: HTML, code and autolinks in a name are escaped") {
   const std::string md =
       capflow::report_markdown(hostile_report("<script>alert(1)</script> `code` <http://e>"), "");
   CHECK(md.find("<script>") == std::string::npos);
+  CHECK(md.find("</script>") == std::string::npos);
   CHECK(md.find("<http://e>") == std::string::npos);
-  CHECK(md.find("&lt;script&gt;") != std::string::npos);
+  CHECK(md.find("&lt;script>alert(1)&lt;/script>") != std::string::npos);
   CHECK(md.find("\\`code\\`") != std::string::npos);
+}
+
+TEST_CASE("report markdown: a '<' that opens no tag and an inner '>' stay readable") {
+  // "<0.1%" and "P(>0)" are capflow's own texts; only a '>' that starts the text could
+  // make a quote.
+  CHECK(capflow::markdown_text("<0.1% and P(>0) and a < b") == "<0.1% and P(>0) and a < b");
+  CHECK(capflow::markdown_text("> quoted") == "&gt; quoted");
+  CHECK(capflow::markdown_text("<!-- x --> <?php <b> </b>") ==
+        "&lt;!-- x --> &lt;?php &lt;b> &lt;/b>");
 }
 
 TEST_CASE("report markdown: a pipe or a newline in a name keeps the table's shape") {
