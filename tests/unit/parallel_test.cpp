@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "capflow/montecarlo/parallel.hpp"
@@ -33,12 +35,23 @@ TEST_CASE("for_each_chunk rethrows a worker's exception on the caller's thread")
   std::atomic<int> after{0};
   auto throwing = [&](unsigned, std::uint64_t c) {
     if (c == 3) throw std::runtime_error("chunk 3 failed");
-    if (c > 3) ++after;
+    if (c > 3) {
+      // Slow chunks: running all the others would take 1.6 s on 3 threads, while stopping
+      // takes the failing thread's unwinding (microseconds; milliseconds under ASan). A
+      // first version with instant chunks failed under ASan: the others finished all
+      // 99,996 chunks before the exception was caught.
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+      ++after;
+    }
   };
   CHECK_THROWS_WITH_AS(capflow::for_each_chunk(4, 100000, throwing), "chunk 3 failed",
                        std::runtime_error);
   // The others stopped at their next chunk instead of running the whole range.
-  CHECK(after.load() < 100000 - 4);
+  CHECK(after.load() < 100000 / 2);
+  // One thread: nothing after the failing chunk runs at all.
+  after = 0;
+  CHECK_THROWS_AS(capflow::for_each_chunk(1, 100000, throwing), std::runtime_error);
+  CHECK(after.load() == 0);
 }
 
 TEST_CASE("for_each_chunk with no chunks calls nothing") {
