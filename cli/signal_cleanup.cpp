@@ -25,8 +25,7 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 // (release) after the path is written and cleared before the slot is reused, so a
 // handler running on another thread (OpenMPI has some) never sees a half-written path.
 char g_paths[kSlots][kPathBytes];
-std::atomic<bool> g_ready[kSlots];
-bool g_taken[kSlots];  // owned by a guard (main thread only)
+std::atomic<bool> g_ready[kSlots];  // also: the slot is owned by a guard
 int g_guards = 0;
 std::array<struct sigaction, kSignals.size()> g_old{};
 struct sigaction g_old_xfsz {};
@@ -93,8 +92,7 @@ void uninstall() {
 RemoveOnSignal::RemoveOnSignal(const std::string& path) {
   if (path.empty() || path.size() >= kPathBytes) return;
   for (std::size_t i = 0; i < kSlots; ++i) {
-    if (g_taken[i]) continue;
-    g_taken[i] = true;
+    if (g_ready[i].load(std::memory_order_relaxed)) continue;
     std::memcpy(g_paths[i], path.c_str(), path.size() + 1);
     g_ready[i].store(true, std::memory_order_release);
     slot_ = static_cast<int>(i);
@@ -106,7 +104,6 @@ RemoveOnSignal::RemoveOnSignal(const std::string& path) {
 RemoveOnSignal::~RemoveOnSignal() {
   if (slot_ < 0) return;
   g_ready[slot_].store(false, std::memory_order_release);
-  g_taken[slot_] = false;
   if (--g_guards == 0) uninstall();
 }
 
